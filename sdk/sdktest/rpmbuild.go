@@ -1,0 +1,158 @@
+package sdktest
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/google/rpmpack"
+)
+
+// RPM describes a package for BuildRPM. Dependencies are written as rpm
+// prints them: "name", "name >= 1.0-1", or a rich "(a or b)".
+type RPM struct {
+	Name, Version, Release string
+	Arch                   string // default noarch
+	Epoch                  uint32 // 0: no epoch tag
+	Summary, Description   string
+	License                string
+	BuildTime              int64
+	Compressor             string // gzip (default), xz, zstd, lzma
+
+	Provides, Requires, Conflicts, Obsoletes []string
+	Recommends, Suggests                     []string
+
+	Files []File
+	// PostIn is a %post scriptlet.
+	PostIn string
+}
+
+// File is one file of an RPM. Mode carries the type bits for directories
+// (0o040000) and symlinks (0o120000); without them the file is regular.
+type File struct {
+	Path   string
+	Body   string // content, or the target of a symlink
+	Mode   uint32
+	Owner  string // default root
+	Group  string // default root
+	Ghost  bool
+	Config bool
+	Caps   string // capabilities in cap_to_text form, e.g. "cap_net_raw=ep"
+}
+
+// FileName is the conventional file name of the package.
+func (r RPM) FileName() string {
+	return fmt.Sprintf("%s-%s-%s.%s.rpm", r.Name, r.Version, r.Release, r.arch())
+}
+
+func (r RPM) arch() string {
+	if r.Arch == "" {
+		return "noarch"
+	}
+	return r.Arch
+}
+
+// BuildRPM writes the package into dir and returns its path.
+func BuildRPM(dir string, r RPM) (string, error) {
+	var buf bytes.Buffer
+	if err := WriteRPM(&buf, r); err != nil {
+		return "", err
+	}
+	p := filepath.Join(dir, r.FileName())
+	return p, os.WriteFile(p, buf.Bytes(), 0o644)
+}
+
+// WriteRPM writes the package to w.
+func WriteRPM(w *bytes.Buffer, r RPM) error {
+	md := rpmpack.RPMMetaData{
+		Name: r.Name, Version: r.Version, Release: r.Release, Arch: r.arch(),
+		Summary: r.Summary, Description: r.Description, Licence: r.License,
+		Compressor: r.Compressor, Epoch: rpmpack.NoEpoch,
+		BuildTime: time.Unix(r.BuildTime, 0),
+	}
+	if md.Summary == "" {
+		md.Summary = r.Name + " test package"
+	}
+	if md.Licence == "" {
+		md.Licence = "MIT"
+	}
+	if r.Epoch != 0 {
+		md.Epoch = r.Epoch
+	}
+	var err error
+	for _, l := range []struct {
+		dst *rpmpack.Relations
+		src []string
+	}{
+		{&md.Provides, r.Provides}, {&md.Requires, r.Requires}, {&md.Conflicts, r.Conflicts},
+		{&md.Obsoletes, r.Obsoletes}, {&md.Recommends, r.Recommends}, {&md.Suggests, r.Suggests},
+	} {
+		if *l.dst, err = relations(l.src); err != nil {
+			return fmt.Errorf("%s: %w", r.Name, err)
+		}
+	}
+	p, err := rpmpack.NewRPM(md)
+	if err != nil {
+		return err
+	}
+	files := append([]File(nil), r.Files...)
+	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
+	caps, hasCaps := make([]string, len(files)), false
+	for i, f := range files {
+		p.AddFile(rpmFile(f))
+		caps[i], hasCaps = f.Caps, hasCaps || f.Caps != ""
+	}
+	if hasCaps {
+		p.AddCustomTag(5010, rpmpack.EntryStringSlice(caps)) // RPMTAG_FILECAPS
+	}
+	if r.PostIn != "" {
+		p.AddPostin(r.PostIn)
+	}
+	return p.Write(w)
+}
+
+func rpmFile(f File) rpmpack.RPMFile {
+	rf := rpmpack.RPMFile{Name: f.Path, Body: []byte(f.Body), Mode: uint(f.Mode), Owner: f.Owner, Group: f.Group}
+	if rf.Owner == "" {
+		rf.Owner = "root"
+	}
+	if rf.Group == "" {
+		rf.Group = "root"
+	}
+	if rf.Mode&0o170000 == 0 {
+		rf.Mode |= 0o100000
+	}
+	if rf.Mode&0o7777 == 0 {
+		rf.Mode |= 0o644
+		if rf.Mode&0o170000 == 0o040000 {
+			rf.Mode |= 0o755
+		}
+	}
+	if f.Ghost {
+		rf.Type |= rpmpack.GhostFile
+	}
+	if f.Config {
+		rf.Type |= rpmpack.ConfigFile
+	}
+	return rf
+}
+
+func relations(deps []string) (rpmpack.Relations, error) {
+	var out rpmpack.Relations
+	for _, d := range deps {
+		if strings.HasPrefix(d, "(") {
+			out = append(out, &rpmpack.Relation{Name: d, Sense: rpmpack.SenseAny})
+			continue
+		}
+		rel, err := rpmpack.NewRelation(d)
+		if err != nil {
+			return nil, fmt.Errorf("dependency %q: %w", d, err)
+		}
+		out = append(out, rel)
+	}
+	return out, nil
+}
