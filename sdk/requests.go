@@ -1,0 +1,106 @@
+package sdk
+
+import (
+	"fmt"
+
+	"github.com/zclconf/go-cty/cty"
+)
+
+// Package is a resolved package: which file holds it and what it is.
+type Package struct {
+	Name    string
+	Epoch   uint64
+	Version string
+	Release string
+	Arch    string
+	// Path is the package file, readable by the plugin.
+	Path string
+	// SHA256 is the hex digest of the whole file.
+	SHA256    string
+	Size      int64
+	BuildTime int64
+	// TargetArch is the compose architecture the package was selected for.
+	TargetArch string
+	// Modules are the names of the modules that brought the package in.
+	Modules []string
+}
+
+// NEVRA formats the package as name-[epoch:]version-release.arch.
+func (p Package) NEVRA() string {
+	if p.Epoch != 0 {
+		return fmt.Sprintf("%s-%d:%s-%s.%s", p.Name, p.Epoch, p.Version, p.Release, p.Arch)
+	}
+	return fmt.Sprintf("%s-%s-%s.%s", p.Name, p.Version, p.Release, p.Arch)
+}
+
+// Input is an upstream artifact: one this artifact's configuration refers
+// to.
+type Input struct {
+	Address string // e.g. artifact.oci.base
+	Type    string
+	Key     string // the upstream's cache key
+	// Path is the directory holding the upstream's files; empty while
+	// planning an upstream that is not built yet.
+	Path string
+	// Outputs are the upstream's outputs; unknown while planning an
+	// upstream that is not built yet.
+	Outputs cty.Value
+	// Packages are the packages the upstream was built from.
+	Packages []Package
+}
+
+// Compose names the product being composed.
+type Compose struct {
+	Name, Short, Version, Type string
+}
+
+// PlanRequest asks a Type to plan one artifact.
+type PlanRequest struct {
+	Address  string
+	Config   cty.Value
+	Packages []Package
+	Inputs   []Input
+	Compose  Compose
+}
+
+// PlanResponse is a Type's plan of one artifact.
+type PlanResponse struct {
+	// Outputs is the object the artifact will evaluate to, with unknown
+	// values where only a build can tell. cty.NilVal means "all unknown".
+	Outputs cty.Value
+	// KeyMaterial is anything else the result depends on; it becomes part
+	// of the cache key.
+	KeyMaterial []byte
+}
+
+// BuildRequest asks a Type to build one artifact.
+type BuildRequest struct {
+	Address  string
+	Config   cty.Value
+	Packages []Package
+	Inputs   []Input
+	Compose  Compose
+	// OutputDir is an empty directory for the artifact's files. Everything
+	// in it when Build returns is the artifact.
+	OutputDir string
+	// WorkDir is scratch space, removed after the build.
+	WorkDir string
+	// Timestamp is the time to stamp into the artifact, in seconds since
+	// the epoch, derived from its inputs; never the clock.
+	Timestamp int64
+}
+
+// BuildResponse is the result of a successful build.
+type BuildResponse struct {
+	// Outputs is the object the artifact evaluates to.
+	Outputs cty.Value
+}
+
+// ManifestFile is one entry of the manifest of a built artifact.
+type ManifestFile struct {
+	Path   string // slash-separated, relative to the output directory
+	Size   int64
+	SHA256 string
+	Mode   uint32 // permission bits
+	Link   string // target of a symbolic link
+}
