@@ -1,0 +1,75 @@
+package rootfs
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// resolveOwners gives every entry numeric ids from the tree's own
+// /etc/passwd and /etc/group, as rpm resolves owner names against the root
+// it installs into. An unknown name becomes root, with the warning rpm
+// prints for it.
+func (t *Tree) resolveOwners() {
+	users := t.idMap("etc/passwd")
+	groups := t.idMap("etc/group")
+	unknownUsers, unknownGroups := map[string]bool{}, map[string]bool{}
+	for _, e := range t.entries {
+		e.UID = lookupID(users, e.User, unknownUsers)
+		e.GID = lookupID(groups, e.Group, unknownGroups)
+	}
+	for _, kind := range []struct {
+		what    string
+		unknown map[string]bool
+	}{{"user", unknownUsers}, {"group", unknownGroups}} {
+		names := make([]string, 0, len(kind.unknown))
+		for n := range kind.unknown {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			t.Warnings = append(t.Warnings, fmt.Sprintf("%s %s does not exist - using root", kind.what, n))
+		}
+	}
+}
+
+func lookupID(ids map[string]int, name string, unknown map[string]bool) int {
+	if name == "" || name == "root" {
+		return 0
+	}
+	if id, ok := ids[name]; ok {
+		return id
+	}
+	unknown[name] = true
+	return 0
+}
+
+// idMap reads name:x:id lines from a passwd or group file in the tree.
+func (t *Tree) idMap(p string) map[string]int {
+	ids := map[string]int{}
+	e := t.entries[p]
+	if e == nil || e.Kind != File {
+		return ids
+	}
+	f, err := os.Open(t.ContentPath(e.SHA256))
+	if err != nil {
+		return ids
+	}
+	defer f.Close()
+	s := bufio.NewScanner(f)
+	for s.Scan() {
+		fields := strings.Split(s.Text(), ":")
+		if len(fields) < 3 {
+			continue
+		}
+		if id, err := strconv.Atoi(fields[2]); err == nil {
+			if _, dup := ids[fields[0]]; !dup {
+				ids[fields[0]] = id
+			}
+		}
+	}
+	return ids
+}
