@@ -1,0 +1,54 @@
+package dsl
+
+import "github.com/hashicorp/hcl/v2"
+
+// Top-level block types and their labels.
+var fileSchema = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{
+	{Type: "compose"},
+	{Type: "variable", LabelNames: []string{"name"}},
+	{Type: "locals"},
+	{Type: "source", LabelNames: []string{"type", "name"}},
+	{Type: "group", LabelNames: []string{"name"}},
+	{Type: "module", LabelNames: []string{"name"}},
+	{Type: "variant", LabelNames: []string{"name"}},
+	{Type: "artifact", LabelNames: []string{"type", "name"}},
+	{Type: "required_plugins"},
+}}
+
+func attrs(names ...string) []hcl.AttributeSchema {
+	out := make([]hcl.AttributeSchema, len(names))
+	for i, n := range names {
+		out[i] = hcl.AttributeSchema{Name: n}
+	}
+	return out
+}
+
+// bodySchemas are the bodies of the core-owned blocks. Required
+// attributes are checked when values are decoded, so that a missing one is
+// reported with the others.
+var bodySchemas = map[string]*hcl.BodySchema{
+	"compose": {Attributes: attrs("name", "short", "version", "type", "label", "closure", "arches", "timestamp")},
+	"variable": {Attributes: attrs("default", "type", "description")},
+	"group": {Attributes: attrs("name", "description", "mandatory", "default", "optional", "conditional",
+		"user_visible", "display_order", "name_translations", "description_translations")},
+	"module": {
+		Attributes: attrs("name", "stream", "version", "context", "summary", "description", "license",
+			"groups", "packages", "requires", "profiles", "api"),
+		Blocks: []hcl.BlockHeaderSchema{{Type: "lifecycle"}},
+	},
+	"lifecycle": {Attributes: attrs("eol", "sla")},
+	"variant":   {Attributes: attrs("name", "type", "modules", "packages", "arches")},
+}
+
+// sourceSchemas are the bodies of each source type.
+var sourceSchemas = map[string]*hcl.BodySchema{
+	"rpm_dir": {Attributes: []hcl.AttributeSchema{{Name: "path", Required: true}}},
+	"repo":    {Attributes: []hcl.AttributeSchema{{Name: "url", Required: true}}},
+}
+
+// ArtifactMeta are the artifact arguments the core owns whatever the type.
+var artifactMeta = &hcl.BodySchema{Attributes: attrs("for_each", "count", "depends_on", "closure", "timeout")}
+
+// artifactSelection are the package selection arguments, owned by the core
+// for types whose schema says they build from packages.
+var artifactSelection = &hcl.BodySchema{Attributes: attrs("variant", "modules", "packages", "arches")}
