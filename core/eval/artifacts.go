@@ -1,0 +1,161 @@
+package eval
+
+import (
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/strata-build/strata/dsl"
+	"github.com/strata-build/strata/internal/addrs"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
+)
+
+// Instance is one instance of an artifact block.
+type Instance struct {
+	Addr  addrs.Instance
+	Block *dsl.Artifact
+	// Repetition holds each.* or count.* for this instance; nil without
+	// for_each or count.
+	Repetition *Repetition
+	// Closure is the closure policy: the artifact's own or the compose's.
+	Closure string
+	// Timeout bounds the build; zero means the default.
+	Timeout time.Duration
+	// DependsOn are the artifacts named in depends_on.
+	DependsOn []addrs.Block
+}
+
+func (r *Result) expandArtifacts() hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	var blocks []addrs.Block
+	for a := range r.Config.Artifacts {
+		blocks = append(blocks, a)
+	}
+	sort.Slice(blocks, func(i, j int) bool { return lessBlock(blocks[i], blocks[j]) })
+	for _, addr := range blocks {
+		art := r.Config.Artifacts[addr]
+		reps, d := r.repetitions(art)
+		diags = append(diags, d...)
+		deps, d := dependsOn(art)
+		diags = append(diags, d...)
+		for _, rep := range reps {
+			inst := &Instance{Addr: addrs.Instance{Block: addr}, Block: art, Repetition: rep.rep, DependsOn: deps}
+			inst.Addr.Key = rep.key
+			d := r.instanceMeta(inst)
+			diags = append(diags, d...)
+			r.Instances = append(r.Instances, inst)
+		}
+	}
+	return diags
+}
+
+type repetition struct {
+	key addrs.Key
+	rep *Repetition
+}
+
+// repetitions evaluates for_each or count.
+func (r *Result) repetitions(art *dsl.Artifact) ([]repetition, hcl.Diagnostics) {
+	refs := r.Refs[art.Addr]
+	if attr, ok := art.Meta["for_each"]; ok {
+		v, diags := attr.Expr.Value(context(refs, r.lookup, nil))
+		if diags.HasErrors() {
+			return nil, diags
+		}
+		v, _ = v.UnmarkDeep()
+		t := v.Type()
+		if v.IsNull() || !v.IsWhollyKnown() || !(t.IsMapType() || t.IsObjectType() || t.IsSetType() && t.ElementType() == cty.String) {
+			return nil, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Invalid for_each argument",
+				Detail:  "for_each takes a map, or a set of strings, whose keys are known before anything is built.",
+				Subject: attr.Expr.Range().Ptr()}}
+		}
+		var out []repetition
+		for it := v.ElementIterator(); it.Next(); {
+			k, e := it.Element()
+			if t.IsSetType() {
+				k = e
+			}
+			out = append(out, repetition{addrs.StringKey(k.AsString()), &Repetition{Key: k, Value: e}})
+		}
+		return out, nil
+	}
+	if attr, ok := art.Meta["count"]; ok {
+		v, diags := attr.Expr.Value(context(refs, r.lookup, nil))
+		if diags.HasErrors() {
+			return nil, diags
+		}
+		v, _ = v.UnmarkDeep()
+		n, err := convert.Convert(v, cty.Number)
+		var count int64
+		if err == nil && n.IsKnown() && !n.IsNull() {
+			c, acc := n.AsBigFloat().Int64()
+			count = c
+			if acc != 0 || c < 0 {
+				err = fmt.Errorf("not a whole number")
+			}
+		} else if err == nil {
+			err = fmt.Errorf("not known")
+		}
+		if err != nil {
+			return nil, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Invalid count argument",
+				Detail: "count takes a whole number of zero or more, known before anything is built.", Subject: attr.Expr.Range().Ptr()}}
+		}
+		out := make([]repetition, count)
+		for i := range out {
+			out[i] = repetition{addrs.IntKey(i), &Repetition{Index: cty.NumberIntVal(int64(i))}}
+		}
+		return out, nil
+	}
+	return []repetition{{addrs.NoKey, nil}}, nil
+}
+
+func dependsOn(art *dsl.Artifact) ([]addrs.Block, hcl.Diagnostics) {
+	attr, ok := art.Meta["depends_on"]
+	if !ok {
+		return nil, nil
+	}
+	exprs, diags := hcl.ExprList(attr.Expr)
+	var out []addrs.Block
+	for _, e := range exprs {
+		refs, _, d := dsl.References(e)
+		diags = append(diags, d...)
+		if len(refs) != 1 || refs[0].Subject.Kind != addrs.Artifact {
+			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid depends_on",
+				Detail: "depends_on lists artifacts, as in [artifact.oci.base].", Subject: e.Range().Ptr()})
+			continue
+		}
+		out = append(out, refs[0].Subject)
+	}
+	return out, diags
+}
+
+// instanceMeta evaluates closure and timeout for one instance.
+func (r *Result) instanceMeta(inst *Instance) hcl.Diagnostics {
+	ctx := context(r.Refs[inst.Addr.Block], r.lookup, inst.Repetition)
+	d := &decoder{attrs: inst.Block.Meta, ctx: ctx, what: inst.Addr.String()}
+	inst.Closure = d.oneOf("closure", r.Compose.Closure, closurePolicies...)
+	if s := d.str("timeout", ""); s != "" {
+		t, err := time.ParseDuration(s)
+		if err != nil || t <= 0 {
+			d.errorf(inst.Block.Meta["timeout"], "Invalid timeout", "timeout is a duration such as \"30m\" or \"2h\", not %q.", s)
+		}
+		inst.Timeout = t
+	}
+	return d.diags
+}
+
+// ArtifactContext is the scope of an artifact instance's body: the
+// values of the blocks it refers to, with artifacts given by artifact
+// (the value of an artifact block: an object, a map of objects for
+// for_each, or a tuple for count), and its each.* or count.index.
+func (r *Result) ArtifactContext(inst *Instance, artifact func(addrs.Block) cty.Value) *hcl.EvalContext {
+	lookup := func(a addrs.Block) cty.Value {
+		if a.Kind == addrs.Artifact {
+			return artifact(a)
+		}
+		return r.lookup(a)
+	}
+	return context(r.Refs[inst.Addr.Block], lookup, inst.Repetition)
+}

@@ -1,0 +1,189 @@
+package eval
+
+import (
+	"fmt"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/strata-build/strata/dsl"
+	"github.com/strata-build/strata/internal/addrs"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// Closure policies.
+var closurePolicies = []string{"error", "warn", "off"}
+
+// productmd compose types.
+var composeTypes = []string{"production", "test", "ci", "nightly"}
+
+func decodeCompose(b *dsl.Block, ctx *hcl.EvalContext) (*Compose, cty.Value, hcl.Diagnostics) {
+	d := &decoder{attrs: b.Attrs, ctx: ctx, what: "The compose block"}
+	d.required("name", "version")
+	c := &Compose{
+		Name: d.str("name", ""), Version: d.str("version", ""), Label: d.str("label", ""),
+		Type:    d.oneOf("type", "production", composeTypes...),
+		Closure: d.oneOf("closure", "error", closurePolicies...),
+		Arches:  d.strs("arches"), Range: b.DeclRange,
+	}
+	c.Short = d.str("short", c.Name)
+	if len(c.Arches) == 0 {
+		c.Arches = []string{hostArch()}
+	}
+	if ts, ok := d.int("timestamp"); ok {
+		c.Timestamp = &ts
+	}
+	for _, a := range c.Arches {
+		if !KnownArch(a) {
+			d.errorf(b.Attrs["arches"], "Unknown architecture", "%q is not an architecture strata knows (%s).", a, strings.Join(knownArchNames(), ", "))
+		}
+	}
+	if strings.ContainsAny(c.Short, "- /") {
+		d.errorf(b.Attrs["short"], "Invalid short name", "The short name %q goes into the compose id <short>-<version>-<date>.<respin>, so it may not contain '-', '/' or spaces.", c.Short)
+	}
+	return c, composeValue(c), d.diags
+}
+
+func composeValue(c *Compose) cty.Value {
+	return cty.ObjectVal(map[string]cty.Value{
+		"name": cty.StringVal(c.Name), "short": cty.StringVal(c.Short), "version": cty.StringVal(c.Version),
+		"type": cty.StringVal(c.Type), "label": cty.StringVal(c.Label), "closure": cty.StringVal(c.Closure),
+		"arches": strList(c.Arches),
+	})
+}
+
+// DefaultCompose is the compose of a configuration without a compose block.
+func DefaultCompose() *Compose {
+	c := &Compose{Name: "Compose", Short: "Compose", Version: "1", Type: "production", Closure: "error", Arches: []string{hostArch()}}
+	return c
+}
+
+func hostArch() string {
+	if a, ok := map[string]string{"amd64": "x86_64", "arm64": "aarch64", "386": "i686", "ppc64le": "ppc64le", "s390x": "s390x"}[runtime.GOARCH]; ok {
+		return a
+	}
+	return runtime.GOARCH
+}
+
+func decodeSource(b *dsl.Block, ctx *hcl.EvalContext) (*Source, cty.Value, hcl.Diagnostics) {
+	d := &decoder{attrs: b.Attrs, ctx: ctx, what: b.Addr.String()}
+	s := &Source{Type: b.Addr.Type, Name: b.Addr.Name, Range: b.DeclRange}
+	if b.Addr.Type == "rpm_dir" {
+		s.Location = d.str("path", "")
+	} else {
+		s.Location = d.str("url", "")
+	}
+	return s, cty.ObjectVal(map[string]cty.Value{
+		"address": cty.StringVal(b.Addr.String()), "type": cty.StringVal(s.Type),
+		"name": cty.StringVal(s.Name), "location": cty.StringVal(s.Location),
+	}), d.diags
+}
+
+func decodeGroup(b *dsl.Block, ctx *hcl.EvalContext) (*Group, cty.Value, hcl.Diagnostics) {
+	d := &decoder{attrs: b.Attrs, ctx: ctx, what: b.Addr.String()}
+	g := &Group{
+		ID: b.Addr.Name, Name: d.str("name", b.Addr.Name), Description: d.str("description", ""),
+		Mandatory: d.strs("mandatory"), Default: d.strs("default"), Optional: d.strs("optional"),
+		Conditional: d.strMap("conditional"), UserVisible: d.bool("user_visible", true),
+		NameTranslations: d.strMap("name_translations"), DescriptionTranslations: d.strMap("description_translations"),
+		Range: b.DeclRange,
+	}
+	if n, ok := d.int("display_order"); ok {
+		g.DisplayOrder = &n
+	}
+	return g, cty.ObjectVal(map[string]cty.Value{
+		"address": cty.StringVal(b.Addr.String()), "id": cty.StringVal(g.ID), "name": cty.StringVal(g.Name),
+		"description": cty.StringVal(g.Description), "mandatory": strList(g.Mandatory),
+		"default": strList(g.Default), "optional": strList(g.Optional), "packages": strList(g.Packages()),
+	}), d.diags
+}
+
+func decodeModule(b *dsl.Block, ctx *hcl.EvalContext) (*Module, cty.Value, hcl.Diagnostics) {
+	d := &decoder{attrs: b.Attrs, ctx: ctx, what: b.Addr.String()}
+	m := &Module{
+		ID: b.Addr.Name, Name: d.str("name", b.Addr.Name), Stream: d.str("stream", "default"),
+		Context: d.str("context", ""), Summary: d.str("summary", ""), Description: d.str("description", ""),
+		License: d.strs("license"), Groups: d.refs("groups", "group"), Packages: d.specs("packages"),
+		Requires: d.refs("requires", "module"), Profiles: d.listMap("profiles"), API: d.strs("api"),
+		Range: b.DeclRange,
+	}
+	m.Version, _ = d.int("version")
+	if lc := b.Nested["lifecycle"]; lc != nil {
+		ld := &decoder{attrs: lc.Attrs, ctx: ctx, what: "The lifecycle of " + b.Addr.String()}
+		if s := ld.str("eol", ""); s != "" {
+			t, err := time.Parse(time.DateOnly, s)
+			if err != nil {
+				ld.errorf(lc.Attrs["eol"], "Invalid end-of-life date", "eol must be a date written YYYY-MM-DD, not %q.", s)
+			} else {
+				m.EOL, m.EOLRange = &t, lc.Attrs["eol"].Expr.Range()
+			}
+		}
+		m.SLA = ld.str("sla", "")
+		d.diags = append(d.diags, ld.diags...)
+	}
+	eol := cty.NullVal(cty.String)
+	if m.EOL != nil {
+		eol = cty.StringVal(m.EOL.Format(time.DateOnly))
+	}
+	specs := make([]string, len(m.Packages))
+	for i, s := range m.Packages {
+		specs[i] = s.Text
+	}
+	return m, cty.ObjectVal(map[string]cty.Value{
+		"address": cty.StringVal(b.Addr.String()), "id": cty.StringVal(m.ID), "name": cty.StringVal(m.Name),
+		"stream": cty.StringVal(m.Stream), "version": cty.NumberIntVal(m.Version), "context": cty.StringVal(m.Context),
+		"summary": cty.StringVal(m.Summary), "groups": strList(prefixed("group", m.Groups)),
+		"packages": strList(specs), "requires": strList(prefixed("module", m.Requires)), "eol": eol,
+	}), d.diags
+}
+
+func decodeVariant(b *dsl.Block, ctx *hcl.EvalContext) (*Variant, cty.Value, hcl.Diagnostics) {
+	d := &decoder{attrs: b.Attrs, ctx: ctx, what: b.Addr.String()}
+	v := &Variant{
+		ID: b.Addr.Name, Name: d.str("name", b.Addr.Name),
+		Type:    d.oneOf("type", "variant", "variant", "optional", "addon", "layered-product"),
+		Modules: d.refs("modules", "module"), Packages: d.specs("packages"), Arches: d.strs("arches"),
+		Range: b.DeclRange,
+	}
+	specs := make([]string, len(v.Packages))
+	for i, s := range v.Packages {
+		specs[i] = s.Text
+	}
+	return v, cty.ObjectVal(map[string]cty.Value{
+		"address": cty.StringVal(b.Addr.String()), "id": cty.StringVal(v.ID), "name": cty.StringVal(v.Name),
+		"type": cty.StringVal(v.Type), "modules": strList(prefixed("module", v.Modules)),
+		"packages": strList(specs), "arches": strList(v.Arches),
+	}), d.diags
+}
+
+func prefixed(prefix string, names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = prefix + "." + n
+	}
+	return out
+}
+
+func strList(s []string) cty.Value {
+	if len(s) == 0 {
+		return cty.ListValEmpty(cty.String)
+	}
+	vals := make([]cty.Value, len(s))
+	for i, x := range s {
+		vals[i] = cty.StringVal(x)
+	}
+	return cty.ListVal(vals)
+}
+
+// checkBlockRefs verifies that names decoded from references exist.
+func checkNames(kind string, names []string, known func(string) bool, at hcl.Range, what addrs.Block) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	for _, n := range names {
+		if !known(n) {
+			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Reference to undeclared " + kind,
+				Detail: fmt.Sprintf("%s refers to %s.%s, which is not declared.", what, kind, n), Subject: at.Ptr()})
+		}
+	}
+	return diags
+}

@@ -1,0 +1,219 @@
+package eval
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
+	"github.com/zclconf/go-cty/cty/gocty"
+)
+
+// decoder evaluates the attributes of one block into Go values,
+// collecting diagnostics that point at each attribute.
+type decoder struct {
+	attrs hcl.Attributes
+	ctx   *hcl.EvalContext
+	what  string // "module.gnome", for messages
+	diags hcl.Diagnostics
+}
+
+// value evaluates an attribute converted to t; ok is false when it is
+// absent, null or invalid.
+func (d *decoder) value(name string, t cty.Type) (cty.Value, bool) {
+	attr, present := d.attrs[name]
+	if !present {
+		return cty.NilVal, false
+	}
+	v, diags := attr.Expr.Value(d.ctx)
+	d.diags = append(d.diags, diags...)
+	if diags.HasErrors() {
+		return cty.NilVal, false
+	}
+	v, _ = v.UnmarkDeep()
+	if !v.IsWhollyKnown() {
+		d.errorf(attr, "Value not known", "The value of %s must be known before anything is built.", name)
+		return cty.NilVal, false
+	}
+	cv, err := convert.Convert(v, t)
+	if err != nil {
+		d.errorf(attr, "Incorrect attribute value type", "Inappropriate value for %s: %s is required, got %s.", name, t.FriendlyName(), v.Type().FriendlyName())
+		return cty.NilVal, false
+	}
+	return cv, !cv.IsNull()
+}
+
+func (d *decoder) errorf(attr *hcl.Attribute, summary, detail string, args ...any) {
+	d.diags = append(d.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary,
+		Detail: fmt.Sprintf(detail, args...), Subject: attr.Expr.Range().Ptr()})
+}
+
+func (d *decoder) str(name, def string) string {
+	v, ok := d.value(name, cty.String)
+	if !ok {
+		return def
+	}
+	return v.AsString()
+}
+
+// oneOf decodes a string that must be one of choices.
+func (d *decoder) oneOf(name, def string, choices ...string) string {
+	s := d.str(name, def)
+	for _, c := range choices {
+		if s == c {
+			return s
+		}
+	}
+	d.errorf(d.attrs[name], "Invalid value for "+name, "%s must be one of %s, not %q.", name, quoteAll(choices), s)
+	return def
+}
+
+func quoteAll(s []string) string {
+	q := make([]string, len(s))
+	for i, x := range s {
+		q[i] = fmt.Sprintf("%q", x)
+	}
+	return strings.Join(q, ", ")
+}
+
+func (d *decoder) strs(name string) []string {
+	v, ok := d.value(name, cty.List(cty.String))
+	if !ok {
+		return nil
+	}
+	var out []string
+	for it := v.ElementIterator(); it.Next(); {
+		_, e := it.Element()
+		if e.IsNull() {
+			d.errorf(d.attrs[name], "Null element", "%s may not hold null.", name)
+			continue
+		}
+		out = append(out, e.AsString())
+	}
+	return out
+}
+
+func (d *decoder) strMap(name string) map[string]string {
+	v, ok := d.value(name, cty.Map(cty.String))
+	if !ok {
+		return nil
+	}
+	out := map[string]string{}
+	if err := gocty.FromCtyValue(v, &out); err != nil {
+		d.errorf(d.attrs[name], "Invalid value for "+name, "%s must map strings to strings: %s.", name, err)
+	}
+	return out
+}
+
+func (d *decoder) listMap(name string) map[string][]string {
+	v, ok := d.value(name, cty.Map(cty.List(cty.String)))
+	if !ok {
+		return nil
+	}
+	out := map[string][]string{}
+	if err := gocty.FromCtyValue(v, &out); err != nil {
+		d.errorf(d.attrs[name], "Invalid value for "+name, "%s must map names to lists of strings: %s.", name, err)
+	}
+	return out
+}
+
+func (d *decoder) int(name string) (int64, bool) {
+	v, ok := d.value(name, cty.Number)
+	if !ok {
+		return 0, false
+	}
+	n, acc := v.AsBigFloat().Int64()
+	if acc != 0 {
+		d.errorf(d.attrs[name], "Invalid value for "+name, "%s must be a whole number.", name)
+		return 0, false
+	}
+	return n, true
+}
+
+func (d *decoder) bool(name string, def bool) bool {
+	v, ok := d.value(name, cty.Bool)
+	if !ok {
+		return def
+	}
+	return v.True()
+}
+
+func (d *decoder) required(names ...string) {
+	for _, n := range names {
+		if _, ok := d.attrs[n]; !ok {
+			d.diags = append(d.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Missing required argument",
+				Detail: fmt.Sprintf("%s needs the argument %q.", d.what, n)})
+		}
+	}
+}
+
+// refs decodes a list of references to blocks of one kind, given as the
+// blocks themselves (module.base) or as their addresses ("module.base"),
+// into block names.
+func (d *decoder) refs(name, prefix string) []string {
+	attr, present := d.attrs[name]
+	if !present {
+		return nil
+	}
+	v, diags := attr.Expr.Value(d.ctx)
+	d.diags = append(d.diags, diags...)
+	if diags.HasErrors() {
+		return nil
+	}
+	v, _ = v.UnmarkDeep()
+	if v.IsNull() {
+		return nil
+	}
+	if !v.CanIterateElements() || v.Type().IsMapType() || v.Type().IsObjectType() {
+		v = cty.TupleVal([]cty.Value{v})
+	}
+	var out []string
+	for it := v.ElementIterator(); it.Next(); {
+		_, e := it.Element()
+		id, ok := refName(e, prefix)
+		if !ok {
+			d.errorf(attr, "Invalid reference in "+name, "%s must list %s blocks, as in [%s.NAME].", name, prefix, prefix)
+			return nil
+		}
+		out = append(out, id)
+	}
+	return out
+}
+
+// refName extracts the name from a block value or an address string.
+func refName(v cty.Value, prefix string) (string, bool) {
+	if !v.IsKnown() || v.IsNull() {
+		return "", false
+	}
+	if v.Type().IsObjectType() && v.Type().HasAttribute("address") {
+		v = v.GetAttr("address")
+	}
+	if v.Type() != cty.String || !v.IsKnown() || v.IsNull() {
+		return "", false
+	}
+	name, ok := strings.CutPrefix(v.AsString(), prefix+".")
+	return name, ok && name != ""
+}
+
+func (d *decoder) specs(name string) []Spec {
+	attr, present := d.attrs[name]
+	if !present {
+		return nil
+	}
+	var out []Spec
+	for _, s := range d.strs(name) {
+		out = append(out, Spec{Text: s, Range: attr.Expr.Range()})
+	}
+	return out
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

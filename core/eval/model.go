@@ -1,0 +1,93 @@
+package eval
+
+import (
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+)
+
+// Compose is the decoded compose block.
+type Compose struct {
+	Name, Short, Version, Type, Label string
+	// Closure is "error", "warn" or "off".
+	Closure string
+	Arches  []string
+	// Timestamp, when set, is the time stamped into every artifact.
+	Timestamp *int64
+	Range     hcl.Range
+}
+
+// Source is a package source.
+type Source struct {
+	Type string // "rpm_dir" or "repo"
+	Name string
+	// Location is the directory of an rpm_dir, or the path or URL of a
+	// repo, as written (relative paths are relative to the configuration).
+	Location string
+	Range    hcl.Range
+}
+
+// Group is a package group, as comps describes one.
+type Group struct {
+	ID          string
+	Name        string
+	Description string
+	Mandatory   []string
+	Default     []string
+	Optional    []string
+	// Conditional maps a package to the package whose presence brings it.
+	Conditional             map[string]string
+	UserVisible             bool
+	DisplayOrder            *int64
+	NameTranslations        map[string]string
+	DescriptionTranslations map[string]string
+	Range                   hcl.Range
+}
+
+// Packages returns every package name the group lists.
+func (g *Group) Packages() []string {
+	out := append(append(append([]string(nil), g.Mandatory...), g.Default...), g.Optional...)
+	for name := range g.Conditional {
+		out = append(out, name)
+	}
+	return out
+}
+
+// Spec is a package named in a configuration: a name ("bash") or a pin
+// ("bash-5.2.26-1.fc41", "bash-0:5.2.26-1.fc41.x86_64").
+type Spec struct {
+	Text  string
+	Range hcl.Range
+}
+
+// Module is a module: groups and packages with a version and lifecycle.
+type Module struct {
+	ID          string
+	Name        string
+	Stream      string
+	Version     int64
+	Context     string
+	Summary     string
+	Description string
+	License     []string
+	Groups      []string // group ids
+	Packages    []Spec
+	Requires    []string // module ids
+	Profiles    map[string][]string
+	API         []string
+	EOL         *time.Time
+	SLA         string
+	Range       hcl.Range
+	EOLRange    hcl.Range
+}
+
+// Variant selects modules into a product variant.
+type Variant struct {
+	ID       string
+	Name     string
+	Type     string
+	Modules  []string // module ids
+	Packages []Spec
+	Arches   []string
+	Range    hcl.Range
+}
