@@ -1,0 +1,78 @@
+package pkgset
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/strata-build/strata/sdk"
+	"github.com/strata-build/strata/sdk/rpm"
+)
+
+// Package is one package of the universe.
+type Package struct {
+	Name      string
+	Epoch     uint64
+	Version   string
+	Release   string
+	Arch      string
+	SHA256    string
+	Size      int64
+	BuildTime int64
+	Provides  []rpm.Dependency
+	Requires  []rpm.Dependency
+	// Files lists the package's files and directories, one per line: the
+	// closure check needs them only for file dependencies, so they stay
+	// one string until then.
+	Files string
+	// Source is the address of the source that holds the package.
+	Source string
+	// Location is the package file: a path, or for a remote repository a
+	// URL fetched into the cache before a build needs it.
+	Location string
+	// HasScriptlets says the package runs scripts when installed.
+	HasScriptlets bool
+}
+
+// NEVRA formats the package as name-[epoch:]version-release.arch.
+func (p *Package) NEVRA() string {
+	return fmt.Sprintf("%s-%s.%s", p.Name, p.EVR(), p.Arch)
+}
+
+// EVR is the package's epoch, version and release.
+func (p *Package) EVR() rpm.EVR {
+	return rpm.EVR{Epoch: p.Epoch, Version: p.Version, Release: p.Release}
+}
+
+// SDK describes the package for a plugin; path is where the file is.
+func (p *Package) SDK(path, targetArch string, modules []string) sdk.Package {
+	return sdk.Package{
+		Name: p.Name, Epoch: p.Epoch, Version: p.Version, Release: p.Release, Arch: p.Arch,
+		Path: path, SHA256: p.SHA256, Size: p.Size, BuildTime: p.BuildTime,
+		TargetArch: targetArch, Modules: modules,
+	}
+}
+
+// fileList splits Files.
+func (p *Package) fileList() []string {
+	if p.Files == "" {
+		return nil
+	}
+	return strings.Split(p.Files, "\n")
+}
+
+// fromHeader fills a Package from an RPM header.
+func fromHeader(h *rpm.Package) *Package {
+	e, _ := h.Epoch()
+	p := &Package{
+		Name: h.Name(), Epoch: e, Version: h.Version(), Release: h.Release(), Arch: h.Arch(),
+		BuildTime: h.BuildTime(), Provides: h.Deps(rpm.Provides), Requires: h.Deps(rpm.Requires),
+		HasScriptlets: h.HasScriptlets(),
+	}
+	files := h.Files()
+	paths := make([]string, len(files))
+	for i, f := range files {
+		paths[i] = f.Path
+	}
+	p.Files = strings.Join(paths, "\n")
+	return p
+}

@@ -1,0 +1,117 @@
+package pkgset
+
+import (
+	"bufio"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/strata-build/strata/sdk/rpm"
+)
+
+// scanDir lists the RPM files under dir, sorted.
+func scanDir(dir string) ([]string, error) {
+	var out []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && strings.HasSuffix(d.Name(), ".rpm") {
+			out = append(out, p)
+		}
+		return nil
+	})
+	sort.Strings(out)
+	return out, err
+}
+
+// readDir reads every package of an rpm_dir source, from the cache where
+// a file is unchanged and in parallel otherwise. read counts the headers
+// actually read.
+func readDir(dir, source string, cache *headerCache, read *atomic.Int64) ([]*Package, error) {
+	paths, err := scanDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*Package, len(paths))
+	errs := make([]error, len(paths))
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				out[i], errs[i] = readOne(paths[i], cache, read)
+			}
+		}()
+	}
+	for i := range paths {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	for _, p := range out {
+		p.Source = source
+	}
+	return out, nil
+}
+
+func readOne(path string, cache *headerCache, read *atomic.Int64) (*Package, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	s := statStamp(fi)
+	if p := cache.get(path, s); p != nil {
+		cp := *p
+		return &cp, nil
+	}
+	p, err := readFile(path)
+	if err != nil {
+		return nil, err
+	}
+	read.Add(1)
+	cache.put(path, s, p)
+	cp := *p
+	return &cp, nil
+}
+
+// readFile reads a package's header and hashes the whole file in one pass.
+func readFile(path string) (*Package, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	br := bufio.NewReaderSize(io.TeeReader(f, h), 64<<10)
+	hdr, err := rpm.Read(br)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if _, err := io.Copy(io.Discard, br); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	p := fromHeader(hdr)
+	p.SHA256 = hex.EncodeToString(h.Sum(nil))
+	p.Location = path
+	if st, err := f.Stat(); err == nil {
+		p.Size = st.Size()
+	}
+	return p, nil
+}

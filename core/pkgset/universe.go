@@ -1,0 +1,163 @@
+package pkgset
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/strata-build/strata/core/eval"
+	"github.com/strata-build/strata/sdk/rpm"
+)
+
+// Universe is every package the sources hold, indexed for resolution.
+type Universe struct {
+	// Packages are sorted by NEVRA, then by source and location.
+	Packages []*Package
+	byName   map[string][]*Package
+	provides map[string][]provider
+	files    map[string][]*Package
+	filesOne sync.Once
+	// dups maps a NEVRA to files that hold it with different content.
+	dups map[string][]*Package
+	// HeadersRead counts the package headers read from disk (not from the
+	// header cache) while loading.
+	HeadersRead int64
+}
+
+type provider struct {
+	pkg *Package
+	dep rpm.Dependency
+}
+
+// Options configure Load.
+type Options struct {
+	// Dir is the configuration directory; relative source paths start
+	// there.
+	Dir string
+	// CacheDir holds the header cache and repository metadata.
+	CacheDir string
+	Client   *http.Client
+}
+
+// Load reads every source. A source that cannot be read, or a package
+// that is not a valid RPM, is an error that names it.
+func Load(ctx context.Context, sources []*eval.Source, opts Options) (*Universe, hcl.Diagnostics) {
+	if opts.Client == nil {
+		opts.Client = http.DefaultClient
+	}
+	cache := loadCache(filepath.Join(opts.CacheDir, "headers.gob"))
+	var read atomic.Int64
+	var all []*Package
+	var diags hcl.Diagnostics
+	for _, s := range sources {
+		addr := "source." + s.Type + "." + s.Name
+		var pkgs []*Package
+		var err error
+		switch s.Type {
+		case "rpm_dir":
+			dir := s.Location
+			if !filepath.IsAbs(dir) {
+				dir = filepath.Join(opts.Dir, dir)
+			}
+			if st, serr := os.Stat(dir); serr != nil || !st.IsDir() {
+				err = fmt.Errorf("%s is not a directory", dir)
+				break
+			}
+			pkgs, err = readDir(dir, addr, cache, &read)
+		case "repo":
+			pkgs, err = newRepo(s.Location, opts.Dir, filepath.Join(opts.CacheDir, "repos"), opts.Client).load(ctx, addr)
+		}
+		if err != nil {
+			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Cannot read " + addr,
+				Detail: err.Error() + ".", Subject: s.Range.Ptr()})
+			continue
+		}
+		all = append(all, pkgs...)
+	}
+	if err := cache.save(); err != nil {
+		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "Cannot save the header cache", Detail: err.Error()})
+	}
+	u := newUniverse(all)
+	u.HeadersRead = read.Load()
+	return u, diags
+}
+
+func newUniverse(all []*Package) *Universe {
+	sort.SliceStable(all, func(i, j int) bool {
+		a, b := all[i], all[j]
+		if a.Name != b.Name {
+			return a.Name < b.Name
+		}
+		if c := a.EVR().Compare(b.EVR()); c != 0 {
+			return c > 0
+		}
+		if a.Arch != b.Arch {
+			return a.Arch < b.Arch
+		}
+		return a.Source+a.Location < b.Source+b.Location
+	})
+	u := &Universe{byName: map[string][]*Package{}, provides: map[string][]provider{}, dups: map[string][]*Package{}}
+	for _, p := range all {
+		if n := len(u.Packages); n > 0 {
+			prev := u.Packages[n-1]
+			if prev.NEVRA() == p.NEVRA() {
+				if prev.SHA256 != p.SHA256 {
+					if len(u.dups[p.NEVRA()]) == 0 {
+						u.dups[p.NEVRA()] = []*Package{prev}
+					}
+					u.dups[p.NEVRA()] = append(u.dups[p.NEVRA()], p)
+				}
+				continue // the same package twice: keep the first
+			}
+		}
+		u.Packages = append(u.Packages, p)
+		u.byName[p.Name] = append(u.byName[p.Name], p)
+		for _, d := range p.Provides {
+			u.provides[d.Name] = append(u.provides[d.Name], provider{p, d})
+		}
+		if p.Arch != "src" {
+			// rpm adds "name = epoch:version-release" to every binary package.
+			self := rpm.Dependency{Name: p.Name, Flags: rpm.SenseEqual, Version: p.EVR().String()}
+			u.provides[p.Name] = append(u.provides[p.Name], provider{p, self})
+		}
+	}
+	return u
+}
+
+// fileOwners returns the packages that hold path, indexing files on
+// first use.
+func (u *Universe) fileOwners(path string) []*Package {
+	u.filesOne.Do(func() {
+		u.files = map[string][]*Package{}
+		for _, p := range u.Packages {
+			for _, f := range p.fileList() {
+				u.files[f] = append(u.files[f], p)
+			}
+		}
+	})
+	return u.files[path]
+}
+
+// Names returns the packages called name, best first.
+func (u *Universe) Names(name string) []*Package { return u.byName[name] }
+
+// duplicate returns an error when p's NEVRA is held by files with
+// different content.
+func (u *Universe) duplicate(p *Package) error {
+	d := u.dups[p.NEVRA()]
+	if len(d) == 0 {
+		return nil
+	}
+	var where []string
+	for _, x := range d {
+		where = append(where, fmt.Sprintf("%s (%s, sha256 %.12s)", x.Location, x.Source, x.SHA256))
+	}
+	return fmt.Errorf("%s is held by %d different files: %s; remove all but one of them", p.NEVRA(), len(d), strings.Join(where, ", "))
+}
