@@ -1,0 +1,137 @@
+package plugins
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/strata-build/strata/sdk"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// Name is the plugin's name and version, for messages.
+func (p *Plugin) Name() string { return p.Info.Name + " " + p.Info.Version }
+
+// fail turns a failed call into an error that names the plugin and says
+// whether it crashed or hung.
+func (p *Plugin) fail(err error, during string) error {
+	name := p.Info.Name + " " + p.Info.Version
+	if p.Info.Name == "" {
+		name = p.Path
+	}
+	switch {
+	case p.proc.Exited():
+		return fmt.Errorf("plugin %s crashed while %s%s", name, during, p.stderr.suffix())
+	case errors.Is(err, context.DeadlineExceeded) || strings.Contains(err.Error(), "DeadlineExceeded"):
+		return fmt.Errorf("plugin %s did not finish %s in time; it was stopped", name, during)
+	}
+	var be *sdk.BuildError
+	if errors.As(err, &be) {
+		return be
+	}
+	return fmt.Errorf("plugin %s failed while %s: %w", name, during, err)
+}
+
+func (p *Plugin) call(during string, fn func(context.Context) error) error {
+	ctx, cancel := context.WithTimeout(context.Background(), Timeout())
+	defer cancel()
+	if err := fn(ctx); err != nil {
+		return p.fail(err, during)
+	}
+	return nil
+}
+
+// Schema returns the schema of an artifact type, fetched once.
+func (p *Plugin) Schema(typ string) (sdk.Schema, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if s, ok := p.schemas[typ]; ok {
+		return s, nil
+	}
+	var s sdk.Schema
+	err := p.call("describing its schema", func(ctx context.Context) (err error) {
+		s, err = p.proc.Schema(ctx, typ)
+		return err
+	})
+	if err == nil {
+		p.schemas[typ] = s
+	}
+	return s, err
+}
+
+// Validate checks a configuration.
+func (p *Plugin) Validate(typ string, config cty.Value) (diags sdk.Diagnostics, err error) {
+	err = p.call("validating "+typ, func(ctx context.Context) error {
+		diags, err = p.proc.Validate(ctx, typ, config)
+		return err
+	})
+	return diags, err
+}
+
+// Plan plans an artifact.
+func (p *Plugin) Plan(typ string, req *sdk.PlanRequest) (resp *sdk.PlanResponse, diags sdk.Diagnostics, err error) {
+	err = p.call("planning "+req.Address, func(ctx context.Context) error {
+		resp, diags, err = p.proc.Plan(ctx, typ, req)
+		return err
+	})
+	return resp, diags, err
+}
+
+// Build builds an artifact, killing the plugin if it takes longer than
+// timeout: a hung build must not hang strata.
+func (p *Plugin) Build(ctx context.Context, typ string, req *sdk.BuildRequest, rep sdk.Reporter, timeout time.Duration) (*sdk.BuildResult, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	res, err := p.proc.Build(ctx, typ, req, rep)
+	if err != nil {
+		if ctx.Err() == context.DeadlineExceeded {
+			return nil, fmt.Errorf("plugin %s did not finish building %s within %s; it was stopped", p.Name(), req.Address, timeout)
+		}
+		return nil, p.fail(err, "building "+req.Address)
+	}
+	return res, nil
+}
+
+// tail keeps the last lines a plugin wrote to stderr: a crashing plugin's
+// panic message.
+type tail struct {
+	mu    sync.Mutex
+	lines []string
+	part  string
+}
+
+const tailLines = 15
+
+func (t *tail) Write(b []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	s := t.part + string(b)
+	parts := strings.Split(s, "\n")
+	t.part = parts[len(parts)-1]
+	for _, l := range parts[:len(parts)-1] {
+		if strings.HasPrefix(l, "{") { // a structured log line, shown through the logger
+			continue
+		}
+		t.lines = append(t.lines, l)
+		if len(t.lines) > tailLines {
+			t.lines = t.lines[1:]
+		}
+	}
+	return len(b), nil
+}
+
+func (t *tail) suffix() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	lines := t.lines
+	if t.part != "" {
+		lines = append(lines, t.part)
+	}
+	if len(lines) == 0 {
+		return ""
+	}
+	return "; it wrote:\n  " + strings.Join(lines, "\n  ")
+}

@@ -1,0 +1,168 @@
+package plugins
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+	"github.com/strata-build/strata/sdk"
+)
+
+// TimeoutEnv overrides how long strata waits for a plugin to start and to
+// answer a call other than a build.
+const TimeoutEnv = "STRATA_PLUGIN_TIMEOUT"
+
+// Manager starts plugins on demand, one process per binary, and verifies
+// each against the lock file first.
+type Manager struct {
+	Dirs   []SearchDir
+	Lock   Lock
+	Logger hclog.Logger
+	// Unlocked allows plugins the lock does not list (strata init).
+	Unlocked bool
+
+	mu      sync.Mutex
+	running map[string]*Plugin // by binary path
+}
+
+// Plugin is a running plugin.
+type Plugin struct {
+	Path   string
+	SHA256 string
+	Info   sdk.Info
+	proc   *sdk.Process
+	stderr *tail
+
+	mu      sync.Mutex
+	schemas map[string]sdk.Schema
+}
+
+// Timeout is the bound on starting a plugin and on calls other than
+// builds.
+func Timeout() time.Duration {
+	if d, err := time.ParseDuration(os.Getenv(TimeoutEnv)); err == nil && d > 0 {
+		return d
+	}
+	return time.Minute
+}
+
+// MissingError says no plugin binary exists for an artifact type.
+type MissingError struct {
+	Type string
+	Dirs []SearchDir
+}
+
+func (e *MissingError) Error() string {
+	var where []string
+	for _, d := range e.Dirs {
+		where = append(where, fmt.Sprintf("%s (%s)", d.Path, d.Why))
+	}
+	return fmt.Sprintf("no plugin for artifact type %q: strata looked for %s%s in %s. Build or install the plugin into one of these directories (go build -o DIR/%s%s), then run strata init.",
+		e.Type, BinaryPrefix, e.Type, strings.Join(where, ", "), BinaryPrefix, e.Type)
+}
+
+// ForType returns the running plugin for an artifact type, starting it if
+// needed.
+func (m *Manager) ForType(typ string) (*Plugin, error) {
+	path, ok := Find(m.Dirs, typ)
+	if !ok {
+		return nil, &MissingError{Type: typ, Dirs: m.Dirs}
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if p := m.running[path]; p != nil {
+		return p, nil
+	}
+	sum, err := Checksum(path)
+	if err != nil {
+		return nil, err
+	}
+	locked := m.Lock[typ]
+	if !m.Unlocked {
+		if locked == nil {
+			return nil, fmt.Errorf("the plugin for artifact type %q (%s) is not in the lock file; run strata init to record it", typ, path)
+		}
+		if locked.SHA256 != sum {
+			return nil, fmt.Errorf("refusing %s: its sha256 is %s, but the lock file records %s for %s %s. If the plugin was updated on purpose, run strata init to record it",
+				path, sum, locked.SHA256, locked.Plugin, locked.Version)
+		}
+	}
+	p, err := m.start(path, sum)
+	if err != nil {
+		return nil, err
+	}
+	if locked != nil && !m.Unlocked && p.Info.Version != locked.Version {
+		p.proc.Kill()
+		return nil, fmt.Errorf("%s reports version %s, but the lock file records %s; run strata init", path, p.Info.Version, locked.Version)
+	}
+	if !contains(p.Info.Types, typ) {
+		p.proc.Kill()
+		return nil, fmt.Errorf("%s (%s %s) does not build artifact type %q; it builds %s", path, p.Info.Name, p.Info.Version, typ, strings.Join(p.Info.Types, ", "))
+	}
+	if m.running == nil {
+		m.running = map[string]*Plugin{}
+	}
+	m.running[path] = p
+	return p, nil
+}
+
+func (m *Manager) start(path, sum string) (*Plugin, error) {
+	cmd := exec.Command(path)
+	// The plugin dies with strata, even when strata is killed.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	stderr := &tail{}
+	logger := m.Logger
+	if logger == nil {
+		logger = hclog.NewNullLogger()
+	}
+	proc, err := sdk.Launch(cmd, sdk.LaunchOptions{
+		Logger: logger.Named(strings.TrimPrefix(filepath.Base(path), BinaryPrefix)), Stderr: stderr, StartTimeout: Timeout(),
+	})
+	if err != nil {
+		if errors.Is(err, sdk.ErrProtocol) {
+			return nil, fmt.Errorf("%s speaks another plugin protocol: strata speaks protocol %d (%v). Install a version of the plugin built for protocol %d", path, sdk.ProtocolVersion, err, sdk.ProtocolVersion)
+		}
+		return nil, fmt.Errorf("starting plugin %s: %w%s", path, err, stderr.suffix())
+	}
+	p := &Plugin{Path: path, SHA256: sum, proc: proc, stderr: stderr, schemas: map[string]sdk.Schema{}}
+	ctx, cancel := context.WithTimeout(context.Background(), Timeout())
+	defer cancel()
+	info, err := proc.Info(ctx)
+	if err != nil {
+		proc.Kill()
+		return nil, p.fail(err, "answering info")
+	}
+	if info.Protocol != sdk.ProtocolVersion {
+		proc.Kill()
+		return nil, fmt.Errorf("%s (%s %s) speaks plugin protocol %d; strata speaks %d", path, info.Name, info.Version, info.Protocol, sdk.ProtocolVersion)
+	}
+	p.Info = info
+	return p, nil
+}
+
+// Close stops every plugin.
+func (m *Manager) Close() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, p := range m.running {
+		p.proc.Kill()
+	}
+	m.running = nil
+}
+
+func contains(s []string, x string) bool {
+	for _, e := range s {
+		if e == x {
+			return true
+		}
+	}
+	return false
+}
