@@ -1,0 +1,133 @@
+package store
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/strata-build/strata/sdk"
+)
+
+// BuildDir is a fresh directory for one build: Files is the empty output
+// directory a plugin writes into, Work its scratch space.
+type BuildDir struct {
+	root  string
+	Files string
+	Work  string
+}
+
+// NewBuildDir makes a build directory under tmp/.
+func (s *Store) NewBuildDir(key string) (*BuildDir, error) {
+	root, err := os.MkdirTemp(filepath.Join(s.Dir, "tmp"), key[:12]+"-")
+	if err != nil {
+		return nil, err
+	}
+	b := &BuildDir{root: root, Files: filepath.Join(root, "files"), Work: filepath.Join(root, "work")}
+	for _, d := range []string{b.Files, b.Work} {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			os.RemoveAll(root)
+			return nil, err
+		}
+	}
+	return b, nil
+}
+
+// Discard removes the build directory.
+func (b *BuildDir) Discard() { os.RemoveAll(b.root) }
+
+// Commit verifies that the files match the manifest the plugin reported,
+// then moves the build into the store as key with its entry. On any error
+// nothing reaches the store.
+func (s *Store) Commit(b *BuildDir, e *Entry) error {
+	defer b.Discard()
+	if err := os.RemoveAll(b.Work); err != nil {
+		return err
+	}
+	if err := Verify(b.Files, e.Manifest); err != nil {
+		return err
+	}
+	e.ManifestDigest = ManifestDigest(e.Manifest)
+	data, err := json.MarshalIndent(e, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := writeSynced(filepath.Join(b.root, entryFile), data); err != nil {
+		return err
+	}
+	if s.Has(e.Key) {
+		return nil // built meanwhile with the same inputs: the same bytes
+	}
+	if err := os.Rename(b.root, s.Path(e.Key)); err != nil {
+		return fmt.Errorf("moving the build into the store: %w", err)
+	}
+	return nil
+}
+
+// Verify checks that dir holds exactly the files of manifest, with the
+// same sizes, modes, digests and link targets.
+func Verify(dir string, manifest []sdk.ManifestFile) error {
+	actual, err := sdk.ScanManifest(dir)
+	if err != nil {
+		return err
+	}
+	want := map[string]sdk.ManifestFile{}
+	for _, f := range manifest {
+		want[f.Path] = f
+	}
+	for _, f := range actual {
+		w, ok := want[f.Path]
+		switch {
+		case !ok:
+			return fmt.Errorf("the build wrote %s, which its manifest does not list", f.Path)
+		case w != f:
+			return fmt.Errorf("%s does not match the manifest (manifest: %d bytes sha256 %.12s, found: %d bytes sha256 %.12s)",
+				f.Path, w.Size, w.SHA256, f.Size, f.SHA256)
+		}
+		delete(want, f.Path)
+	}
+	for p := range want {
+		return fmt.Errorf("the manifest lists %s, which the build did not write", p)
+	}
+	return nil
+}
+
+// ManifestDigest is the sha256 of a manifest's canonical JSON.
+func ManifestDigest(m []sdk.ManifestFile) string {
+	data, _ := json.Marshal(m)
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
+}
+
+// CleanTmp removes builds left behind by an apply that was killed. Call it
+// only while holding the lock.
+func (s *Store) CleanTmp() error {
+	entries, err := os.ReadDir(filepath.Join(s.Dir, "tmp"))
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if err := os.RemoveAll(filepath.Join(s.Dir, "tmp", e.Name())); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func writeSynced(path string, data []byte) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}

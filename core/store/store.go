@@ -1,0 +1,128 @@
+package store
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+
+	"github.com/strata-build/strata/sdk"
+)
+
+// Store is the .strata directory of a configuration.
+type Store struct {
+	Dir string
+}
+
+// Open returns the store of a configuration directory, creating it.
+func Open(configDir string) (*Store, error) {
+	s := &Store{Dir: filepath.Join(configDir, ".strata")}
+	for _, d := range []string{"store", "tmp"} {
+		if err := os.MkdirAll(filepath.Join(s.Dir, d), 0o755); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// CacheDir is where strata keeps caches (package headers, repository
+// metadata, fetched packages).
+func (s *Store) CacheDir() string { return filepath.Join(s.Dir, "cache") }
+
+// Path is the directory of the entry for key.
+func (s *Store) Path(key string) string { return filepath.Join(s.Dir, "store", key) }
+
+// FilesPath is the directory of an entry's artifact files.
+func (s *Store) FilesPath(key string) string { return filepath.Join(s.Path(key), "files") }
+
+// Has reports whether the store holds key.
+func (s *Store) Has(key string) bool {
+	_, err := os.Stat(filepath.Join(s.Path(key), entryFile))
+	return err == nil
+}
+
+const entryFile = "entry.json"
+
+// Entry describes one stored artifact.
+type Entry struct {
+	Key     string `json:"key"`
+	Address string `json:"address"`
+	Type    string `json:"type"`
+	// Outputs are the artifact's outputs as cty JSON with their type.
+	Outputs        json.RawMessage    `json:"outputs"`
+	Manifest       []sdk.ManifestFile `json:"manifest"`
+	ManifestDigest string             `json:"manifest_digest"`
+	Lineage        Lineage            `json:"lineage"`
+	// KeyInput is everything the key was computed from; comparing two
+	// tells why an artifact is rebuilt.
+	KeyInput json.RawMessage `json:"key_input"`
+}
+
+// Lineage is what an artifact was built from.
+type Lineage struct {
+	Address   string       `json:"address"`
+	Plugin    PluginRef    `json:"plugin"`
+	Modules   []ModuleRef  `json:"modules"`
+	Packages  []PackageRef `json:"packages"`
+	Inputs    []InputRef   `json:"inputs"`
+	Timestamp int64        `json:"timestamp"`
+}
+
+// PluginRef names a plugin build.
+type PluginRef struct {
+	Name     string `json:"name"`
+	Version  string `json:"version"`
+	Protocol int    `json:"protocol"`
+}
+
+// ModuleRef names a module.
+type ModuleRef struct {
+	Name    string `json:"name"`
+	Stream  string `json:"stream"`
+	Version int64  `json:"version"`
+	Context string `json:"context,omitempty"`
+}
+
+// PackageRef names a package.
+type PackageRef struct {
+	NEVRA  string `json:"nevra"`
+	SHA256 string `json:"sha256"`
+	Arch   string `json:"arch"` // the compose architecture it was selected for
+	Source string `json:"source"`
+}
+
+// InputRef names an upstream artifact.
+type InputRef struct {
+	Address string `json:"address"`
+	Key     string `json:"key"`
+}
+
+// Read reads the entry for key.
+func (s *Store) Read(key string) (*Entry, error) {
+	data, err := os.ReadFile(filepath.Join(s.Path(key), entryFile))
+	if err != nil {
+		return nil, err
+	}
+	var e Entry
+	if err := json.Unmarshal(data, &e); err != nil {
+		return nil, fmt.Errorf("store entry %s: %w", key, err)
+	}
+	return &e, nil
+}
+
+// Keys lists the keys in the store, sorted.
+func (s *Store) Keys() ([]string, error) {
+	entries, err := os.ReadDir(filepath.Join(s.Dir, "store"))
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, e := range entries {
+		if e.IsDir() {
+			out = append(out, e.Name())
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}
