@@ -46,9 +46,9 @@ var sourceSchemas = map[string]*hcl.BodySchema{
 	"repo":    {Attributes: []hcl.AttributeSchema{{Name: "url", Required: true}}},
 }
 
-// ArtifactMeta are the artifact arguments the core owns whatever the type.
+// artifactMeta are the artifact arguments the core owns whatever the type.
 var artifactMeta = &hcl.BodySchema{Attributes: attrs("for_each", "count", "depends_on", "closure", "timeout")}
 
-// artifactSelection are the package selection arguments, owned by the core
+// SelectionSchema holds the package selection arguments, owned by the core
 // for types whose schema says they build from packages.
-var artifactSelection = &hcl.BodySchema{Attributes: attrs("variant", "modules", "packages", "arches")}
+var SelectionSchema = &hcl.BodySchema{Attributes: attrs("variant", "modules", "packages", "arches")}

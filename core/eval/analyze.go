@@ -153,3 +153,10 @@ func cycleDiag(cfg *dsl.Config, cycle []addrs.Block) *hcl.Diagnostic {
 			strings.Join(lines, "\n") + "\nBreak the cycle by removing one of the references.",
 		Subject: first.Ptr()}
 }
+
+// Analyze returns the reference graph of a configuration without
+// evaluating it: for strata graph.
+func Analyze(cfg *dsl.Config) (*graph.Graph[addrs.Block], hcl.Diagnostics) {
+	g, _, diags := analyze(cfg)
+	return g, diags
+}

@@ -159,3 +159,35 @@ func (r *Result) ArtifactContext(inst *Instance, artifact func(addrs.Block) cty.
 	}
 	return context(r.Refs[inst.Addr.Block], lookup, inst.Repetition)
 }
+
+// Selection is an artifact's package selection as written.
+type Selection struct {
+	Variant  string
+	Modules  []string
+	Packages []Spec
+	Arches   []string
+}
+
+// DecodeSelection evaluates the package selection arguments of an
+// artifact (variant, modules, packages, arches) in ctx.
+func (r *Result) DecodeSelection(inst *Instance, attrs hcl.Attributes, ctx *hcl.EvalContext) (Selection, hcl.Diagnostics) {
+	d := &decoder{attrs: attrs, ctx: ctx, what: inst.Addr.String()}
+	var sel Selection
+	if v := d.refs("variant", "variant"); len(v) > 1 {
+		d.errorf(attrs["variant"], "Invalid variant", "variant takes one variant; list several artifacts with for_each to build several.")
+	} else if len(v) == 1 {
+		sel.Variant = v[0]
+	}
+	sel.Modules = d.refs("modules", "module")
+	sel.Packages = d.specs("packages")
+	sel.Arches = d.strs("arches")
+	if sel.Variant != "" && r.Variants[sel.Variant] == nil {
+		d.errorf(attrs["variant"], "Reference to undeclared variant", "variant.%s is not declared.", sel.Variant)
+	}
+	for _, m := range sel.Modules {
+		if r.Modules[m] == nil {
+			d.errorf(attrs["modules"], "Reference to undeclared module", "module.%s is not declared.", m)
+		}
+	}
+	return sel, d.diags
+}

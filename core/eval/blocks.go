@@ -96,6 +96,9 @@ func decodeGroup(b *dsl.Block, ctx *hcl.EvalContext) (*Group, cty.Value, hcl.Dia
 		"address": cty.StringVal(b.Addr.String()), "id": cty.StringVal(g.ID), "name": cty.StringVal(g.Name),
 		"description": cty.StringVal(g.Description), "mandatory": strList(g.Mandatory),
 		"default": strList(g.Default), "optional": strList(g.Optional), "packages": strList(g.Packages()),
+		"conditional": strMap(g.Conditional), "user_visible": cty.BoolVal(g.UserVisible),
+		"display_order": intOrNull(g.DisplayOrder), "name_translations": strMap(g.NameTranslations),
+		"description_translations": strMap(g.DescriptionTranslations),
 	}), d.diags
 }
 
@@ -133,8 +136,10 @@ func decodeModule(b *dsl.Block, ctx *hcl.EvalContext) (*Module, cty.Value, hcl.D
 	return m, cty.ObjectVal(map[string]cty.Value{
 		"address": cty.StringVal(b.Addr.String()), "id": cty.StringVal(m.ID), "name": cty.StringVal(m.Name),
 		"stream": cty.StringVal(m.Stream), "version": cty.NumberIntVal(m.Version), "context": cty.StringVal(m.Context),
-		"summary": cty.StringVal(m.Summary), "groups": strList(prefixed("group", m.Groups)),
-		"packages": strList(specs), "requires": strList(prefixed("module", m.Requires)), "eol": eol,
+		"summary": cty.StringVal(m.Summary), "description": cty.StringVal(m.Description),
+		"license": strList(m.License), "groups": strList(prefixed("group", m.Groups)),
+		"packages": strList(specs), "requires": strList(prefixed("module", m.Requires)),
+		"profiles": listMap(m.Profiles), "api": strList(m.API), "eol": eol, "sla": cty.StringVal(m.SLA),
 	}), d.diags
 }
 
@@ -176,7 +181,36 @@ func strList(s []string) cty.Value {
 	return cty.ListVal(vals)
 }
 
-// checkBlockRefs verifies that names decoded from references exist.
+func strMap(m map[string]string) cty.Value {
+	if len(m) == 0 {
+		return cty.MapValEmpty(cty.String)
+	}
+	vals := map[string]cty.Value{}
+	for k, v := range m {
+		vals[k] = cty.StringVal(v)
+	}
+	return cty.MapVal(vals)
+}
+
+func listMap(m map[string][]string) cty.Value {
+	if len(m) == 0 {
+		return cty.MapValEmpty(cty.List(cty.String))
+	}
+	vals := map[string]cty.Value{}
+	for k, v := range m {
+		vals[k] = strList(v)
+	}
+	return cty.MapVal(vals)
+}
+
+func intOrNull(n *int64) cty.Value {
+	if n == nil {
+		return cty.NullVal(cty.Number)
+	}
+	return cty.NumberIntVal(*n)
+}
+
+// checkNames verifies that names decoded from references exist.
 func checkNames(kind string, names []string, known func(string) bool, at hcl.Range, what addrs.Block) hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	for _, n := range names {

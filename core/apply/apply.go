@@ -1,0 +1,230 @@
+package apply
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"runtime"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/strata-build/strata/core/pkgset"
+	"github.com/strata-build/strata/core/plan"
+	"github.com/strata-build/strata/core/store"
+	"github.com/strata-build/strata/internal/addrs"
+	"github.com/strata-build/strata/sdk"
+)
+
+// DefaultTimeout bounds a build whose artifact sets no timeout.
+const DefaultTimeout = 2 * time.Hour
+
+// Reporter receives what happens during an apply. Calls may come from
+// several goroutines.
+type Reporter interface {
+	Started(addr string, plugin string)
+	Progress(addr string, done, total int64, message string)
+	Log(addr, level, message string)
+	Finished(addr string, outcome Outcome, took time.Duration)
+	Failed(addr string, err error)
+	Skipped(addr string, cause string)
+}
+
+// Outcome says how an instance was brought up to date.
+type Outcome int
+
+// Outcomes.
+const (
+	Built Outcome = iota
+	FromStore
+)
+
+// Options configure an apply.
+type Options struct {
+	Parallelism int
+	Reporter    Reporter
+	Fetcher     *pkgset.Fetcher
+}
+
+// Result counts what an apply did.
+type Result struct {
+	Built, FromStore, Failed, Skipped int
+	// Errors are the failures by address.
+	Errors map[string]error
+}
+
+// Apply builds what the plan says.
+func Apply(ctx context.Context, p *plan.Plan, opts Options) *Result {
+	if opts.Parallelism <= 0 {
+		opts.Parallelism = runtime.NumCPU()
+	}
+	res := &Result{Errors: map[string]error{}}
+	var mu sync.Mutex
+	p.Graph.Walk(opts.Parallelism, func(a addrs.Instance) error {
+		n := p.Nodes[a]
+		if n == nil || n.Action == plan.UpToDate {
+			return nil
+		}
+		start := time.Now()
+		opts.Reporter.Started(a.String(), n.Plugin.Name())
+		outcome, err := build(ctx, p, n, opts)
+		mu.Lock()
+		defer mu.Unlock()
+		switch {
+		case err != nil:
+			res.Failed++
+			res.Errors[a.String()] = err
+			opts.Reporter.Failed(a.String(), err)
+		case outcome == FromStore:
+			res.FromStore++
+		default:
+			res.Built++
+		}
+		if err == nil {
+			opts.Reporter.Finished(a.String(), outcome, time.Since(start))
+		}
+		return err
+	}, func(a, cause addrs.Instance) {
+		mu.Lock()
+		defer mu.Unlock()
+		res.Skipped++
+		opts.Reporter.Skipped(a.String(), cause.String())
+	})
+	return res
+}
+
+// build brings one instance up to date.
+func build(ctx context.Context, p *plan.Plan, n *plan.Node, opts Options) (Outcome, error) {
+	addr := n.Inst.Addr.String()
+	record := func() error { return p.State.Set(addr, store.StateEntry{Key: n.Key, Type: n.Inst.Addr.Type}) }
+	if p.Opts.Store.Has(n.Key) {
+		return FromStore, record()
+	}
+	config, diags := p.BuildConfig(n)
+	if diags.HasErrors() {
+		return 0, fmt.Errorf("evaluating the configuration: %s", diags.Error())
+	}
+	pkgs, err := localPackages(ctx, p, n.Set, opts.Fetcher)
+	if err != nil {
+		return 0, err
+	}
+	inputs, err := inputs(p, n)
+	if err != nil {
+		return 0, err
+	}
+	dir, err := p.Opts.Store.NewBuildDir(n.Key)
+	if err != nil {
+		return 0, err
+	}
+	timeout := n.Inst.Timeout
+	if timeout == 0 {
+		timeout = DefaultTimeout
+	}
+	res, err := n.Plugin.Build(ctx, n.Inst.Addr.Type, &sdk.BuildRequest{
+		Address: addr, Config: config, Packages: pkgs, Inputs: inputs,
+		Compose: n.KeyIn.Compose, OutputDir: dir.Files, WorkDir: dir.Work, Timestamp: n.KeyIn.Timestamp,
+	}, reporter{addr, opts.Reporter}, timeout)
+	if err != nil {
+		dir.Discard()
+		return 0, err
+	}
+	entry, err := newEntry(p, n, res)
+	if err != nil {
+		dir.Discard()
+		return 0, err
+	}
+	if err := p.Opts.Store.Commit(dir, entry); err != nil {
+		return 0, fmt.Errorf("%s %s: %w", n.Plugin.Name(), addr, err)
+	}
+	return Built, record()
+}
+
+func localPackages(ctx context.Context, p *plan.Plan, set *pkgset.Set, f *pkgset.Fetcher) ([]sdk.Package, error) {
+	var out []sdk.Package
+	for _, arch := range set.Arches {
+		for _, pkg := range set.ByArch[arch] {
+			path, err := f.Path(ctx, pkg)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, pkg.SDK(path, arch, set.From[pkg]))
+		}
+	}
+	return out, nil
+}
+
+func inputs(p *plan.Plan, n *plan.Node) ([]sdk.Input, error) {
+	var out []sdk.Input
+	for _, a := range n.Inputs {
+		in := p.Nodes[a]
+		if in == nil {
+			continue
+		}
+		e, err := p.Opts.Store.Read(in.Key)
+		if err != nil {
+			return nil, fmt.Errorf("input %s is not in the store: %w", a, err)
+		}
+		outputs, err := plan.DecodeOutputs(e.Outputs)
+		if err != nil {
+			return nil, fmt.Errorf("input %s: %w", a, err)
+		}
+		var pkgs []sdk.Package
+		for _, arch := range in.Set.Arches {
+			for _, pkg := range in.Set.ByArch[arch] {
+				pkgs = append(pkgs, pkg.SDK(pkg.Location, arch, in.Set.From[pkg]))
+			}
+		}
+		out = append(out, sdk.Input{Address: a.String(), Type: a.Type, Key: in.Key,
+			Path: p.Opts.Store.FilesPath(in.Key), Outputs: outputs, Packages: pkgs})
+	}
+	return out, nil
+}
+
+func newEntry(p *plan.Plan, n *plan.Node, res *sdk.BuildResult) (*store.Entry, error) {
+	outputs, err := plan.EncodeOutputs(res.Outputs)
+	if err != nil {
+		return nil, fmt.Errorf("%s returned outputs strata cannot record: %w", n.Plugin.Name(), err)
+	}
+	keyIn, err := json.Marshal(n.KeyIn)
+	if err != nil {
+		return nil, err
+	}
+	return &store.Entry{
+		Key: n.Key, Address: n.Inst.Addr.String(), Type: n.Inst.Addr.Type, Outputs: outputs,
+		Manifest: res.Manifest, Lineage: lineage(p, n), KeyInput: keyIn,
+	}, nil
+}
+
+func lineage(p *plan.Plan, n *plan.Node) store.Lineage {
+	l := store.Lineage{
+		Address:   n.Inst.Addr.String(),
+		Plugin:    store.PluginRef{Name: n.Plugin.Info.Name, Version: n.Plugin.Info.Version, Protocol: n.Plugin.Info.Protocol},
+		Timestamp: n.KeyIn.Timestamp,
+		Modules:   []store.ModuleRef{}, Packages: []store.PackageRef{}, Inputs: []store.InputRef{},
+	}
+	for _, id := range n.Set.Modules {
+		m := p.Eval.Modules[id]
+		l.Modules = append(l.Modules, store.ModuleRef{Name: m.Name, Stream: m.Stream, Version: m.Version, Context: m.Context})
+	}
+	for _, arch := range n.Set.Arches {
+		for _, pkg := range n.Set.ByArch[arch] {
+			l.Packages = append(l.Packages, store.PackageRef{NEVRA: pkg.NEVRA(), SHA256: pkg.SHA256, Arch: arch, Source: pkg.Source})
+		}
+	}
+	for _, a := range n.Inputs {
+		if in := p.Nodes[a]; in != nil {
+			l.Inputs = append(l.Inputs, store.InputRef{Address: a.String(), Key: in.Key})
+		}
+	}
+	sort.Slice(l.Inputs, func(i, j int) bool { return l.Inputs[i].Address < l.Inputs[j].Address })
+	return l
+}
+
+// reporter forwards a plugin's events for one address.
+type reporter struct {
+	addr string
+	r    Reporter
+}
+
+func (r reporter) Progress(done, total int64, message string) { r.r.Progress(r.addr, done, total, message) }
+func (r reporter) Log(level, message string)                  { r.r.Log(r.addr, level, message) }

@@ -1,0 +1,77 @@
+package plan
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/strata-build/strata/core/pkgset"
+)
+
+// maxListed bounds the problems one diagnostic lists.
+const maxListed = 20
+
+// checkClosure proves that every requirement of the node's packages is
+// met by its packages and those of its inputs, per architecture, and
+// reports what is not as the node's closure policy says.
+func (p *Plan) checkClosure(n *Node) hcl.Diagnostics {
+	policy := n.Inst.Closure
+	if policy == "off" {
+		return nil
+	}
+	var problems []string
+	for _, arch := range n.Set.Arches {
+		own := n.Set.ByArch[arch]
+		available := append([]*pkgset.Package(nil), own...)
+		for _, a := range n.Inputs {
+			if in := p.Nodes[a]; in != nil {
+				available = append(available, in.Set.ByArch[arch]...)
+			}
+		}
+		for _, u := range p.Universe.Closure(own, available) {
+			line := fmt.Sprintf("%s (%s) requires %s, which nothing in the artifact provides", u.Package.NEVRA(), arch, u.Require)
+			if u.Reason != "" {
+				line = fmt.Sprintf("%s (%s): %s", u.Package.NEVRA(), arch, u.Reason)
+			}
+			problems = append(problems, line)
+		}
+	}
+	if len(problems) == 0 {
+		return nil
+	}
+	sev, summary := hcl.DiagError, "Dependency closure is open"
+	if policy == "warn" {
+		sev, summary = hcl.DiagWarning, "Dependency closure is open (closure = \"warn\")"
+	}
+	listed := problems
+	if len(listed) > maxListed {
+		listed = append(listed[:maxListed:maxListed], fmt.Sprintf("… and %d more", len(problems)-maxListed))
+	}
+	detail := fmt.Sprintf("%s is not closed:\n  %s\nAdd the packages that provide these to its modules, or set closure = \"warn\" or \"off\" on the artifact or in the compose block.",
+		n.Inst.Addr, strings.Join(listed, "\n  "))
+	return hcl.Diagnostics{{Severity: sev, Summary: summary, Detail: detail, Subject: n.Inst.Block.DeclRange.Ptr()}}
+}
+
+// checkLifecycles warns (or with -strict fails) when an artifact includes
+// a module past its end of life at the compose date.
+func (p *Plan) checkLifecycles(n *Node) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	date := p.Opts.Date.UTC().Truncate(24 * time.Hour)
+	for _, id := range n.Set.Modules {
+		m := p.Eval.Modules[id]
+		if m.EOL == nil || !m.EOL.Before(date) {
+			continue
+		}
+		sev := hcl.DiagWarning
+		if p.Opts.Strict {
+			sev = hcl.DiagError
+		}
+		r := m.EOLRange
+		diags = append(diags, &hcl.Diagnostic{Severity: sev, Summary: "Module past its end of life",
+			Detail: fmt.Sprintf("module.%s reached its end of life on %s, before the compose date %s, and %s includes it. Move the artifact to a supported stream or extend the lifecycle.",
+				id, m.EOL.Format(time.DateOnly), date.Format(time.DateOnly), n.Inst.Addr),
+			Subject: &r})
+	}
+	return diags
+}

@@ -1,0 +1,286 @@
+package plan
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"sort"
+	"strconv"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/strata-build/strata/core/eval"
+	"github.com/strata-build/strata/core/pkgset"
+	"github.com/strata-build/strata/internal/addrs"
+	"github.com/strata-build/strata/sdk"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// decoded is an instance's body evaluated while planning.
+type decoded struct {
+	node   *Node
+	config cty.Value // with artifact values unknown
+	sel    eval.Selection
+}
+
+// decode evaluates an instance's body against its plugin's schema and has
+// the plugin validate it.
+func (p *Plan) decode(inst *eval.Instance) (*decoded, hcl.Diagnostics) {
+	art := inst.Block
+	failed := func(err error) hcl.Diagnostics {
+		return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Plugin failed", Detail: err.Error(), Subject: art.DeclRange.Ptr()}}
+	}
+	plug, err := p.Opts.Plugins.ForType(inst.Addr.Type)
+	if err != nil {
+		return nil, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Plugin not available", Detail: err.Error(), Subject: art.DeclRange.Ptr()}}
+	}
+	schema, err := plug.Schema(inst.Addr.Type)
+	if err != nil {
+		return nil, failed(err)
+	}
+	selAttrs, rest, diags := splitBody(art, schema)
+	ctx := p.Eval.ArtifactContext(inst, p.placeholder)
+	config, d := decodeBody(rest, schema, ctx)
+	diags = append(diags, d...)
+	sel, d := p.Eval.DecodeSelection(inst, selAttrs, ctx)
+	diags = append(diags, d...)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	n := &Node{Inst: inst, Plugin: plug, Schema: schema, Rest: rest, Inputs: p.inputsOf(inst, config)}
+	config, _ = config.UnmarkDeep()
+	vd, err := plug.Validate(inst.Addr.Type, config)
+	if err != nil {
+		return nil, append(diags, failed(err)...)
+	}
+	diags = append(diags, sdkDiags(vd, rest, art.DeclRange)...)
+	if vd.HasErrors() {
+		return nil, diags
+	}
+	return &decoded{node: n, config: config, sel: sel}, diags
+}
+
+// planInstance plans one artifact instance; its inputs are planned.
+func (p *Plan) planInstance(rs *pkgset.Resolver, inst *eval.Instance) hcl.Diagnostics {
+	art := inst.Block
+	dec, diags := p.decode(inst)
+	if diags.HasErrors() {
+		return diags
+	}
+	n, sel := dec.node, dec.sel
+	var d hcl.Diagnostics
+	n.Set, d = rs.Resolve(pkgset.Selection{Variant: sel.Variant, Modules: sel.Modules, Packages: sel.Packages, Arches: sel.Arches, Range: art.DeclRange})
+	diags = append(diags, d...)
+	if d.HasErrors() {
+		return diags
+	}
+	diags = append(diags, p.checkClosure(n)...)
+	diags = append(diags, p.checkLifecycles(n)...)
+	resp, pd, err := n.Plugin.Plan(inst.Addr.Type, &sdk.PlanRequest{
+		Address: inst.Addr.String(), Config: dec.config, Packages: p.sdkPackages(n.Set, nil),
+		Inputs: p.sdkInputs(n), Compose: p.compose(),
+	})
+	if err != nil {
+		return append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Plugin failed", Detail: err.Error(), Subject: art.DeclRange.Ptr()})
+	}
+	diags = append(diags, sdkDiags(pd, n.Rest, art.DeclRange)...)
+	if pd.HasErrors() {
+		return diags
+	}
+	info := n.Plugin.Info
+	n.Planned = resp.Outputs
+	n.KeyIn = &KeyInput{
+		Plugin: info.Name, PluginVersion: info.Version, Protocol: info.Protocol,
+		Type: inst.Addr.Type, Config: Canonical(dec.config), ArtifactExprs: artifactExprs(p.Opts.Config.Files, n.Rest),
+		Packages: packageKeys(n.Set), Content: p.content(n.Set), Inputs: p.inputKeys(n),
+		Timestamp: p.timestamp(n), Compose: p.compose(), KeyMaterial: resp.KeyMaterial,
+	}
+	n.Key = Key(n.KeyIn)
+	p.decide(n)
+	p.Nodes[inst.Addr] = n
+	p.Graph.Add(inst.Addr)
+	for _, in := range n.Inputs {
+		p.Graph.Connect(inst.Addr, in)
+	}
+	return diags
+}
+
+// inputsOf returns the upstream instances whose values reached the
+// configuration (their marks) and those named in depends_on.
+func (p *Plan) inputsOf(inst *eval.Instance, config cty.Value) []addrs.Instance {
+	seen := map[addrs.Instance]bool{}
+	_, marks := config.UnmarkDeepWithPaths()
+	for _, pm := range marks {
+		for m := range pm.Marks {
+			if a, ok := m.(addrs.Instance); ok {
+				seen[a] = true
+			}
+		}
+	}
+	for _, b := range inst.DependsOn {
+		for _, other := range p.Eval.Instances {
+			if other.Addr.Block == b {
+				seen[other.Addr] = true
+			}
+		}
+	}
+	out := make([]addrs.Instance, 0, len(seen))
+	for a := range seen {
+		out = append(out, a)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Less(out[j]) })
+	return out
+}
+
+func (p *Plan) compose() sdk.Compose {
+	c := p.Eval.Compose
+	return sdk.Compose{Name: c.Name, Short: c.Short, Version: c.Version, Type: c.Type}
+}
+
+// sdkPackages lists a set's packages for a plugin, per architecture; path
+// gives each package's local file (nil: its location as recorded).
+func (p *Plan) sdkPackages(set *pkgset.Set, path func(*pkgset.Package) string) []sdk.Package {
+	var out []sdk.Package
+	for _, arch := range set.Arches {
+		for _, pkg := range set.ByArch[arch] {
+			loc := pkg.Location
+			if path != nil {
+				loc = path(pkg)
+			}
+			out = append(out, pkg.SDK(loc, arch, set.From[pkg]))
+		}
+	}
+	return out
+}
+
+// sdkInputs describes a node's inputs for its plugin's plan: keys are
+// known, outputs are not until built.
+func (p *Plan) sdkInputs(n *Node) []sdk.Input {
+	var out []sdk.Input
+	for _, a := range n.Inputs {
+		in := p.Nodes[a]
+		if in == nil {
+			continue
+		}
+		out = append(out, sdk.Input{Address: a.String(), Type: a.Type, Key: in.Key, Outputs: cty.DynamicVal,
+			Packages: p.sdkPackages(in.Set, nil)})
+	}
+	return out
+}
+
+func packageKeys(set *pkgset.Set) []string {
+	var out []string
+	for _, arch := range set.Arches {
+		for _, pkg := range set.ByArch[arch] {
+			out = append(out, arch+" "+pkg.NEVRA()+" "+pkg.SHA256)
+		}
+	}
+	return out
+}
+
+func (p *Plan) inputKeys(n *Node) []string {
+	var out []string
+	for _, a := range n.Inputs {
+		if in := p.Nodes[a]; in != nil {
+			out = append(out, a.String()+" "+in.Key)
+		}
+	}
+	return out
+}
+
+// content describes the modules of a set and their groups, whose
+// metadata may go into an artifact (comps, modulemd).
+func (p *Plan) content(set *pkgset.Set) json.RawMessage {
+	doc := map[string]json.RawMessage{}
+	for _, id := range set.Modules {
+		a := addrs.Block{Kind: addrs.Module, Name: id}
+		doc[a.String()] = Canonical(p.Eval.Values[a])
+		for _, g := range p.Eval.Modules[id].Groups {
+			ga := addrs.Block{Kind: addrs.Group, Name: g}
+			doc[ga.String()] = Canonical(p.Eval.Values[ga])
+		}
+	}
+	data, _ := json.Marshal(doc)
+	return data
+}
+
+// timestamp is the time stamped into an artifact: the compose's
+// timestamp, else SOURCE_DATE_EPOCH, else the newest build time of its
+// packages and inputs. Never the clock.
+func (p *Plan) timestamp(n *Node) int64 {
+	if ts := p.Eval.Compose.Timestamp; ts != nil {
+		return *ts
+	}
+	if s := os.Getenv("SOURCE_DATE_EPOCH"); s != "" {
+		if v, err := strconv.ParseInt(s, 10, 64); err == nil {
+			return v
+		}
+	}
+	var ts int64
+	for _, pkgs := range n.Set.ByArch {
+		for _, pkg := range pkgs {
+			ts = max(ts, pkg.BuildTime)
+		}
+	}
+	for _, a := range n.Inputs {
+		if in := p.Nodes[a]; in != nil && in.KeyIn != nil {
+			ts = max(ts, in.KeyIn.Timestamp)
+		}
+	}
+	return ts
+}
+
+// decide compares the key with the state.
+func (p *Plan) decide(n *Node) {
+	addr := n.Inst.Addr.String()
+	n.InStore = p.Opts.Store.Has(n.Key)
+	old, ok := p.State.Get(addr)
+	switch {
+	case !ok:
+		n.Action = Build
+	case old.Key == n.Key && n.InStore:
+		n.Action = UpToDate
+	case old.Key == n.Key:
+		n.Action, n.Reasons = Build, []string{"its store entry is missing"}
+	default:
+		n.Action = Rebuild
+		n.Reasons = p.reasons(old.Key, n.KeyIn)
+	}
+}
+
+// placeholder is the value of an artifact block while planning: each
+// instance is unknown, marked with its address so that the instances a
+// configuration uses can be found in its value.
+func (p *Plan) placeholder(b addrs.Block) cty.Value {
+	art := p.Opts.Config.Artifacts[b]
+	var insts []addrs.Instance
+	for _, i := range p.Eval.Instances {
+		if i.Addr.Block == b {
+			insts = append(insts, i.Addr)
+		}
+	}
+	return blockValue(art.Meta, insts, func(a addrs.Instance) cty.Value { return cty.DynamicVal.Mark(a) })
+}
+
+// blockValue assembles an artifact block's value from its instances'
+// values: an object by key for for_each, a tuple for count, or the one
+// instance.
+func blockValue(meta hcl.Attributes, insts []addrs.Instance, value func(addrs.Instance) cty.Value) cty.Value {
+	if _, ok := meta["for_each"]; ok {
+		m := map[string]cty.Value{}
+		for _, i := range insts {
+			m[fmt.Sprint(i.Key.Value())] = value(i)
+		}
+		return cty.ObjectVal(m)
+	}
+	if _, ok := meta["count"]; ok {
+		vals := make([]cty.Value, len(insts))
+		for i, a := range insts {
+			vals[i] = value(a)
+		}
+		return cty.TupleVal(vals)
+	}
+	if len(insts) == 0 {
+		return cty.DynamicVal
+	}
+	return value(insts[0])
+}

@@ -1,0 +1,196 @@
+package plan
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/strata-build/strata/core/eval"
+	"github.com/strata-build/strata/core/graph"
+	"github.com/strata-build/strata/core/pkgset"
+	"github.com/strata-build/strata/core/plugins"
+	"github.com/strata-build/strata/core/store"
+	"github.com/strata-build/strata/dsl"
+	"github.com/strata-build/strata/internal/addrs"
+	"github.com/strata-build/strata/sdk"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// Action is what an apply does with an artifact instance.
+type Action int
+
+// Actions.
+const (
+	UpToDate Action = iota
+	Build
+	Rebuild
+)
+
+func (a Action) String() string {
+	return [...]string{"up to date", "build", "rebuild"}[a]
+}
+
+// Options configure a plan.
+type Options struct {
+	Config  *dsl.Config
+	Vars    []dsl.VarSetting
+	Targets []addrs.Instance
+	// Strict turns lifecycle warnings into errors.
+	Strict bool
+	// Date is the compose date, for module lifecycles.
+	Date    time.Time
+	Plugins *plugins.Manager
+	Store   *store.Store
+}
+
+// Plan is the plan of a configuration.
+type Plan struct {
+	Opts     Options
+	Eval     *eval.Result
+	Universe *pkgset.Universe
+	State    *store.State
+	// Nodes are the planned instances, by address.
+	Nodes map[addrs.Instance]*Node
+	// Graph holds the instances with edges to their inputs.
+	Graph *graph.Graph[addrs.Instance]
+}
+
+// Node is one planned artifact instance.
+type Node struct {
+	Inst    *eval.Instance
+	Plugin  *plugins.Plugin
+	Schema  sdk.Schema
+	Rest    hcl.Body
+	Set     *pkgset.Set
+	Inputs  []addrs.Instance
+	Key     string
+	KeyIn   *KeyInput
+	Planned cty.Value
+	Action  Action
+	Reasons []string
+	// InStore says the store already holds the key, so no build is needed.
+	InStore bool
+}
+
+// Changes returns the nodes in address order.
+func (p *Plan) Changes() []*Node {
+	out := make([]*Node, 0, len(p.Nodes))
+	for _, n := range p.Nodes {
+		out = append(out, n)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Inst.Addr.Less(out[j].Inst.Addr) })
+	return out
+}
+
+// Counts returns how many nodes build, rebuild and are up to date.
+func (p *Plan) Counts() (build, rebuild, upToDate int) {
+	for _, n := range p.Nodes {
+		switch n.Action {
+		case Build:
+			build++
+		case Rebuild:
+			rebuild++
+		default:
+			upToDate++
+		}
+	}
+	return
+}
+
+// New plans a configuration.
+func New(ctx context.Context, opts Options) (*Plan, hcl.Diagnostics) {
+	r, diags := eval.Evaluate(opts.Config, opts.Vars)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	st, err := opts.Store.ReadState()
+	if err != nil {
+		return nil, append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Cannot read the state", Detail: err.Error()})
+	}
+	u, d := pkgset.Load(ctx, r.Sources, pkgset.Options{Dir: opts.Config.Dir, CacheDir: opts.Store.CacheDir()})
+	diags = append(diags, d...)
+	if d.HasErrors() {
+		return nil, diags
+	}
+	p := &Plan{Opts: opts, Eval: r, Universe: u, State: st, Nodes: map[addrs.Instance]*Node{},
+		Graph: graph.New(func(a, b addrs.Instance) bool { return a.Less(b) })}
+	rs := pkgset.NewResolver(u, r)
+	diags = append(diags, rs.GroupWarnings()...)
+	wanted, d := p.targeted()
+	diags = append(diags, d...)
+	if d.HasErrors() {
+		return nil, diags
+	}
+	for _, inst := range p.ordered() {
+		if wanted != nil && !wanted[inst.Addr] {
+			continue
+		}
+		diags = append(diags, p.planInstance(rs, inst)...)
+	}
+	return p, dedupe(diags)
+}
+
+// ordered returns the instances so that every input comes before the
+// instances that use it.
+func (p *Plan) ordered() []*eval.Instance {
+	rank := map[addrs.Block]int{}
+	for i, b := range p.Eval.Graph.Order() {
+		rank[b] = i
+	}
+	out := append([]*eval.Instance(nil), p.Eval.Instances...)
+	sort.SliceStable(out, func(i, j int) bool { return rank[out[i].Addr.Block] < rank[out[j].Addr.Block] })
+	return out
+}
+
+// targeted returns the instances -target asks for with everything they
+// are built from, or nil for all.
+func (p *Plan) targeted() (map[addrs.Instance]bool, hcl.Diagnostics) {
+	if len(p.Opts.Targets) == 0 {
+		return nil, nil
+	}
+	byBlock := map[addrs.Block][]addrs.Instance{}
+	exists := map[addrs.Instance]bool{}
+	for _, inst := range p.Eval.Instances {
+		byBlock[inst.Addr.Block] = append(byBlock[inst.Addr.Block], inst.Addr)
+		exists[inst.Addr] = true
+	}
+	var diags hcl.Diagnostics
+	var blocks []addrs.Block
+	out := map[addrs.Instance]bool{}
+	for _, t := range p.Opts.Targets {
+		if t.Key.IsNone() && len(byBlock[t.Block]) > 0 {
+			for _, i := range byBlock[t.Block] {
+				out[i] = true
+			}
+		} else if exists[t] {
+			out[t] = true
+		} else {
+			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Unknown target",
+				Detail: fmt.Sprintf("-target %s names no artifact instance of the configuration.", t)})
+			continue
+		}
+		blocks = append(blocks, t.Block)
+	}
+	// Everything a target's block refers to may be an input.
+	for b := range p.Eval.Graph.Closure(blocks...) {
+		for _, i := range byBlock[b] {
+			out[i] = true
+		}
+	}
+	return out, diags
+}
+
+func dedupe(diags hcl.Diagnostics) hcl.Diagnostics {
+	seen := map[string]bool{}
+	var out hcl.Diagnostics
+	for _, d := range diags {
+		k := fmt.Sprint(d.Severity, d.Summary, d.Detail, d.Subject)
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, d)
+		}
+	}
+	return out
+}

@@ -1,0 +1,186 @@
+package plan
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// reasons explains why an artifact built with oldKey must be rebuilt now
+// that its key input is in.
+func (p *Plan) reasons(oldKey string, in *KeyInput) []string {
+	e, err := p.Opts.Store.Read(oldKey)
+	if err != nil {
+		return []string{"its previous build is no longer in the store"}
+	}
+	var old KeyInput
+	if err := json.Unmarshal(e.KeyInput, &old); err != nil {
+		return []string{"its previous build was recorded by another version of strata"}
+	}
+	return diffKeyInputs(&old, in)
+}
+
+func diffKeyInputs(old, cur *KeyInput) []string {
+	var out []string
+	if old.Plugin != cur.Plugin || old.PluginVersion != cur.PluginVersion || old.Protocol != cur.Protocol {
+		out = append(out, fmt.Sprintf("plugin %s %s → %s %s", old.Plugin, old.PluginVersion, cur.Plugin, cur.PluginVersion))
+	}
+	out = append(out, diffConfig(old.Config, cur.Config)...)
+	for _, k := range changedKeys(old.ArtifactExprs, cur.ArtifactExprs) {
+		out = append(out, fmt.Sprintf("expression of %s changed", k))
+	}
+	out = append(out, diffPackages(old.Packages, cur.Packages)...)
+	out = append(out, diffContent(old.Content, cur.Content)...)
+	out = append(out, diffInputs(old.Inputs, cur.Inputs)...)
+	if old.Timestamp != cur.Timestamp {
+		out = append(out, fmt.Sprintf("timestamp %d → %d", old.Timestamp, cur.Timestamp))
+	}
+	if old.Compose != cur.Compose {
+		out = append(out, fmt.Sprintf("compose %s %s → %s %s", old.Compose.Name, old.Compose.Version, cur.Compose.Name, cur.Compose.Version))
+	}
+	if !bytes.Equal(old.KeyMaterial, cur.KeyMaterial) {
+		out = append(out, "the plugin's own inputs changed")
+	}
+	if len(out) == 0 {
+		out = append(out, "its cache key changed")
+	}
+	return out
+}
+
+func diffConfig(oldRaw, curRaw json.RawMessage) []string {
+	var old, cur map[string]json.RawMessage
+	if json.Unmarshal(oldRaw, &old) != nil || json.Unmarshal(curRaw, &cur) != nil {
+		if !bytes.Equal(oldRaw, curRaw) {
+			return []string{"configuration changed"}
+		}
+		return nil
+	}
+	var out []string
+	for _, k := range changedKeys(old, cur) {
+		out = append(out, fmt.Sprintf("attribute %s: %s → %s", k, short(old[k]), short(cur[k])))
+	}
+	return out
+}
+
+func short(v json.RawMessage) string {
+	if v == nil {
+		return "(unset)"
+	}
+	s := string(v)
+	if len(s) > 60 {
+		s = s[:57] + "..."
+	}
+	return s
+}
+
+// changedKeys lists keys whose values differ, sorted.
+func changedKeys[V any](old, cur map[string]V) []string {
+	var out []string
+	for k := range union(old, cur) {
+		if fmt.Sprint(old[k]) != fmt.Sprint(cur[k]) {
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func union[V any](a, b map[string]V) map[string]bool {
+	out := map[string]bool{}
+	for k := range a {
+		out[k] = true
+	}
+	for k := range b {
+		out[k] = true
+	}
+	return out
+}
+
+// diffPackages compares "arch NEVRA sha256" lists by arch and name.
+func diffPackages(old, cur []string) []string {
+	index := func(list []string) map[string][2]string {
+		m := map[string][2]string{}
+		for _, l := range list {
+			f := strings.Fields(l)
+			if len(f) == 3 {
+				m[f[0]+" "+nameOf(f[1])] = [2]string{f[1], f[2]}
+			}
+		}
+		return m
+	}
+	o, c := index(old), index(cur)
+	var out []string
+	for k := range union(o, c) {
+		arch := strings.Fields(k)[0]
+		switch ov, cv := o[k], c[k]; {
+		case ov[0] == "":
+			out = append(out, fmt.Sprintf("package %s added (%s)", cv[0], arch))
+		case cv[0] == "":
+			out = append(out, fmt.Sprintf("package %s removed (%s)", ov[0], arch))
+		case ov[0] != cv[0]:
+			out = append(out, fmt.Sprintf("package %s → %s (%s)", ov[0], cv[0], arch))
+		case ov[1] != cv[1]:
+			out = append(out, fmt.Sprintf("package %s has new content (sha256 %.12s → %.12s)", cv[0], ov[1], cv[1]))
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// nameOf takes the name from a NEVRA: everything before the
+// version-release.arch.
+func nameOf(nevra string) string {
+	s := nevra
+	for i := 0; i < 2; i++ {
+		if j := strings.LastIndexByte(s, '-'); j > 0 {
+			s = s[:j]
+		}
+	}
+	return s
+}
+
+func diffContent(oldRaw, curRaw json.RawMessage) []string {
+	var old, cur map[string]json.RawMessage
+	if json.Unmarshal(oldRaw, &old) != nil || json.Unmarshal(curRaw, &cur) != nil {
+		return nil
+	}
+	var out []string
+	for _, k := range changedKeys(old, cur) {
+		switch {
+		case old[k] == nil:
+			out = append(out, k+" added")
+		case cur[k] == nil:
+			out = append(out, k+" removed")
+		default:
+			out = append(out, k+" changed")
+		}
+	}
+	return out
+}
+
+func diffInputs(old, cur []string) []string {
+	index := func(list []string) map[string]string {
+		m := map[string]string{}
+		for _, l := range list {
+			if a, k, ok := strings.Cut(l, " "); ok {
+				m[a] = k
+			}
+		}
+		return m
+	}
+	o, c := index(old), index(cur)
+	var out []string
+	for _, a := range changedKeys(o, c) {
+		switch {
+		case o[a] == "":
+			out = append(out, fmt.Sprintf("input %s added", a))
+		case c[a] == "":
+			out = append(out, fmt.Sprintf("input %s removed", a))
+		default:
+			out = append(out, fmt.Sprintf("input %s changed (key %.12s → %.12s)", a, o[a], c[a]))
+		}
+	}
+	return out
+}
