@@ -103,7 +103,7 @@ func WriteRPM(w *bytes.Buffer, r RPM) error {
 	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
 	caps, hasCaps := make([]string, len(files)), false
 	for i, f := range files {
-		p.AddFile(rpmFile(f))
+		p.AddFile(rpmFile(f, uint32(r.BuildTime)))
 		caps[i], hasCaps = f.Caps, hasCaps || f.Caps != ""
 	}
 	if hasCaps {
@@ -115,8 +115,10 @@ func WriteRPM(w *bytes.Buffer, r RPM) error {
 	return p.Write(w)
 }
 
-func rpmFile(f File) rpmpack.RPMFile {
-	rf := rpmpack.RPMFile{Name: f.Path, Body: []byte(f.Body), Mode: uint(f.Mode), Owner: f.Owner, Group: f.Group}
+// rpmFile describes one file; like rpmbuild with SOURCE_DATE_EPOCH, it
+// dates every file at the build time.
+func rpmFile(f File, mtime uint32) rpmpack.RPMFile {
+	rf := rpmpack.RPMFile{Name: f.Path, Body: []byte(f.Body), Mode: uint(f.Mode), Owner: f.Owner, Group: f.Group, MTime: mtime}
 	if rf.Owner == "" {
 		rf.Owner = "root"
 	}
