@@ -4,8 +4,11 @@ go 1.24
 
 require (
 	github.com/google/go-cmp v0.7.0
+	github.com/hashicorp/go-hclog v1.6.3
+	github.com/hashicorp/go-version v1.7.0
 	github.com/hashicorp/hcl/v2 v2.24.0
 	github.com/klauspost/compress v1.18.0
+	github.com/mitchellh/go-homedir v1.1.0
 	github.com/strata-build/strata/sdk v0.0.0
 	github.com/ulikunitz/xz v0.5.12
 	github.com/zclconf/go-cty v1.17.0
@@ -20,7 +23,6 @@ require (
 	github.com/fatih/color v1.13.0 // indirect
 	github.com/golang/protobuf v1.5.4 // indirect
 	github.com/google/rpmpack v0.7.1 // indirect
-	github.com/hashicorp/go-hclog v1.6.3 // indirect
 	github.com/hashicorp/go-plugin v1.7.0 // indirect
 	github.com/hashicorp/yamux v0.1.2 // indirect
 	github.com/klauspost/pgzip v1.2.6 // indirect

@@ -1,0 +1,82 @@
+# A minimal product line: two modules, two variants, and a root
+# filesystem tarball of each variant, built by the third-party "tarball"
+# plugin in examples/plugins/tarball. `make demo` generates the packages
+# into ./rpms and composes this end to end.
+
+compose {
+  name    = "Minimal"
+  short   = "Minimal"
+  version = "1"
+  arches  = var.arches
+}
+
+variable "arches" {
+  type        = list(string)
+  default     = ["x86_64"]
+  description = "Architectures to compose."
+}
+
+required_plugins {
+  tarball = { version = ">= 1.0, < 2.0" }
+}
+
+# Every package the product is made from.
+source "rpm_dir" "generated" {
+  path = "./rpms"
+}
+
+group "core" {
+  name      = "Core"
+  mandatory = ["filesystem", "glibc", "bash", "coreutils"]
+  default   = ["vim-minimal", "iputils"]
+  optional  = ["ca-certificates"]
+}
+
+group "web-server" {
+  name      = "Web Server"
+  mandatory = ["httpd"]
+  optional  = ["mod_ssl"]
+}
+
+# The base runtime changes slowly and is supported for years.
+module "base-runtime" {
+  stream  = "1"
+  version = 20261125
+  groups  = [group.core]
+  lifecycle {
+    eol = "2030-06-01"
+    sla = "security_fixes"
+  }
+}
+
+# The web module moves faster and needs the base runtime.
+module "web" {
+  stream   = "2.4"
+  version  = 20261120
+  groups   = [group.web-server]
+  requires = [module.base-runtime]
+  lifecycle {
+    eol = "2028-01-01"
+  }
+}
+
+variant "base" {
+  name    = "Minimal Base"
+  modules = [module.base-runtime]
+}
+
+variant "server" {
+  name    = "Minimal Server"
+  modules = [module.base-runtime, module.web]
+}
+
+locals {
+  variants = { base = variant.base, server = variant.server }
+}
+
+# One root filesystem per variant.
+artifact "tarball" "rootfs" {
+  for_each = local.variants
+  variant  = each.value
+  filename = "${each.key}-rootfs.tar.gz"
+}

@@ -1,0 +1,144 @@
+package command
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+
+	"github.com/strata-build/strata/core/apply"
+	"github.com/strata-build/strata/core/compose"
+	"github.com/strata-build/strata/core/pkgset"
+	"github.com/strata-build/strata/core/plan"
+	"github.com/strata-build/strata/core/store"
+)
+
+func runApply(c *cli, args []string) int {
+	fs := c.flags()
+	var pf planFlags
+	pf.register(fs)
+	approve := fs.Bool("auto-approve", false, "build without asking for confirmation")
+	parallelism := fs.Int("parallelism", 0, "build at most N artifacts at once (default: the number of CPUs)")
+	outDir := fs.String("out-dir", "", "write the compose here (default: out/ beside the configuration)")
+	if code, stop := c.parse(fs, args); stop {
+		return code
+	}
+	arg, code, stop := c.dirArg(fs)
+	if stop {
+		return code
+	}
+	dir, saved := arg, (*plan.File)(nil)
+	if st, err := os.Stat(arg); err == nil && st.Mode().IsRegular() {
+		var err error
+		if saved, err = plan.ReadFile(arg); err != nil {
+			return c.errorf("%v", err)
+		}
+		dir = saved.Dir
+	}
+	ctx, stopSignals := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stopSignals()
+
+	st, ok := c.openStore(dir)
+	if !ok {
+		return exitError
+	}
+	lock, err := st.Acquire("strata apply")
+	if err != nil {
+		return c.errorf("%v", err)
+	}
+	defer lock.Release()
+	if err := st.CleanTmp(); err != nil {
+		return c.errorf("cleaning up an earlier apply: %v", err)
+	}
+
+	s, diags := c.makePlan(ctx, dir, &pf, saved)
+	defer s.close()
+	if !pf.json {
+		c.diagnose(diags)
+	}
+	if diags.HasErrors() || s.plan == nil {
+		if pf.json {
+			c.emit(map[string]any{"type": "diagnostics", "diagnostics": jsonDiags(diags)})
+		}
+		return exitError
+	}
+	p := s.plan
+	if saved != nil {
+		if err := saved.Check(p); err != nil {
+			return c.errorf("%v", err)
+		}
+	}
+	if pf.json {
+		c.emit(map[string]any{"type": "plan", "plan": planJSON(p, diags)})
+	} else {
+		c.printPlan(p)
+	}
+	build, rebuild, _ := p.Counts()
+	if build+rebuild > 0 && saved == nil && !*approve && !c.confirm() {
+		fmt.Fprintln(c.stdout, "Apply cancelled.")
+		return exitError
+	}
+	fetcher := &pkgset.Fetcher{Dir: filepath.Join(st.CacheDir(), "packages")}
+	res := apply.Apply(ctx, p, apply.Options{Parallelism: *parallelism, Reporter: c.reporter(pf.json), Fetcher: fetcher})
+	result := map[string]any{"type": "result", "built": res.Built, "from_store": res.FromStore, "failed": res.Failed, "skipped": res.Skipped}
+	if !pf.json {
+		fmt.Fprintf(c.stdout, "\n%s %d built, %d taken from the store, %d failed, %d skipped.\n",
+			map[bool]string{true: "Apply complete!", false: "Apply finished with errors:"}[res.Failed == 0], res.Built, res.FromStore, res.Failed, res.Skipped)
+	}
+	if len(p.Opts.Targets) == 0 {
+		out := *outDir
+		if out == "" {
+			out = filepath.Join(dir, "out")
+		}
+		cr, err := writeCompose(p, st, out, res.Failed+res.Skipped == 0)
+		if err != nil {
+			return c.errorf("writing the compose: %v", err)
+		}
+		result["compose"] = map[string]any{"id": cr.ID, "path": cr.Dir, "unchanged": cr.Unchanged}
+		if !pf.json {
+			verb := "Compose written to"
+			if cr.Unchanged {
+				verb = "Nothing changed; the newest compose is still"
+			}
+			fmt.Fprintf(c.stdout, "%s %s\n", verb, cr.Dir)
+		}
+	} else if !pf.json {
+		fmt.Fprintln(c.stdout, "No compose was written: -target builds only part of it.")
+	}
+	if pf.json {
+		c.emit(result)
+	}
+	if res.Failed > 0 {
+		return exitError
+	}
+	return exitOK
+}
+
+// confirm asks on stdin, as Terraform does.
+func (c *cli) confirm() bool {
+	fmt.Fprint(c.stdout, "\nDo you want to build these artifacts?\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ")
+	line, _ := bufio.NewReader(c.stdin).ReadString('\n')
+	return strings.TrimSpace(line) == "yes"
+}
+
+// writeCompose lays out every built artifact of the plan.
+func writeCompose(p *plan.Plan, st *store.Store, out string, complete bool) (*compose.Result, error) {
+	var arts []compose.Artifact
+	for _, n := range p.Changes() {
+		se, ok := p.State.Get(n.Inst.Addr.String())
+		if !ok || se.Key != n.Key {
+			continue
+		}
+		e, err := st.Read(se.Key)
+		if err != nil {
+			return nil, err
+		}
+		arts = append(arts, compose.Artifact{Addr: n.Inst.Addr, Entry: e, Files: st.FilesPath(se.Key)})
+	}
+	c := p.Eval.Compose
+	return compose.Write(out, compose.Info{Name: c.Name, Short: c.Short, Version: c.Version, Type: c.Type, Label: c.Label, Date: p.Opts.Date}, arts, complete)
+}

@@ -1,0 +1,187 @@
+package command
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/strata-build/strata/core/plan"
+	"github.com/strata-build/strata/core/plugins"
+	"github.com/strata-build/strata/core/store"
+	"github.com/strata-build/strata/dsl"
+	"github.com/strata-build/strata/internal/addrs"
+)
+
+// DateEnv sets the compose date (YYYY-MM-DD) instead of today, to
+// reproduce a compose or check lifecycles at another date.
+const DateEnv = "STRATA_COMPOSE_DATE"
+
+// planFlags are the options plan and apply share.
+type planFlags struct {
+	varFlags
+	targets listFlag
+	strict  bool
+	json    bool
+}
+
+func (pf *planFlags) register(fs *flag.FlagSet) {
+	pf.varFlags.register(fs)
+	fs.Var(&pf.targets, "target", "plan only this artifact instance and what it is built from (repeatable)")
+	fs.BoolVar(&pf.strict, "strict", false, "make lifecycle warnings (modules past end of life) errors")
+	fs.BoolVar(&pf.json, "json", false, "print machine-readable JSON on stdout")
+}
+
+// session holds what planning opened; close releases it.
+type session struct {
+	plan    *plan.Plan
+	plugins *plugins.Manager
+	store   *store.Store
+}
+
+func (s *session) close() {
+	if s.plugins != nil {
+		s.plugins.Close()
+	}
+}
+
+func composeDate() (time.Time, error) {
+	if s := os.Getenv(DateEnv); s != "" {
+		t, err := time.Parse(time.DateOnly, s)
+		if err != nil {
+			return time.Time{}, fmt.Errorf("%s=%q is not a date written YYYY-MM-DD", DateEnv, s)
+		}
+		return t, nil
+	}
+	return time.Now().UTC(), nil
+}
+
+// makePlan plans dir; saved, when given, supplies the variables and
+// targets instead of the flags. Diagnostics are printed (or returned for
+// -json).
+func (c *cli) makePlan(ctx context.Context, dir string, pf *planFlags, saved *plan.File) (*session, hcl.Diagnostics) {
+	s := &session{}
+	cfg, diags := dsl.Load(dir)
+	if cfg == nil || diags.HasErrors() {
+		return s, diags
+	}
+	c.files = cfg.Files
+	opts := plan.Options{Config: cfg, Strict: pf.strict}
+	var err error
+	if opts.Date, err = composeDate(); err != nil {
+		return s, append(diags, usageDiag(err.Error()))
+	}
+	if saved != nil {
+		if opts.Vars, err = saved.Settings(); err != nil {
+			return s, append(diags, usageDiag(err.Error()))
+		}
+		if opts.Targets, err = saved.TargetAddrs(); err != nil {
+			return s, append(diags, usageDiag(err.Error()))
+		}
+		opts.Strict = saved.Strict
+		if opts.Date, err = time.Parse(time.DateOnly, saved.Date); err != nil {
+			return s, append(diags, usageDiag("the saved plan has no valid compose date"))
+		}
+	} else {
+		var d hcl.Diagnostics
+		opts.Vars, d = pf.settings(cfg)
+		diags = append(diags, d...)
+		for _, t := range pf.targets {
+			a, err := addrs.ParseInstance(t)
+			if err != nil {
+				diags = append(diags, usageDiag("-target: "+err.Error()))
+				continue
+			}
+			opts.Targets = append(opts.Targets, a)
+		}
+		if diags.HasErrors() {
+			return s, diags
+		}
+	}
+	var ok bool
+	if s.plugins, ok = c.manager(dir); !ok {
+		return s, append(diags, usageDiag("cannot read the lock file"))
+	}
+	if s.store, ok = c.openStore(dir); !ok {
+		return s, append(diags, usageDiag("cannot open the store"))
+	}
+	opts.Plugins, opts.Store = s.plugins, s.store
+	p, d := plan.New(ctx, opts)
+	s.plan = p
+	return s, append(diags, d...)
+}
+
+func usageDiag(msg string) *hcl.Diagnostic {
+	return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: msg}
+}
+
+var actionSymbols = map[plan.Action]string{plan.Build: "+", plan.Rebuild: "~", plan.UpToDate: "="}
+
+// printPlan prints a plan for people.
+func (c *cli) printPlan(p *plan.Plan) {
+	changes := p.Changes()
+	width := 0
+	for _, n := range changes {
+		width = max(width, len(n.Inst.Addr.String()))
+	}
+	build, rebuild, upToDate := p.Counts()
+	if build+rebuild > 0 {
+		fmt.Fprintln(c.stdout, "strata will perform the following actions:")
+		fmt.Fprintln(c.stdout)
+	}
+	for _, n := range changes {
+		what := n.Action.String()
+		if n.Action != plan.UpToDate {
+			what += fmt.Sprintf(", %s, %d packages", n.Plugin.Name(), packageCount(n))
+			if n.InStore {
+				what += ", already in the store"
+			}
+		}
+		fmt.Fprintf(c.stdout, "  %s %-*s  (%s)\n", actionSymbols[n.Action], width, n.Inst.Addr, what)
+		for _, r := range n.Reasons {
+			fmt.Fprintf(c.stdout, "      %s\n", r)
+		}
+	}
+	fmt.Fprintln(c.stdout)
+	if build+rebuild == 0 {
+		fmt.Fprintln(c.stdout, "No changes. Every artifact is up to date.")
+	}
+	fmt.Fprintf(c.stdout, "Plan: %d to build, %d to rebuild, %d up to date.\n", build, rebuild, upToDate)
+}
+
+func packageCount(n *plan.Node) int {
+	count := 0
+	for _, pkgs := range n.Set.ByArch {
+		count += len(pkgs)
+	}
+	return count
+}
+
+// planJSON is the -json form of a plan.
+func planJSON(p *plan.Plan, diags hcl.Diagnostics) map[string]any {
+	doc := map[string]any{"format_version": "1", "diagnostics": jsonDiags(diags)}
+	if p == nil {
+		return doc
+	}
+	var changes []map[string]any
+	for _, n := range p.Changes() {
+		reasons := n.Reasons
+		if reasons == nil {
+			reasons = []string{}
+		}
+		changes = append(changes, map[string]any{
+			"address": n.Inst.Addr.String(), "action": strings.ReplaceAll(n.Action.String(), " ", "_"),
+			"key": n.Key, "reasons": reasons, "in_store": n.InStore, "packages": packageCount(n),
+			"plugin": map[string]string{"name": n.Plugin.Info.Name, "version": n.Plugin.Info.Version},
+		})
+	}
+	sort.Slice(changes, func(i, j int) bool { return changes[i]["address"].(string) < changes[j]["address"].(string) })
+	build, rebuild, upToDate := p.Counts()
+	doc["changes"] = changes
+	doc["summary"] = map[string]int{"build": build, "rebuild": rebuild, "up_to_date": upToDate}
+	return doc
+}

@@ -1,0 +1,106 @@
+package genrpm
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"runtime"
+	"sync"
+
+	"github.com/strata-build/strata/sdk/sdktest"
+)
+
+// Spec describes one package. Files default to a script in /usr/bin and
+// a README; Size pads the README to about that many bytes.
+type Spec struct {
+	Name      string         `json:"name"`
+	Version   string         `json:"version"`
+	Release   string         `json:"release"`
+	Arch      string         `json:"arch,omitempty"`
+	Epoch     uint32         `json:"epoch,omitempty"`
+	Summary   string         `json:"summary,omitempty"`
+	BuildTime int64          `json:"buildtime,omitempty"`
+	Requires  []string       `json:"requires,omitempty"`
+	Provides  []string       `json:"provides,omitempty"`
+	Files     []sdktest.File `json:"files,omitempty"`
+	Size      int            `json:"size,omitempty"`
+	Compress  string         `json:"compressor,omitempty"`
+}
+
+// DefaultBuildTime stamps generated packages that set none, so that
+// generating twice gives the same bytes.
+const DefaultBuildTime = 1764000000
+
+// RPM turns a spec into a package description.
+func (s Spec) RPM() sdktest.RPM {
+	r := sdktest.RPM{
+		Name: s.Name, Version: s.Version, Release: s.Release, Arch: s.Arch, Epoch: s.Epoch,
+		Summary: s.Summary, BuildTime: s.BuildTime, Requires: s.Requires, Provides: s.Provides,
+		Files: s.Files, Compressor: s.Compress, License: "MIT",
+		Description: "A package generated for strata's examples and tests.",
+	}
+	if r.BuildTime == 0 {
+		r.BuildTime = DefaultBuildTime
+	}
+	if r.Release == "" {
+		r.Release = "1"
+	}
+	if len(r.Files) == 0 {
+		r.Files = []sdktest.File{
+			{Path: "/usr/bin/" + s.Name, Body: "#!/bin/sh\necho " + s.Name + " " + s.Version + "\n", Mode: 0o755},
+			{Path: "/usr/share/doc/" + s.Name + "/README", Body: readme(s)},
+		}
+	}
+	return r
+}
+
+func readme(s Spec) string {
+	text := fmt.Sprintf("%s %s-%s\n", s.Name, s.Version, s.Release)
+	for len(text) < s.Size {
+		text += fmt.Sprintf("%08d %s filler line for a realistic payload size.\n", len(text), s.Name)
+	}
+	return text
+}
+
+// Write builds every spec into dir, in parallel.
+func Write(dir string, specs []Spec) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	errs := make([]error, len(specs))
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				_, errs[i] = sdktest.BuildRPM(dir, specs[i].RPM())
+			}
+		}()
+	}
+	for i := range specs {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			return fmt.Errorf("%s: %w", specs[i].Name, err)
+		}
+	}
+	return nil
+}
+
+// ReadSpecs reads a JSON list of specs.
+func ReadSpecs(path string) ([]Spec, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var specs []Spec
+	if err := json.Unmarshal(data, &specs); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return specs, nil
+}
