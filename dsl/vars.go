@@ -91,6 +91,10 @@ func (s VarSetting) Value(t cty.Type) (cty.Value, hcl.Diagnostics) {
 				Detail: fmt.Sprintf("The value from the %s is not a valid expression: %s.", s.From, d[0].Detail)}}
 		}
 		v, diags = expr.Value(&hcl.EvalContext{Functions: Functions()})
+		if diags.HasErrors() {
+			return cty.NilVal, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Invalid value for var." + s.Name,
+				Detail: fmt.Sprintf("%q from the %s is not a %s: %s.", s.Raw, s.From, t.FriendlyName(), strings.TrimSuffix(diags[0].Detail, "."))}}
+		}
 	}
 	if diags.HasErrors() {
 		return cty.NilVal, diags

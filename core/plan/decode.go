@@ -107,3 +107,23 @@ func sdkDiags(ds sdk.Diagnostics, body hcl.Body, fallback hcl.Range) hcl.Diagnos
 	}
 	return out
 }
+
+// reserved are the argument names the core owns in every artifact body.
+var reserved = []string{"for_each", "count", "depends_on", "closure", "timeout", "variant", "modules", "packages", "arches"}
+
+// checkSchema refuses a schema that declares an argument the core owns.
+func checkSchema(s sdk.Schema) error {
+	for _, name := range reserved {
+		for _, a := range s.Block.Attributes {
+			if a.Name == name {
+				return fmt.Errorf("its schema declares the argument %q, which strata reserves for itself", name)
+			}
+		}
+		for _, b := range s.Block.Blocks {
+			if b.Name == name {
+				return fmt.Errorf("its schema declares the block %q, whose name strata reserves for itself", name)
+			}
+		}
+	}
+	return nil
+}

@@ -37,6 +37,9 @@ func (p *Plan) decode(inst *eval.Instance) (*decoded, hcl.Diagnostics) {
 	if err != nil {
 		return nil, failed(err)
 	}
+	if err := checkSchema(schema); err != nil {
+		return nil, failed(fmt.Errorf("plugin %s: %w", plug.Name(), err))
+	}
 	selAttrs, rest, diags := splitBody(art, schema)
 	ctx := p.Eval.ArtifactContext(inst, p.placeholder)
 	config, d := decodeBody(rest, schema, ctx)

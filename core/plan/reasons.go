@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"sort"
 	"strings"
 )
@@ -52,7 +53,7 @@ func diffKeyInputs(old, cur *KeyInput) []string {
 func diffConfig(oldRaw, curRaw json.RawMessage) []string {
 	var old, cur map[string]json.RawMessage
 	if json.Unmarshal(oldRaw, &old) != nil || json.Unmarshal(curRaw, &cur) != nil {
-		if !bytes.Equal(oldRaw, curRaw) {
+		if !equal(oldRaw, curRaw) {
 			return []string{"configuration changed"}
 		}
 		return nil
@@ -68,6 +69,10 @@ func short(v json.RawMessage) string {
 	if v == nil {
 		return "(unset)"
 	}
+	var compact bytes.Buffer
+	if json.Compact(&compact, v) == nil {
+		v = compact.Bytes()
+	}
 	s := string(v)
 	if len(s) > 60 {
 		s = s[:57] + "..."
@@ -75,16 +80,30 @@ func short(v json.RawMessage) string {
 	return s
 }
 
-// changedKeys lists keys whose values differ, sorted.
+// changedKeys lists keys whose values differ, sorted. JSON values are
+// compared by meaning, not layout: stored key inputs are indented.
 func changedKeys[V any](old, cur map[string]V) []string {
 	var out []string
 	for k := range union(old, cur) {
-		if fmt.Sprint(old[k]) != fmt.Sprint(cur[k]) {
+		if !equal(old[k], cur[k]) {
 			out = append(out, k)
 		}
 	}
 	sort.Strings(out)
 	return out
+}
+
+func equal(a, b any) bool {
+	ra, okA := a.(json.RawMessage)
+	rb, okB := b.(json.RawMessage)
+	if !okA || !okB {
+		return reflect.DeepEqual(a, b)
+	}
+	var va, vb any
+	if json.Unmarshal(ra, &va) != nil || json.Unmarshal(rb, &vb) != nil {
+		return bytes.Equal(ra, rb)
+	}
+	return reflect.DeepEqual(va, vb)
 }
 
 func union[V any](a, b map[string]V) map[string]bool {

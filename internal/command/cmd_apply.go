@@ -27,6 +27,9 @@ func runApply(c *cli, args []string) int {
 	if code, stop := c.parse(fs, args); stop {
 		return code
 	}
+	if !c.parseTargets(&pf) {
+		return exitUsage
+	}
 	arg, code, stop := c.dirArg(fs)
 	if stop {
 		return code

@@ -13,6 +13,9 @@ func runPlan(c *cli, args []string) int {
 	if code, stop := c.parse(fs, args); stop {
 		return code
 	}
+	if !c.parseTargets(&pf) {
+		return exitUsage
+	}
 	dir, code, stop := c.dirArg(fs)
 	if stop {
 		return code
@@ -20,6 +23,9 @@ func runPlan(c *cli, args []string) int {
 	s, diags := c.makePlan(context.Background(), dir, &pf, nil)
 	defer s.close()
 	if pf.json {
+		if diags.HasErrors() {
+			s.plan = nil
+		}
 		c.printJSON(planJSON(s.plan, diags))
 	} else {
 		c.diagnose(diags)

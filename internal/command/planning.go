@@ -27,6 +27,21 @@ type planFlags struct {
 	targets listFlag
 	strict  bool
 	json    bool
+
+	parsedTargets []addrs.Instance
+}
+
+// parseTargets checks the -target addresses; a bad one is a usage error.
+func (c *cli) parseTargets(pf *planFlags) bool {
+	for _, t := range pf.targets {
+		a, err := addrs.ParseInstance(t)
+		if err != nil {
+			fmt.Fprintf(c.stderr, "strata %s: -target: %v\n", c.verb, err)
+			return false
+		}
+		pf.parsedTargets = append(pf.parsedTargets, a)
+	}
+	return true
 }
 
 func (pf *planFlags) register(fs *flag.FlagSet) {
@@ -90,14 +105,7 @@ func (c *cli) makePlan(ctx context.Context, dir string, pf *planFlags, saved *pl
 		var d hcl.Diagnostics
 		opts.Vars, d = pf.settings(cfg)
 		diags = append(diags, d...)
-		for _, t := range pf.targets {
-			a, err := addrs.ParseInstance(t)
-			if err != nil {
-				diags = append(diags, usageDiag("-target: "+err.Error()))
-				continue
-			}
-			opts.Targets = append(opts.Targets, a)
-		}
+		opts.Targets = pf.parsedTargets
 		if diags.HasErrors() {
 			return s, diags
 		}
