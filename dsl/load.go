@@ -113,7 +113,7 @@ func (c *Config) addSource(b *hcl.Block) hcl.Diagnostics {
 	schema, ok := sourceSchemas[typ]
 	if !ok {
 		return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Unknown source type",
-			Detail: fmt.Sprintf("There is no source type %q. strata reads \"rpm_dir\" (a directory tree of RPMs) and \"repo\" (a yum repository by path or URL).", typ),
+			Detail:  fmt.Sprintf("There is no source type %q. strata reads \"rpm_dir\" (a directory tree of RPMs) and \"repo\" (a yum repository by path or URL).", typ),
 			Subject: b.LabelRanges[0].Ptr()}}
 	}
 	addr := addrs.Block{Kind: addrs.Source, Type: typ, Name: b.Labels[1]}

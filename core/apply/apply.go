@@ -226,5 +226,7 @@ type reporter struct {
 	r    Reporter
 }
 
-func (r reporter) Progress(done, total int64, message string) { r.r.Progress(r.addr, done, total, message) }
-func (r reporter) Log(level, message string)                  { r.r.Log(r.addr, level, message) }
+func (r reporter) Progress(done, total int64, message string) {
+	r.r.Progress(r.addr, done, total, message)
+}
+func (r reporter) Log(level, message string) { r.r.Log(r.addr, level, message) }

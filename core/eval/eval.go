@@ -155,6 +155,8 @@ func (r *Result) checkNames() hcl.Diagnostics {
 		v := r.Variants[id]
 		diags = append(diags, checkNames("module", v.Modules, hasModule, v.Range, addrs.Block{Kind: addrs.Variant, Name: id})...)
 	}
-	sort.Slice(r.Sources, func(i, j int) bool { return r.Sources[i].Type+"."+r.Sources[i].Name < r.Sources[j].Type+"."+r.Sources[j].Name })
+	sort.Slice(r.Sources, func(i, j int) bool {
+		return r.Sources[i].Type+"."+r.Sources[i].Name < r.Sources[j].Type+"."+r.Sources[j].Name
+	})
 	return diags
 }

@@ -1,7 +1,6 @@
 package eval
 
 import (
-
 	"github.com/hashicorp/hcl/v2"
 	"github.com/strata-build/strata/dsl"
 	"github.com/strata-build/strata/internal/addrs"

@@ -93,8 +93,8 @@ func span(s string, class func(byte) bool) (string, string) {
 }
 
 func hasPrefix(s string, c byte) bool { return len(s) > 0 && s[0] == c }
-func isDigit(c byte) bool            { return c >= '0' && c <= '9' }
-func isAlpha(c byte) bool            { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+func isDigit(c byte) bool             { return c >= '0' && c <= '9' }
+func isAlpha(c byte) bool             { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 func isSeparator(r rune) bool {
 	return r > 0x7f || !(isDigit(byte(r)) || isAlpha(byte(r)) || r == '~' || r == '^')
 }

@@ -67,10 +67,10 @@ func TestOverlaps(t *testing.T) {
 		provide, require Dependency
 		want             bool
 	}{
-		{dep("a", 0, ""), dep("a", ge, "2"), true},           // unversioned provide
-		{dep("a", eq, "1.0-1"), dep("a", 0, ""), true},       // unversioned require
-		{dep("a", eq, "1.0-1"), dep("a", ge, "1.0"), true},   // release ignored when absent
-		{dep("a", eq, "1.0-1"), dep("a", eq, "1.0"), true},   //
+		{dep("a", 0, ""), dep("a", ge, "2"), true},            // unversioned provide
+		{dep("a", eq, "1.0-1"), dep("a", 0, ""), true},        // unversioned require
+		{dep("a", eq, "1.0-1"), dep("a", ge, "1.0"), true},    // release ignored when absent
+		{dep("a", eq, "1.0-1"), dep("a", eq, "1.0"), true},    //
 		{dep("a", eq, "1.0-1"), dep("a", eq, "1.0-2"), false}, //
 		{dep("a", eq, "1.0-1"), dep("a", gt, "1.0"), false},
 		{dep("a", eq, "1.0-1"), dep("a", lt, "1.1"), true},
