@@ -171,7 +171,7 @@ func Launch(cmd *exec.Cmd, opts LaunchOptions) (*Process, error) {
 	rpc, err := pc.Client()
 	if err != nil {
 		pc.Kill()
-		if strings.Contains(err.Error(), "Incompatible API version") {
+		if strings.Contains(strings.ToLower(err.Error()), "incompatible api version") {
 			return nil, fmt.Errorf("%w: %v", ErrProtocol, err)
 		}
 		return nil, err

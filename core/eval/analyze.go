@@ -87,7 +87,7 @@ func checkSpecial(from addrs.Block, t hcl.Traversal, eachAllowed, countAllowed b
 
 func undeclared(cfg *dsl.Config, r dsl.Reference) *hcl.Diagnostic {
 	kind := strings.SplitN(r.Subject.String(), ".", 2)[0]
-	detail := fmt.Sprintf("There is no %s declared in %s.", r.Subject, cfg.Dir)
+	detail := fmt.Sprintf("The configuration declares no %s.", r.Subject)
 	if s := suggest(cfg, r.Subject); s != "" {
 		detail += fmt.Sprintf(" Did you mean %s?", s)
 	}

@@ -34,8 +34,7 @@ func (d *decoder) value(name string, t cty.Type) (cty.Value, bool) {
 	}
 	v, _ = v.UnmarkDeep()
 	if !v.IsWhollyKnown() {
-		d.errorf(attr, "Value not known", "The value of %s must be known before anything is built.", name)
-		return cty.NilVal, false
+		return cty.NilVal, false // it depends on a block that failed, which said so
 	}
 	cv, err := convert.Convert(v, t)
 	if err != nil {

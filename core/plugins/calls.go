@@ -23,7 +23,7 @@ func (p *Plugin) fail(err error, during string) error {
 		name = p.Path
 	}
 	switch {
-	case p.proc.Exited():
+	case p.exited():
 		return fmt.Errorf("plugin %s crashed while %s%s", name, during, p.stderr.suffix())
 	case errors.Is(err, context.DeadlineExceeded) || strings.Contains(err.Error(), "DeadlineExceeded"):
 		return fmt.Errorf("plugin %s did not finish %s in time; it was stopped", name, during)
@@ -33,6 +33,15 @@ func (p *Plugin) fail(err error, during string) error {
 		return be
 	}
 	return fmt.Errorf("plugin %s failed while %s: %w", name, during, err)
+}
+
+// exited reports whether the plugin process has ended, giving it a moment:
+// a broken connection is often noticed before the process is reaped.
+func (p *Plugin) exited() bool {
+	for i := 0; i < 20 && !p.proc.Exited(); i++ {
+		time.Sleep(50 * time.Millisecond)
+	}
+	return p.proc.Exited()
 }
 
 func (p *Plugin) call(during string, fn func(context.Context) error) error {
@@ -123,6 +132,8 @@ func (t *tail) Write(b []byte) (int, error) {
 	return len(b), nil
 }
 
+// suffix quotes what the plugin said before it died: its panic or fatal
+// error line, else its last lines. The whole output is in the log.
 func (t *tail) suffix() string {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -130,8 +141,16 @@ func (t *tail) suffix() string {
 	if t.part != "" {
 		lines = append(lines, t.part)
 	}
+	for _, l := range lines {
+		if strings.HasPrefix(l, "panic: ") || strings.HasPrefix(l, "fatal error: ") {
+			return ": " + l
+		}
+	}
+	if len(lines) > 3 {
+		lines = lines[len(lines)-3:]
+	}
 	if len(lines) == 0 {
 		return ""
 	}
-	return "; it wrote:\n  " + strings.Join(lines, "\n  ")
+	return "; it wrote: " + strings.Join(lines, " / ")
 }

@@ -24,6 +24,9 @@ type SearchDir struct {
 // SearchDirs returns the plugin directories in the order they are
 // searched, for a configuration in configDir.
 func SearchDirs(configDir string) []SearchDir {
+	if abs, err := filepath.Abs(configDir); err == nil {
+		configDir = abs
+	}
 	var out []SearchDir
 	for _, p := range filepath.SplitList(os.Getenv(PathEnv)) {
 		if p != "" {

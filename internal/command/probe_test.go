@@ -37,10 +37,13 @@ func probeProject(t *testing.T, body string) *project {
 	return p
 }
 
+// contains checks that text holds each of wants, whitespace aside:
+// diagnostics are wrapped to the terminal's width.
 func contains(t *testing.T, what, text string, wants ...string) {
 	t.Helper()
+	flat := strings.Join(strings.Fields(text), " ")
 	for _, w := range wants {
-		if !strings.Contains(text, w) {
+		if !strings.Contains(flat, strings.Join(strings.Fields(w), " ")) {
 			t.Errorf("%s lacks %q:\n%s", what, w, text)
 		}
 	}

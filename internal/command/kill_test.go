@@ -1,0 +1,131 @@
+package command_test
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// syncBuffer is a buffer two goroutines may use.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// A second apply while one runs is refused by the lock. An apply killed
+// with SIGKILL in the middle of a build leaves nothing half-written in the
+// store, takes its plugin with it, and the next apply recovers.
+func TestLockAndKilledApply(t *testing.T) {
+	p := probeProject(t, `
+variable "behavior" {
+  default = "sleep:60s"
+}
+artifact "probe" "slow" {
+  behavior = var.behavior
+  input    = artifact.probe.quick.digest
+}
+artifact "probe" "quick" {
+  message = "built before the kill"
+}
+`)
+	first := exec.Command(filepath.Join(binDir, "strata"), "apply", "-auto-approve", "-parallelism", "1")
+	first.Dir, first.Env = p.dir, p.env
+	var stderr syncBuffer
+	first.Stderr = &stderr
+	if err := first.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer first.Process.Kill()
+	deadline := time.Now().Add(30 * time.Second)
+	for !strings.Contains(stderr.String(), "sleeping") {
+		if time.Now().After(deadline) {
+			t.Fatalf("the slow build never started:\n%s", stderr.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	errOut := p.fails(1, "apply", "-auto-approve")
+	contains(t, "a second apply", errOut, "another strata run holds the lock", "strata apply, pid")
+
+	partial, _ := filepath.Glob(p.path(".strata", "tmp", "*", "files", "partial"))
+	if len(partial) != 1 {
+		t.Fatalf("the slow build's half-written file is not in .strata/tmp: %v", partial)
+	}
+	pluginPIDs := probePIDs(t)
+	if len(pluginPIDs) == 0 {
+		t.Fatal("no probe plugin process is running during the build")
+	}
+	if err := first.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	first.Wait()
+	for _, pid := range pluginPIDs {
+		waitGone(t, pid)
+	}
+	changes := p.planJSON()
+	if changes["artifact.probe.quick"].Action != "up_to_date" || changes["artifact.probe.slow"].Action != "build" {
+		t.Errorf("after the kill, the finished build must be kept and the killed one planned again: %+v", changes)
+	}
+	out := p.ok("apply", "-auto-approve", "-var", "behavior=")
+	contains(t, "the apply after the kill", out, "Apply complete! 1 built")
+	if rest, _ := os.ReadDir(p.path(".strata", "tmp")); len(rest) != 0 {
+		t.Errorf(".strata/tmp still holds %d entries", len(rest))
+	}
+	keys, _ := os.ReadDir(p.path(".strata", "store"))
+	for _, k := range keys {
+		if _, err := os.Stat(p.path(".strata", "store", k.Name(), "entry.json")); err != nil {
+			t.Errorf("store entry %s is incomplete", k.Name())
+		}
+	}
+	if len(keys) != 2 {
+		t.Errorf("the store holds %d entries, want 2", len(keys))
+	}
+}
+
+// probePIDs lists running probe plugin processes of this test run.
+func probePIDs(t *testing.T) []int {
+	t.Helper()
+	var pids []int
+	procs, _ := filepath.Glob("/proc/[0-9]*/exe")
+	for _, exe := range procs {
+		target, err := os.Readlink(exe)
+		if err == nil && target == filepath.Join(binDir, "strata-plugin-probe") {
+			if pid, err := strconv.Atoi(filepath.Base(filepath.Dir(exe))); err == nil {
+				pids = append(pids, pid)
+			}
+		}
+	}
+	return pids
+}
+
+func waitGone(t *testing.T, pid int) {
+	t.Helper()
+	for i := 0; i < 100; i++ {
+		if _, err := os.Stat("/proc/" + strconv.Itoa(pid) + "/exe"); os.IsNotExist(err) {
+			return
+		}
+		if data, _ := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat"); strings.Contains(string(data), ") Z ") {
+			return // a zombie: dead, waiting to be reaped
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Errorf("plugin process %d outlived the killed apply", pid)
+}

@@ -1,0 +1,6 @@
+artifact "probe" "x" {
+}
+
+module "m" {
+  summary = artifact.probe.x.digest
+}

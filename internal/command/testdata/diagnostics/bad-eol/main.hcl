@@ -1,0 +1,5 @@
+module "m" {
+  lifecycle {
+    eol = "next year"
+  }
+}

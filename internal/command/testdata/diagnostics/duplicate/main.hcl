@@ -1,0 +1,5 @@
+group "core" {
+}
+
+group "core" {
+}

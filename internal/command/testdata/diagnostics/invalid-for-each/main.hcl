@@ -1,0 +1,3 @@
+artifact "probe" "x" {
+  for_each = ["a", "b"]
+}

@@ -1,0 +1,3 @@
+group "core" {
+  mandatory = ["bash"
+}

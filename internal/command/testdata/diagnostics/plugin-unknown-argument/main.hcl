@@ -1,0 +1,4 @@
+artifact "probe" "x" {
+  message = "hi"
+  mesage  = "typo"
+}

@@ -1,0 +1,9 @@
+artifact "probe" "x" {
+  message = "this is forbidden"
+  extra {
+    label = "fine"
+  }
+  extra {
+    label = ""
+  }
+}

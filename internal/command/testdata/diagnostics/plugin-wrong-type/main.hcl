@@ -1,0 +1,3 @@
+artifact "probe" "x" {
+  message = ["not", "a", "string"]
+}

@@ -1,0 +1,6 @@
+module "base-runtime" {
+}
+
+variant "server" {
+  modules = [module.base-runtme]
+}

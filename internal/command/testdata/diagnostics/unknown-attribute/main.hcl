@@ -1,0 +1,4 @@
+group "core" {
+  mandatory  = ["bash"]
+  mandatroy2 = ["zsh"]
+}

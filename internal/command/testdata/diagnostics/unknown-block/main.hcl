@@ -1,0 +1,2 @@
+packageset "x" {
+}

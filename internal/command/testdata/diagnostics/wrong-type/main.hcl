@@ -1,0 +1,3 @@
+module "base" {
+  version = "twenty"
+}
