@@ -37,7 +37,11 @@ func (f *Fetcher) Path(ctx context.Context, p *Package) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	resp, err := f.Client.Do(req)
+	client := f.Client
+	if client == nil {
+		client = http.DefaultClient
+	}
+	resp, err := client.Do(req)
 	if err != nil {
 		return "", fmt.Errorf("fetching %s: %w", p.NEVRA(), err)
 	}

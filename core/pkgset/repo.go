@@ -2,6 +2,7 @@ package pkgset
 
 import (
 	"bufio"
+	"bytes"
 	"compress/bzip2"
 	"compress/gzip"
 	"context"
@@ -121,17 +122,27 @@ type repomd struct {
 }
 
 // load reads the repository's packages, from the parsed cache when its
-// primary metadata is unchanged.
-func (r *repo) load(ctx context.Context, source string) ([]*Package, error) {
-	rc, err := r.open(ctx, "repodata/repomd.xml")
-	if err != nil {
-		return nil, err
+// primary metadata is unchanged. When a remote repository cannot be
+// reached, the metadata read last time is used, with a warning.
+func (r *repo) load(ctx context.Context, source string) (pkgs []*Package, warning string, err error) {
+	saved := filepath.Join(r.cache, fmt.Sprintf("%x.repomd.xml", hashString(r.base)))
+	data, err := r.readAll(ctx, "repodata/repomd.xml")
+	if err != nil && r.remote {
+		var serr error
+		if data, serr = os.ReadFile(saved); serr != nil {
+			return nil, "", err
+		}
+		warning = fmt.Sprintf("%v; using the metadata read last time", err)
+	} else if err != nil {
+		return nil, "", err
+	} else if r.remote {
+		if err := writeAtomic(saved, data); err != nil {
+			return nil, "", err
+		}
 	}
 	var md repomd
-	err = xml.NewDecoder(rc).Decode(&md)
-	rc.Close()
-	if err != nil {
-		return nil, fmt.Errorf("repodata/repomd.xml: %w", err)
+	if err := xml.Unmarshal(data, &md); err != nil {
+		return nil, "", fmt.Errorf("repodata/repomd.xml: %w", err)
 	}
 	hrefs := map[string]string{}
 	sums := ""
@@ -142,20 +153,28 @@ func (r *repo) load(ctx context.Context, source string) ([]*Package, error) {
 		}
 	}
 	if hrefs["primary"] == "" {
-		return nil, fmt.Errorf("repodata/repomd.xml lists no primary metadata")
+		return nil, "", fmt.Errorf("repodata/repomd.xml lists no primary metadata")
 	}
 	cached := filepath.Join(r.cache, fmt.Sprintf("%x.gob", hashString(r.base+sums)))
 	if pkgs, err := readGob(cached); err == nil {
-		return withSource(pkgs, source), nil
+		return withSource(pkgs, source), warning, nil
 	}
-	pkgs, err := r.parse(ctx, hrefs)
+	if pkgs, err = r.parse(ctx, hrefs); err != nil {
+		return nil, "", err
+	}
+	if err := writeGob(cached, pkgs); err != nil {
+		return nil, "", err
+	}
+	return withSource(pkgs, source), warning, nil
+}
+
+func (r *repo) readAll(ctx context.Context, href string) ([]byte, error) {
+	rc, err := r.open(ctx, href)
 	if err != nil {
 		return nil, err
 	}
-	if err := writeGob(cached, pkgs); err != nil {
-		return nil, err
-	}
-	return withSource(pkgs, source), nil
+	defer rc.Close()
+	return io.ReadAll(rc)
 }
 
 func withSource(pkgs []*Package, source string) []*Package {
@@ -333,20 +352,25 @@ func readGob(path string) ([]*Package, error) {
 }
 
 func writeGob(path string, pkgs []*Package) error {
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(pkgs); err != nil {
+		return err
+	}
+	return writeAtomic(path, buf.Bytes())
+}
+
+// writeAtomic writes a file through a temporary one, so readers see the
+// old content or the new.
+func writeAtomic(path string, data []byte) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".repo-*")
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
 	if err != nil {
 		return err
 	}
 	defer os.Remove(tmp.Name())
-	w := bufio.NewWriter(tmp)
-	if err := gob.NewEncoder(w).Encode(pkgs); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := w.Flush(); err != nil {
+	if _, err := tmp.Write(data); err != nil {
 		tmp.Close()
 		return err
 	}

@@ -62,9 +62,11 @@ func Load(ctx context.Context, sources []*eval.Source, opts Options) (*Universe,
 		var err error
 		switch s.Type {
 		case "rpm_dir":
-			dir := s.Location
-			if !filepath.IsAbs(dir) {
-				dir = filepath.Join(opts.Dir, dir)
+			// Absolute, so that plugins and messages see one path whatever
+			// the working directory.
+			dir, _ := filepath.Abs(filepath.Join(opts.Dir, s.Location))
+			if filepath.IsAbs(s.Location) {
+				dir = s.Location
 			}
 			if st, serr := os.Stat(dir); serr != nil || !st.IsDir() {
 				err = fmt.Errorf("%s is not a directory", dir)
@@ -72,7 +74,12 @@ func Load(ctx context.Context, sources []*eval.Source, opts Options) (*Universe,
 			}
 			pkgs, err = readDir(dir, addr, cache, &read)
 		case "repo":
-			pkgs, err = newRepo(s.Location, opts.Dir, filepath.Join(opts.CacheDir, "repos"), opts.Client).load(ctx, addr)
+			var warning string
+			pkgs, warning, err = newRepo(s.Location, opts.Dir, filepath.Join(opts.CacheDir, "repos"), opts.Client).load(ctx, addr)
+			if warning != "" {
+				diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "Repository unreachable",
+					Detail: fmt.Sprintf("%s: %s.", addr, warning), Subject: s.Range.Ptr()})
+			}
 		}
 		if err != nil {
 			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Cannot read " + addr,

@@ -81,11 +81,30 @@ func (c *cli) dot(cfg *dsl.Config, all bool) (string, bool) {
 			fmt.Fprintf(&b, "  %q [%s];\n", n.String(), nodeStyles[n.Kind])
 		}
 	}
-	for _, n := range g.Nodes() {
+	// A hidden node (a local, say) passes its dependencies on, so that
+	// variant -> local -> artifact still shows as variant -> artifact.
+	var shownDeps func(addrs.Block, map[addrs.Block]bool) []addrs.Block
+	shownDeps = func(n addrs.Block, seen map[addrs.Block]bool) []addrs.Block {
+		var out []addrs.Block
 		for _, dep := range g.DependsOn(n) {
-			if shown(n) && shown(dep) {
-				fmt.Fprintf(&b, "  %q -> %q;\n", dep.String(), n.String())
+			if seen[dep] {
+				continue
 			}
+			seen[dep] = true
+			if shown(dep) {
+				out = append(out, dep)
+			} else {
+				out = append(out, shownDeps(dep, seen)...)
+			}
+		}
+		return out
+	}
+	for _, n := range g.Nodes() {
+		if !shown(n) {
+			continue
+		}
+		for _, dep := range shownDeps(n, map[addrs.Block]bool{}) {
+			fmt.Fprintf(&b, "  %q -> %q;\n", dep.String(), n.String())
 		}
 	}
 	b.WriteString("}\n")

@@ -3,6 +3,8 @@ package command
 import (
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -30,10 +32,11 @@ func runShow(c *cli, args []string) int {
 			return exitUsage
 		}
 	}
-	st, ok := c.openStore(dir)
-	if !ok {
-		return exitError
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		fmt.Fprintf(c.stderr, "strata show: %s is not a configuration directory\n", dir)
+		return exitUsage
 	}
+	st := &store.Store{Dir: filepath.Join(dir, ".strata")}
 	state, err := st.ReadState()
 	if err != nil {
 		return c.errorf("%v", err)
