@@ -27,14 +27,35 @@ func Load(dir string) (*Config, hcl.Diagnostics) {
 		return nil, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "No configuration files",
 			Detail: fmt.Sprintf("%s holds no .hcl files. Write a configuration there, or give the directory that holds one.", dir)}}
 	}
+	sources := make([]Source, 0, len(files))
+	for _, name := range files {
+		src, err := os.ReadFile(name)
+		if err != nil {
+			return nil, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Cannot read a configuration file", Detail: err.Error()}}
+		}
+		sources = append(sources, Source{Name: name, Bytes: src})
+	}
+	c, diags := Parse(dir, sources)
+	c.VarFiles = varFiles
+	return c, diags
+}
+
+// Source is one configuration file's name and content.
+type Source struct {
+	Name  string
+	Bytes []byte
+}
+
+// Parse reads configuration files given as sources, in order.
+func Parse(dir string, sources []Source) (*Config, hcl.Diagnostics) {
 	parser := hclparse.NewParser()
 	c := &Config{
 		Dir: dir, Blocks: map[addrs.Block]*Block{}, Artifacts: map[addrs.Block]*Artifact{},
-		RequiredPlugins: map[string]*RequiredPlugin{}, VarFiles: varFiles,
+		RequiredPlugins: map[string]*RequiredPlugin{},
 	}
 	var diags hcl.Diagnostics
-	for _, name := range files {
-		f, d := parser.ParseHCLFile(name)
+	for _, s := range sources {
+		f, d := parser.ParseHCL(s.Bytes, s.Name)
 		diags = append(diags, d...)
 		if f == nil {
 			continue

@@ -1,6 +1,7 @@
 package command_test
 
 import (
+	"encoding/json"
 	"os/exec"
 	"strings"
 	"testing"
@@ -81,4 +82,34 @@ func TestPluginsAndShow(t *testing.T) {
 	contains(t, "show", p.ok("show"), "artifact.probe.x")
 	contains(t, "show ADDR", p.ok("show", "artifact.probe.x"), "plugin:    probe 0.1.0 (protocol 1)", "report.txt")
 	p.fails(2, "show", "module.m")
+}
+
+// -json prints JSON and nothing else on stdout: one document for plan and
+// validate, JSON lines for apply's stream of events.
+func TestJSONOutput(t *testing.T) {
+	p := probeProject(t, "artifact \"probe\" \"x\" {\n  modules = [module.m]\n}\n")
+	var doc map[string]any
+	for _, args := range [][]string{{"validate", "-json"}, {"plan", "-json"}, {"plugins", "-json"}} {
+		if err := json.Unmarshal([]byte(p.ok(args...)), &doc); err != nil {
+			t.Errorf("%v: %v", args, err)
+		}
+	}
+	out := p.ok("apply", "-auto-approve", "-json")
+	types := map[string]bool{}
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var ev map[string]any
+		if err := json.Unmarshal([]byte(line), &ev); err != nil {
+			t.Fatalf("apply -json printed a line that is not JSON: %q", line)
+		}
+		types[ev["type"].(string)] = true
+	}
+	for _, want := range []string{"plan", "start", "progress", "log", "done", "result"} {
+		if !types[want] {
+			t.Errorf("apply -json has no %q event: %s", want, out)
+		}
+	}
+	p.ok("show", "-json")
+	if err := json.Unmarshal([]byte(p.ok("show", "-json", "artifact.probe.x")), &doc); err != nil || doc["key"] == "" {
+		t.Errorf("show -json ADDR: %v %v", err, doc)
+	}
 }

@@ -190,3 +190,44 @@ func TestOpenClosureIsAnError(t *testing.T) {
 		t.Errorf("a failed plan wrote a compose")
 	}
 }
+
+// The tarball plugin on real RPMs from rpm's and createrepo_c's suites
+// (hard links, empty capabilities, UTF-8 names, epochs), through strata:
+// unpacked, the archive is what rpm installs.
+func TestTarballOfRealRPMs(t *testing.T) {
+	names := []string{"hlinktest-1.0-1.noarch", "capstest-1.0-1.noarch", "Archer-3.4.5-6.x86_64", "balicek-utf8-1.1.1-1.x86_64", "fake_bash-1.1.1-1.x86_64"}
+	p := newProject(t, map[string]string{"main.hcl": `
+source "rpm_dir" "shared" {
+  path = "rpms"
+}
+artifact "tarball" "real" {
+  packages = ["hlinktest", "capstest", "Archer", "balicek-utf8", "fake_bash"]
+  closure  = "off" # Archer requires packages the suites do not ship
+}
+`}, nil)
+	shared := filepath.Join(sdktest.SharedTestdata(t), "rpms")
+	var paths []string
+	for _, n := range names {
+		data, err := os.ReadFile(filepath.Join(shared, n+".rpm"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, p.path("rpms", n+".rpm"))
+		p.write(map[string]string{filepath.Join("rpms", n+".rpm"): string(data)})
+	}
+	p.ok("init")
+	p.ok("apply", "-auto-approve")
+	ours := t.TempDir()
+	tarBin := sdktest.NeedTool(t, "tar")
+	if out, err := exec.Command(tarBin, "--xattrs", "--xattrs-include=*", "--numeric-owner", "-xpzf",
+		p.path("out", "latest", "compose", "tarball", "real", "rootfs.tar.gz"), "-C", ours).CombinedOutput(); err != nil {
+		t.Fatalf("tar: %v\n%s", err, out)
+	}
+	theirs := t.TempDir()
+	sdktest.RPMInstall(t, theirs, paths)
+	listing := sdktest.ListTree(t, ours)
+	if diff := cmp.Diff(sdktest.ListTree(t, theirs), listing); diff != "" {
+		t.Errorf("the tarball differs from rpm's install (-rpm +tarball):\n%s", diff)
+	}
+	contains(t, "the unpacked tree", strings.Join(listing, "\n"), "foo/hello-world 100755 0:0", "hardlink=foo/hello", "caps=0000000200000000000000000000000000000000")
+}

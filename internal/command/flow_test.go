@@ -114,11 +114,15 @@ artifact "probe" "layer" {
   packages = ["gamma"]
   input    = "${artifact.probe.base.digest}/${artifact.probe.base.message}"
 }
+artifact "probe" "after" {
+  depends_on = [artifact.probe.base]
+}
 `)
 	p.ok("apply", "-auto-approve")
 	layer := p.read("out", "latest", "compose", "probe", "layer", "report.txt")
 	contains(t, "the layer's report", layer, "input artifact.probe.base ", "packages=2", `input-value cty.StringVal("`)
 	contains(t, "the layer's report", layer, `/v1")`)
+	contains(t, "depends_on", p.read("out", "latest", "compose", "probe", "after", "report.txt"), "input artifact.probe.base ")
 	changes := p.planJSON("-var", "base_message=v2")
 	if c := changes["artifact.probe.base"]; c.Action != "rebuild" || !strings.Contains(strings.Join(c.Reasons, ";"), `attribute message: "v1" → "v2"`) {
 		t.Errorf("base: %+v", c)

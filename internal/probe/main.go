@@ -129,6 +129,7 @@ func (probe) Build(ctx context.Context, req *sdk.BuildRequest, r sdk.Reporter) (
 		return nil, err
 	}
 	sum := sha256.Sum256([]byte(b.String()))
+	r.Progress(1, 1, "report written")
 	r.Log("warn", "probe built "+req.Address)
 	return &sdk.BuildResponse{Outputs: cty.ObjectVal(map[string]cty.Value{
 		"digest": cty.StringVal(hex.EncodeToString(sum[:])), "message": attr(req.Config, "message"),
