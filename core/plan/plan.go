@@ -129,7 +129,46 @@ func New(ctx context.Context, opts Options) (*Plan, hcl.Diagnostics) {
 		}
 		diags = append(diags, p.planInstance(rs, inst)...)
 	}
+	if wanted != nil {
+		p.prune()
+	}
 	return p, dedupe(diags)
+}
+
+// prune keeps only the targets and what they are built from: planning
+// needed every instance their blocks refer to, but only those whose
+// values reached a target are its inputs.
+func (p *Plan) prune() {
+	keep := map[addrs.Instance]bool{}
+	var visit func(addrs.Instance)
+	visit = func(a addrs.Instance) {
+		if keep[a] || p.Nodes[a] == nil {
+			return
+		}
+		keep[a] = true
+		for _, in := range p.Nodes[a].Inputs {
+			visit(in)
+		}
+	}
+	for _, t := range p.Opts.Targets {
+		for a := range p.Nodes {
+			if a == t || t.Key.IsNone() && a.Block == t.Block {
+				visit(a)
+			}
+		}
+	}
+	g := graph.New(func(a, b addrs.Instance) bool { return a.Less(b) })
+	for a, n := range p.Nodes {
+		if !keep[a] {
+			delete(p.Nodes, a)
+			continue
+		}
+		g.Add(a)
+		for _, in := range n.Inputs {
+			g.Connect(a, in)
+		}
+	}
+	p.Graph = g
 }
 
 // ordered returns the instances so that every input comes before the

@@ -48,6 +48,13 @@ artifact "probe" "layer" {
 artifact "probe" "other" {
   message = "unrelated"
 }
+artifact "probe" "many" {
+  for_each = { one = "1", two = "2" }
+  message  = each.value
+}
+artifact "probe" "pick" {
+  input = artifact.probe.many["two"].digest
+}
 `)
 	changes := p.planJSON("-target", "artifact.probe.layer")
 	if len(changes) != 2 || changes["artifact.probe.base"].Action != "build" || changes["artifact.probe.layer"].Action != "build" {
@@ -57,6 +64,11 @@ artifact "probe" "other" {
 	contains(t, "targeted apply", out, "2 built", "No compose was written")
 	if c := p.planJSON()["artifact.probe.other"]; c.Action != "build" {
 		t.Errorf("other: %+v", c)
+	}
+	// Only the instance a target uses is planned, not its siblings.
+	changes = p.planJSON("-target", "artifact.probe.pick")
+	if len(changes) != 2 || changes[`artifact.probe.many["two"]`].Action != "build" {
+		t.Errorf("targeted plan of pick: %+v", changes)
 	}
 	p.fails(1, "plan", "-target", "artifact.probe.nope")
 	if errOut := p.fails(2, "plan", "-target", "module.m"); !strings.Contains(errOut, "not an artifact address") {
