@@ -8,9 +8,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"sort"
-	"sync"
+
+	"github.com/strata-build/strata/sdk/parallel"
 )
 
 // ScanManifest lists every file under dir: regular files with their size,
@@ -56,42 +56,16 @@ func ScanManifest(dir string) ([]ManifestFile, error) {
 }
 
 func hashAll(dir string, files []ManifestFile) error {
-	work := make(chan int)
-	errs := make(chan error, 1)
-	var wg sync.WaitGroup
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range work {
-				sum, err := hashFile(filepath.Join(dir, filepath.FromSlash(files[i].Path)))
-				if err != nil {
-					select {
-					case errs <- err:
-					default:
-					}
-					continue
-				}
-				files[i].SHA256 = sum
-			}
-		}()
-	}
-	for i := range files {
+	return parallel.Do(len(files), func(i int) (err error) {
 		if files[i].Link == "" {
-			work <- i
+			files[i].SHA256, err = FileSHA256(filepath.Join(dir, filepath.FromSlash(files[i].Path)))
 		}
-	}
-	close(work)
-	wg.Wait()
-	select {
-	case err := <-errs:
 		return err
-	default:
-		return nil
-	}
+	})
 }
 
-func hashFile(path string) (string, error) {
+// FileSHA256 returns the hex sha256 of a file's content.
+func FileSHA256(path string) (string, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return "", err

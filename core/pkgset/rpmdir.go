@@ -9,12 +9,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strings"
-	"sync"
 	"sync/atomic"
 
+	"github.com/strata-build/strata/sdk/parallel"
 	"github.com/strata-build/strata/sdk/rpm"
 )
 
@@ -43,27 +42,12 @@ func readDir(dir, source string, cache *headerCache, read *atomic.Int64) ([]*Pac
 		return nil, err
 	}
 	out := make([]*Package, len(paths))
-	errs := make([]error, len(paths))
-	work := make(chan int)
-	var wg sync.WaitGroup
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range work {
-				out[i], errs[i] = readOne(paths[i], cache, read)
-			}
-		}()
-	}
-	for i := range paths {
-		work <- i
-	}
-	close(work)
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
-		}
+	err = parallel.Do(len(paths), func(i int) (err error) {
+		out[i], err = readOne(paths[i], cache, read)
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
 	for _, p := range out {
 		p.Source = source

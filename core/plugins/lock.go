@@ -1,10 +1,6 @@
 package plugins
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -79,18 +75,4 @@ func (l Lock) Write(dir string) error {
 		return err
 	}
 	return os.Rename(tmp, filepath.Join(dir, LockFileName))
-}
-
-// Checksum returns the sha256 of a file.
-func Checksum(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", fmt.Errorf("reading %s: %w", path, err)
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }

@@ -81,7 +81,7 @@ func (m *Manager) ForType(typ string) (*Plugin, error) {
 	if p := m.running[path]; p != nil {
 		return p, nil
 	}
-	sum, err := Checksum(path)
+	sum, err := sdk.FileSHA256(path)
 	if err != nil {
 		return nil, err
 	}

@@ -4,9 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"runtime"
-	"sync"
 
+	"github.com/strata-build/strata/sdk/parallel"
 	"github.com/strata-build/strata/sdk/sdktest"
 )
 
@@ -67,29 +66,12 @@ func Write(dir string, specs []Spec) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	errs := make([]error, len(specs))
-	work := make(chan int)
-	var wg sync.WaitGroup
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range work {
-				_, errs[i] = sdktest.BuildRPM(dir, specs[i].RPM())
-			}
-		}()
-	}
-	for i := range specs {
-		work <- i
-	}
-	close(work)
-	wg.Wait()
-	for i, err := range errs {
-		if err != nil {
+	return parallel.Do(len(specs), func(i int) error {
+		if _, err := sdktest.BuildRPM(dir, specs[i].RPM()); err != nil {
 			return fmt.Errorf("%s: %w", specs[i].Name, err)
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // ReadSpecs reads a JSON list of specs.

@@ -7,12 +7,11 @@ import (
 	"io"
 	"os"
 	"path"
-	"runtime"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/strata-build/strata/sdk"
+	"github.com/strata-build/strata/sdk/parallel"
 	"github.com/strata-build/strata/sdk/rpm"
 )
 
@@ -24,31 +23,15 @@ func Assemble(ctx context.Context, pkgs []sdk.Package, staging string) (*Tree, e
 		return nil, err
 	}
 	read := make([][]*Entry, len(pkgs))
-	errs := make([]error, len(pkgs))
-	work := make(chan int)
-	var wg sync.WaitGroup
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range work {
-				if ctx.Err() != nil {
-					errs[i] = ctx.Err()
-					continue
-				}
-				read[i], errs[i] = readPackage(pkgs[i].Path, staging, i)
-			}
-		}()
-	}
-	for i := range pkgs {
-		work <- i
-	}
-	close(work)
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
+	err := parallel.Do(len(pkgs), func(i int) (err error) {
+		if err := ctx.Err(); err != nil {
+			return err
 		}
+		read[i], err = readPackage(pkgs[i].Path, staging, i)
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
 	t := newTree(staging)
 	// Directories and links first, shallowest first, so a package's
