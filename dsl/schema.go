@@ -37,7 +37,7 @@ var bodySchemas = map[string]*hcl.BodySchema{
 		Blocks: []hcl.BlockHeaderSchema{{Type: "lifecycle"}},
 	},
 	"lifecycle": {Attributes: attrs("eol", "sla")},
-	"variant":   {Attributes: attrs("name", "type", "modules", "packages", "arches")},
+	"variant":   {Attributes: attrs("name", "uid", "type", "modules", "packages", "arches")},
 }
 
 // sourceSchemas are the bodies of each source type.

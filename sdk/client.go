@@ -24,8 +24,9 @@ type Client struct {
 
 // BuildResult is what a successful build returns to the host.
 type BuildResult struct {
-	Outputs  cty.Value
-	Manifest []ManifestFile
+	Outputs    cty.Value
+	Manifest   []ManifestFile
+	Placements []Placement
 }
 
 // BuildError is a build the plugin itself reported as failed.
@@ -76,7 +77,7 @@ func (c *Client) Plan(ctx context.Context, typ string, req *PlanRequest) (*PlanR
 	}
 	r, err := c.rpc.Plan(ctx, &pluginpb.Plan_Request{
 		ArtifactType: typ, Address: req.Address, Config: cfg, Packages: packagesToProto(req.Packages),
-		Inputs: inputs, Compose: composeToProto(req.Compose),
+		Inputs: inputs, Compose: composeToProto(req.Compose), Content: contentToProto(req.Content),
 	})
 	if err != nil {
 		return nil, nil, err
@@ -102,7 +103,7 @@ func (c *Client) Build(ctx context.Context, typ string, req *BuildRequest, rep R
 	stream, err := c.rpc.Build(ctx, &pluginpb.Build_Request{
 		ArtifactType: typ, Address: req.Address, Config: cfg, Packages: packagesToProto(req.Packages),
 		Inputs: inputs, Compose: composeToProto(req.Compose), OutputDir: req.OutputDir,
-		WorkDir: req.WorkDir, Timestamp: req.Timestamp,
+		WorkDir: req.WorkDir, Timestamp: req.Timestamp, Content: contentToProto(req.Content),
 	})
 	if err != nil {
 		return nil, err
@@ -129,7 +130,8 @@ func (c *Client) Build(ctx context.Context, typ string, req *BuildRequest, rep R
 			if err != nil {
 				return nil, fmt.Errorf("outputs: %w", err)
 			}
-			return &BuildResult{Outputs: outputs, Manifest: manifestFromProto(res.GetManifest())}, nil
+			return &BuildResult{Outputs: outputs, Manifest: manifestFromProto(res.GetManifest()),
+				Placements: placementsFromProto(res.GetPlacements())}, nil
 		}
 	}
 }

@@ -61,6 +61,7 @@ type PlanRequest struct {
 	Packages []Package
 	Inputs   []Input
 	Compose  Compose
+	Content  Content
 }
 
 // PlanResponse is a Type's plan of one artifact.
@@ -80,6 +81,7 @@ type BuildRequest struct {
 	Packages []Package
 	Inputs   []Input
 	Compose  Compose
+	Content  Content
 	// OutputDir is an empty directory for the artifact's files. Everything
 	// in it when Build returns is the artifact.
 	OutputDir string
@@ -94,6 +96,9 @@ type BuildRequest struct {
 type BuildResponse struct {
 	// Outputs is the object the artifact evaluates to.
 	Outputs cty.Value
+	// Placements say where the artifact's parts belong in the compose
+	// tree; none puts it all under <type>/<name>/.
+	Placements []Placement
 }
 
 // ManifestFile is one entry of the manifest of a built artifact.

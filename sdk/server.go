@@ -129,7 +129,7 @@ func (s *server) Plan(ctx context.Context, req *pluginpb.Plan_Request) (*pluginp
 	}
 	resp, diags := t.Plan(ctx, &PlanRequest{
 		Address: req.GetAddress(), Config: cfg, Packages: packagesFromProto(req.GetPackages()),
-		Inputs: inputs, Compose: composeFromProto(req.GetCompose()),
+		Inputs: inputs, Compose: composeFromProto(req.GetCompose()), Content: contentFromProto(req.GetContent()),
 	})
 	out := &pluginpb.Plan_Response{Diagnostics: diagsToProto(diags)}
 	if resp != nil {
@@ -159,6 +159,7 @@ func (s *server) Build(req *pluginpb.Build_Request, stream pluginpb.Plugin_Build
 		Address: req.GetAddress(), Config: cfg, Packages: packagesFromProto(req.GetPackages()),
 		Inputs: inputs, Compose: composeFromProto(req.GetCompose()),
 		OutputDir: req.GetOutputDir(), WorkDir: req.GetWorkDir(), Timestamp: req.GetTimestamp(),
+		Content: contentFromProto(req.GetContent()),
 	}, rep)
 	result := &pluginpb.Build_Result{}
 	if err == nil {
@@ -183,7 +184,7 @@ func finishBuild(dir string, resp *BuildResponse) (*pluginpb.Build_Result, error
 	if err != nil {
 		return nil, fmt.Errorf("outputs: %w", err)
 	}
-	return &pluginpb.Build_Result{Outputs: outputs, Manifest: manifestToProto(manifest)}, nil
+	return &pluginpb.Build_Result{Outputs: outputs, Manifest: manifestToProto(manifest), Placements: placementsToProto(resp.Placements)}, nil
 }
 
 // streamReporter sends progress and log events; gRPC streams allow one

@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"runtime"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -122,7 +124,7 @@ func build(ctx context.Context, p *plan.Plan, n *plan.Node, opts Options) (Outco
 	}
 	res, err := n.Plugin.Build(ctx, n.Inst.Addr.Type, &sdk.BuildRequest{
 		Address: addr, Config: config, Packages: pkgs, Inputs: inputs,
-		Compose: n.KeyIn.Compose, OutputDir: dir.Files, WorkDir: dir.Work, Timestamp: n.KeyIn.Timestamp,
+		Compose: n.KeyIn.Compose, Content: p.Content(n), OutputDir: dir.Files, WorkDir: dir.Work, Timestamp: n.KeyIn.Timestamp,
 	}, reporter{addr, opts.Reporter}, timeout)
 	if err != nil {
 		dir.Discard()
@@ -189,9 +191,12 @@ func newEntry(p *plan.Plan, n *plan.Node, res *sdk.BuildResult) (*store.Entry, e
 	if err != nil {
 		return nil, err
 	}
+	if err := checkPlacements(res.Placements); err != nil {
+		return nil, fmt.Errorf("%s: %w", n.Plugin.Name(), err)
+	}
 	return &store.Entry{
 		Key: n.Key, Address: n.Inst.Addr.String(), Type: n.Inst.Addr.Type, Outputs: outputs,
-		Manifest: res.Manifest, Lineage: lineage(p, n), KeyInput: keyIn,
+		Manifest: res.Manifest, Placements: res.Placements, Lineage: lineage(p, n), KeyInput: keyIn,
 	}, nil
 }
 
@@ -230,3 +235,18 @@ func (r reporter) Progress(done, total int64, message string) {
 	r.r.Progress(r.addr, done, total, message)
 }
 func (r reporter) Log(level, message string) { r.r.Log(r.addr, level, message) }
+
+// checkPlacements refuses compose paths that would leave the compose tree.
+func checkPlacements(ps []sdk.Placement) error {
+	for _, pl := range ps {
+		for _, path := range []string{pl.Path, pl.ComposePath} {
+			if path == "" && pl.ComposePath != "" {
+				continue
+			}
+			if filepath.IsAbs(path) || filepath.Clean(path) != path || path == ".." || strings.HasPrefix(path, "../") || path == "." {
+				return fmt.Errorf("placement %q -> %q is not a clean relative path", pl.Path, pl.ComposePath)
+			}
+		}
+	}
+	return nil
+}

@@ -12,12 +12,20 @@ import (
 
 	"github.com/strata-build/strata/core/store"
 	"github.com/strata-build/strata/internal/addrs"
+	"github.com/strata-build/strata/sdk"
 )
 
 // Info describes the compose.
 type Info struct {
 	Name, Short, Version, Type, Label string
 	Date                              time.Time
+	// Variants describe the variants placements name, by uid.
+	Variants map[string]Variant
+}
+
+// Variant describes a variant for composeinfo.json.
+type Variant struct {
+	ID, UID, Name, Type string
 }
 
 // Artifact is one built artifact to lay out.
@@ -59,20 +67,21 @@ func Write(outDir string, info Info, arts []Artifact, complete bool) (*Result, e
 		return nil, err
 	}
 	defer os.RemoveAll(tmp)
-	for _, a := range arts {
-		if err := link(a.Files, filepath.Join(tmp, "compose", Path(a.Addr))); err != nil {
-			return nil, fmt.Errorf("laying out %s: %w", a.Addr, err)
-		}
+	if err := layOut(filepath.Join(tmp, "compose"), arts); err != nil {
+		return nil, err
 	}
 	status := "FINISHED"
 	if !complete {
 		status = "FINISHED_INCOMPLETE"
 	}
 	lin.Payload.Compose.ID = id
+	head := composeHeader(info, id, respin)
 	files := map[string]any{
 		"COMPOSE_ID":                        id + "\n",
 		"STATUS":                            status + "\n",
-		"compose/metadata/composeinfo.json": composeInfo(info, id, respin),
+		"compose/metadata/composeinfo.json": composeInfo(info, head, arts),
+		"compose/metadata/rpms.json":        rpmsDoc(head, arts),
+		"compose/metadata/images.json":      imagesDoc(head, arts),
 		"compose/metadata/lineage.json":     lin,
 	}
 	for name, content := range files {
@@ -93,8 +102,36 @@ func Write(outDir string, info Info, arts []Artifact, complete bool) (*Result, e
 	return &Result{ID: id, Dir: dir}, nil
 }
 
-// Path is where an artifact's files go under compose/: a path that
-// contains its type and name, and its key for for_each and count.
+// layOut links every artifact, or each of its placements, into the
+// compose directory. Two artifacts may not claim one path.
+func layOut(composeDir string, arts []Artifact) error {
+	claimed := map[string]addrs.Instance{}
+	for _, a := range arts {
+		for _, pl := range placements(a) {
+			if prev, dup := claimed[pl.ComposePath]; dup {
+				return fmt.Errorf("%s and %s both place files in compose/%s", prev, a.Addr, pl.ComposePath)
+			}
+			claimed[pl.ComposePath] = a.Addr
+			if err := link(filepath.Join(a.Files, pl.Path), filepath.Join(composeDir, pl.ComposePath)); err != nil {
+				return fmt.Errorf("laying out %s: %w", a.Addr, err)
+			}
+		}
+	}
+	return nil
+}
+
+// placements returns where an artifact's parts go; an artifact that says
+// nothing goes whole under Path.
+func placements(a Artifact) []sdk.Placement {
+	if len(a.Entry.Placements) > 0 {
+		return a.Entry.Placements
+	}
+	return []sdk.Placement{{ComposePath: Path(a.Addr), Kind: "other"}}
+}
+
+// Path is where an artifact's files go under compose/ when it does not
+// place them: a path that contains its type and name, and its key for
+// for_each and count.
 func Path(a addrs.Instance) string {
 	p := filepath.Join(a.Type, a.Name)
 	if !a.Key.IsNone() {

@@ -1,6 +1,7 @@
 package compose
 
 import (
+	"sort"
 	"strings"
 
 	"github.com/strata-build/strata/core/store"
@@ -27,9 +28,10 @@ type lineage struct {
 }
 
 type lineageArtifact struct {
-	Key            string `json:"key"`
-	Path           string `json:"path"`
-	ManifestDigest string `json:"manifest_digest"`
+	Key string `json:"key"`
+	// Paths are where its parts are, under the compose directory.
+	Paths          []string `json:"paths"`
+	ManifestDigest string   `json:"manifest_digest"`
 	store.Lineage
 }
 
@@ -38,30 +40,116 @@ func lineageDoc(info Info, arts []Artifact) *lineage {
 	l.Payload.Compose.Name, l.Payload.Compose.Short, l.Payload.Compose.Version = info.Name, info.Short, info.Version
 	l.Payload.Artifacts = map[string]lineageArtifact{}
 	for _, a := range arts {
-		l.Payload.Artifacts[a.Addr.String()] = lineageArtifact{
-			Key: a.Entry.Key, Path: "compose/" + Path(a.Addr), ManifestDigest: a.Entry.ManifestDigest, Lineage: a.Entry.Lineage,
+		la := lineageArtifact{Key: a.Entry.Key, ManifestDigest: a.Entry.ManifestDigest, Lineage: a.Entry.Lineage}
+		for _, pl := range placements(a) {
+			la.Paths = append(la.Paths, "compose/"+pl.ComposePath)
 		}
+		l.Payload.Artifacts[a.Addr.String()] = la
 	}
 	return l
 }
 
-// composeInfo is productmd's composeinfo.json (format 1.2).
-func composeInfo(info Info, id string, respin int) any {
-	label := info.Label
-	typ := map[string]string{"production": "production", "nightly": "nightly", "test": "test", "ci": "ci"}[info.Type]
+// composeHeader is the "compose" object every productmd file carries.
+func composeHeader(info Info, id string, respin int) map[string]any {
+	return map[string]any{
+		"id": id, "date": info.Date.UTC().Format("20060102"), "respin": respin, "type": info.Type, "label": nullable(info.Label),
+	}
+}
+
+// composeInfo is productmd's composeinfo.json (format 1.2), with a variant
+// for every variant artifacts are placed under.
+func composeInfo(info Info, head map[string]any, arts []Artifact) any {
+	variants := map[string]any{}
+	for _, a := range arts {
+		for _, pl := range placements(a) {
+			if pl.Variant == "" || pl.Arch == "" {
+				continue
+			}
+			v, ok := variants[pl.Variant].(map[string]any)
+			if !ok {
+				vi := info.Variants[pl.Variant]
+				v = map[string]any{"id": vi.ID, "uid": pl.Variant, "name": vi.Name, "type": vi.Type,
+					"arches": []string{}, "paths": map[string]map[string]string{}}
+				variants[pl.Variant] = v
+			}
+			v["arches"] = addSorted(v["arches"].([]string), pl.Arch)
+			paths := v["paths"].(map[string]map[string]string)
+			set := func(kind, path string) {
+				if paths[kind] == nil {
+					paths[kind] = map[string]string{}
+				}
+				paths[kind][pl.Arch] = path
+			}
+			switch pl.Kind {
+			case "repository":
+				set("os_tree", pl.ComposePath)
+				set("repository", pl.ComposePath)
+				set("packages", pl.ComposePath+"/Packages")
+			case "image":
+				set("isos", pl.ComposePath)
+			}
+		}
+	}
 	return map[string]any{
 		"header": header{Type: "productmd.composeinfo", Version: "1.2"},
 		"payload": map[string]any{
-			"compose": map[string]any{
-				"id": id, "date": info.Date.UTC().Format("20060102"), "respin": respin, "type": typ, "label": nullable(label),
-			},
+			"compose": head,
 			"release": map[string]any{
 				"name": info.Name, "short": info.Short, "version": info.Version, "type": "ga",
 				"internal": false, "is_layered": false,
 			},
-			"variants": map[string]any{},
+			"variants": variants,
 		},
 	}
+}
+
+// rpmsDoc is productmd's rpms.json: every package of every repository,
+// by variant, arch and source package.
+func rpmsDoc(head map[string]any, arts []Artifact) any {
+	rpms := map[string]map[string]map[string]map[string]any{}
+	for _, a := range arts {
+		for _, pl := range placements(a) {
+			if pl.Kind != "repository" {
+				continue
+			}
+			if rpms[pl.Variant] == nil {
+				rpms[pl.Variant] = map[string]map[string]map[string]any{}
+			}
+			if rpms[pl.Variant][pl.Arch] == nil {
+				rpms[pl.Variant][pl.Arch] = map[string]map[string]any{}
+			}
+			byArch := rpms[pl.Variant][pl.Arch]
+			for _, r := range pl.RPMs {
+				if byArch[r.SRPMNEVRA] == nil {
+					byArch[r.SRPMNEVRA] = map[string]any{}
+				}
+				category := "binary"
+				if strings.HasSuffix(r.NEVRA, ".src") {
+					category = "source"
+				}
+				byArch[r.SRPMNEVRA][r.NEVRA] = map[string]any{"category": category, "path": pl.ComposePath + "/" + r.Path, "sigkey": nil}
+			}
+		}
+	}
+	return map[string]any{"header": header{Type: "productmd.rpms", Version: "1.2"},
+		"payload": map[string]any{"compose": head, "rpms": rpms}}
+}
+
+// imagesDoc is productmd's images.json; image artifacts add to it.
+func imagesDoc(head map[string]any, arts []Artifact) any {
+	return map[string]any{"header": header{Type: "productmd.images", Version: "1.2"},
+		"payload": map[string]any{"compose": head, "images": map[string]any{}}}
+}
+
+func addSorted(list []string, s string) []string {
+	for _, x := range list {
+		if x == s {
+			return list
+		}
+	}
+	list = append(list, s)
+	sort.Strings(list)
+	return list
 }
 
 func nullable(s string) any {

@@ -146,7 +146,7 @@ func decodeModule(b *dsl.Block, ctx *hcl.EvalContext) (*Module, cty.Value, hcl.D
 func decodeVariant(b *dsl.Block, ctx *hcl.EvalContext) (*Variant, cty.Value, hcl.Diagnostics) {
 	d := &decoder{attrs: b.Attrs, ctx: ctx, what: b.Addr.String()}
 	v := &Variant{
-		ID: b.Addr.Name, Name: d.str("name", b.Addr.Name),
+		ID: b.Addr.Name, Name: d.str("name", b.Addr.Name), UID: d.str("uid", b.Addr.Name),
 		Type:    d.oneOf("type", "variant", "variant", "optional", "addon", "layered-product"),
 		Modules: d.refs("modules", "module"), Packages: d.specs("packages"), Arches: d.strs("arches"),
 		Range: b.DeclRange,
@@ -157,7 +157,7 @@ func decodeVariant(b *dsl.Block, ctx *hcl.EvalContext) (*Variant, cty.Value, hcl
 	}
 	return v, cty.ObjectVal(map[string]cty.Value{
 		"address": cty.StringVal(b.Addr.String()), "id": cty.StringVal(v.ID), "name": cty.StringVal(v.Name),
-		"type": cty.StringVal(v.Type), "modules": strList(prefixed("module", v.Modules)),
+		"uid": cty.StringVal(v.UID), "type": cty.StringVal(v.Type), "modules": strList(prefixed("module", v.Modules)),
 		"packages": strList(specs), "arches": strList(v.Arches),
 	}), d.diags
 }

@@ -83,7 +83,10 @@ type Module struct {
 
 // Variant selects modules into a product variant.
 type Variant struct {
-	ID       string
+	ID string
+	// UID names the variant in compose paths, as productmd's variant uid
+	// ("Server" in compose/Server/x86_64/os); the block label by default.
+	UID      string
 	Name     string
 	Type     string
 	Modules  []string // module ids

@@ -70,6 +70,7 @@ func (p *Plan) planInstance(rs *pkgset.Resolver, inst *eval.Instance) hcl.Diagno
 		return diags
 	}
 	n, sel := dec.node, dec.sel
+	n.Variant = sel.Variant
 	var d hcl.Diagnostics
 	n.Set, d = rs.Resolve(pkgset.Selection{Variant: sel.Variant, Modules: sel.Modules, Packages: sel.Packages, Arches: sel.Arches, Range: art.DeclRange})
 	diags = append(diags, d...)
@@ -80,7 +81,7 @@ func (p *Plan) planInstance(rs *pkgset.Resolver, inst *eval.Instance) hcl.Diagno
 	diags = append(diags, p.checkLifecycles(n)...)
 	resp, pd, err := n.Plugin.Plan(inst.Addr.Type, &sdk.PlanRequest{
 		Address: inst.Addr.String(), Config: dec.config, Packages: p.sdkPackages(n.Set, nil),
-		Inputs: p.sdkInputs(n), Compose: p.compose(),
+		Inputs: p.sdkInputs(n), Compose: p.compose(), Content: p.Content(n),
 	})
 	if err != nil {
 		return append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Plugin failed", Detail: err.Error(), Subject: art.DeclRange.Ptr()})
@@ -94,7 +95,7 @@ func (p *Plan) planInstance(rs *pkgset.Resolver, inst *eval.Instance) hcl.Diagno
 	n.KeyIn = &KeyInput{
 		Plugin: info.Name, PluginVersion: info.Version, Protocol: info.Protocol,
 		Type: inst.Addr.Type, Config: Canonical(dec.config), ArtifactExprs: artifactExprs(p.Opts.Config.Files, n.Rest),
-		Packages: packageKeys(n.Set), Content: p.content(n.Set), Inputs: p.inputKeys(n),
+		Packages: packageKeys(n.Set), Content: p.contentKey(n), Inputs: p.inputKeys(n),
 		Timestamp: p.timestamp(n), Compose: p.compose(), KeyMaterial: resp.KeyMaterial,
 	}
 	n.Key = Key(n.KeyIn)
@@ -190,17 +191,22 @@ func (p *Plan) inputKeys(n *Node) []string {
 	return out
 }
 
-// content describes the modules of a set and their groups, whose
-// metadata may go into an artifact (comps, modulemd).
-func (p *Plan) content(set *pkgset.Set) json.RawMessage {
+// contentKey describes the modules of a node, their groups and its
+// variant, whose metadata may go into an artifact (comps, modulemd,
+// compose paths), for the key.
+func (p *Plan) contentKey(n *Node) json.RawMessage {
 	doc := map[string]json.RawMessage{}
-	for _, id := range set.Modules {
+	for _, id := range n.Set.Modules {
 		a := addrs.Block{Kind: addrs.Module, Name: id}
 		doc[a.String()] = Canonical(p.Eval.Values[a])
 		for _, g := range p.Eval.Modules[id].Groups {
 			ga := addrs.Block{Kind: addrs.Group, Name: g}
 			doc[ga.String()] = Canonical(p.Eval.Values[ga])
 		}
+	}
+	if n.Variant != "" {
+		a := addrs.Block{Kind: addrs.Variant, Name: n.Variant}
+		doc[a.String()] = Canonical(p.Eval.Values[a])
 	}
 	data, _ := json.Marshal(doc)
 	return data

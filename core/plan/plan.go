@@ -64,6 +64,7 @@ type Node struct {
 	Schema  sdk.Schema
 	Rest    hcl.Body
 	Set     *pkgset.Set
+	Variant string // the variant the node selects, if any
 	Inputs  []addrs.Instance
 	Key     string
 	KeyIn   *KeyInput

@@ -53,7 +53,9 @@ type Entry struct {
 	Outputs        json.RawMessage    `json:"outputs"`
 	Manifest       []sdk.ManifestFile `json:"manifest"`
 	ManifestDigest string             `json:"manifest_digest"`
-	Lineage        Lineage            `json:"lineage"`
+	// Placements say where the artifact's parts go in a compose.
+	Placements []sdk.Placement `json:"placements,omitempty"`
+	Lineage    Lineage         `json:"lineage"`
 	// KeyInput is everything the key was computed from; comparing two
 	// tells why an artifact is rebuilt.
 	KeyInput json.RawMessage `json:"key_input"`

@@ -143,5 +143,10 @@ func writeCompose(p *plan.Plan, st *store.Store, out string, complete bool) (*co
 		arts = append(arts, compose.Artifact{Addr: n.Inst.Addr, Entry: e, Files: st.FilesPath(se.Key)})
 	}
 	c := p.Eval.Compose
-	return compose.Write(out, compose.Info{Name: c.Name, Short: c.Short, Version: c.Version, Type: c.Type, Label: c.Label, Date: p.Opts.Date}, arts, complete)
+	info := compose.Info{Name: c.Name, Short: c.Short, Version: c.Version, Type: c.Type, Label: c.Label,
+		Date: p.Opts.Date, Variants: map[string]compose.Variant{}}
+	for _, v := range p.Eval.Variants {
+		info.Variants[v.UID] = compose.Variant{ID: v.ID, UID: v.UID, Name: v.Name, Type: v.Type}
+	}
+	return compose.Write(out, info, arts, complete)
 }

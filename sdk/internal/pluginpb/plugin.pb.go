@@ -586,6 +586,628 @@ func (x *Compose) GetType() string {
 	return ""
 }
 
+// Content describes where an artifact's packages come from: the groups
+// and modules that hold them and the variant they were selected for, so
+// that formats with their own metadata (comps, modulemd) can write it.
+type Content struct {
+	state   protoimpl.MessageState `protogen:"open.v1"`
+	Groups  []*Group               `protobuf:"bytes,1,rep,name=groups,proto3" json:"groups,omitempty"`
+	Modules []*Module              `protobuf:"bytes,2,rep,name=modules,proto3" json:"modules,omitempty"`
+	// variant is empty when the artifact selects no variant.
+	Variant       *Variant `protobuf:"bytes,3,opt,name=variant,proto3" json:"variant,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Content) Reset() {
+	*x = Content{}
+	mi := &file_plugin_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Content) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Content) ProtoMessage() {}
+
+func (x *Content) ProtoReflect() protoreflect.Message {
+	mi := &file_plugin_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Content.ProtoReflect.Descriptor instead.
+func (*Content) Descriptor() ([]byte, []int) {
+	return file_plugin_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *Content) GetGroups() []*Group {
+	if x != nil {
+		return x.Groups
+	}
+	return nil
+}
+
+func (x *Content) GetModules() []*Module {
+	if x != nil {
+		return x.Modules
+	}
+	return nil
+}
+
+func (x *Content) GetVariant() *Variant {
+	if x != nil {
+		return x.Variant
+	}
+	return nil
+}
+
+type Group struct {
+	state       protoimpl.MessageState `protogen:"open.v1"`
+	Id          string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	Name        string                 `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
+	Description string                 `protobuf:"bytes,3,opt,name=description,proto3" json:"description,omitempty"`
+	Mandatory   []string               `protobuf:"bytes,4,rep,name=mandatory,proto3" json:"mandatory,omitempty"`
+	Default     []string               `protobuf:"bytes,5,rep,name=default,proto3" json:"default,omitempty"`
+	Optional    []string               `protobuf:"bytes,6,rep,name=optional,proto3" json:"optional,omitempty"`
+	Conditional map[string]string      `protobuf:"bytes,7,rep,name=conditional,proto3" json:"conditional,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	UserVisible bool                   `protobuf:"varint,8,opt,name=user_visible,json=userVisible,proto3" json:"user_visible,omitempty"`
+	// display_order is unset when has_display_order is false.
+	DisplayOrder            int64             `protobuf:"varint,9,opt,name=display_order,json=displayOrder,proto3" json:"display_order,omitempty"`
+	HasDisplayOrder         bool              `protobuf:"varint,10,opt,name=has_display_order,json=hasDisplayOrder,proto3" json:"has_display_order,omitempty"`
+	NameTranslations        map[string]string `protobuf:"bytes,11,rep,name=name_translations,json=nameTranslations,proto3" json:"name_translations,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	DescriptionTranslations map[string]string `protobuf:"bytes,12,rep,name=description_translations,json=descriptionTranslations,proto3" json:"description_translations,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	unknownFields           protoimpl.UnknownFields
+	sizeCache               protoimpl.SizeCache
+}
+
+func (x *Group) Reset() {
+	*x = Group{}
+	mi := &file_plugin_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Group) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Group) ProtoMessage() {}
+
+func (x *Group) ProtoReflect() protoreflect.Message {
+	mi := &file_plugin_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Group.ProtoReflect.Descriptor instead.
+func (*Group) Descriptor() ([]byte, []int) {
+	return file_plugin_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *Group) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *Group) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *Group) GetDescription() string {
+	if x != nil {
+		return x.Description
+	}
+	return ""
+}
+
+func (x *Group) GetMandatory() []string {
+	if x != nil {
+		return x.Mandatory
+	}
+	return nil
+}
+
+func (x *Group) GetDefault() []string {
+	if x != nil {
+		return x.Default
+	}
+	return nil
+}
+
+func (x *Group) GetOptional() []string {
+	if x != nil {
+		return x.Optional
+	}
+	return nil
+}
+
+func (x *Group) GetConditional() map[string]string {
+	if x != nil {
+		return x.Conditional
+	}
+	return nil
+}
+
+func (x *Group) GetUserVisible() bool {
+	if x != nil {
+		return x.UserVisible
+	}
+	return false
+}
+
+func (x *Group) GetDisplayOrder() int64 {
+	if x != nil {
+		return x.DisplayOrder
+	}
+	return 0
+}
+
+func (x *Group) GetHasDisplayOrder() bool {
+	if x != nil {
+		return x.HasDisplayOrder
+	}
+	return false
+}
+
+func (x *Group) GetNameTranslations() map[string]string {
+	if x != nil {
+		return x.NameTranslations
+	}
+	return nil
+}
+
+func (x *Group) GetDescriptionTranslations() map[string]string {
+	if x != nil {
+		return x.DescriptionTranslations
+	}
+	return nil
+}
+
+type Module struct {
+	state       protoimpl.MessageState `protogen:"open.v1"`
+	Id          string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	Name        string                 `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
+	Stream      string                 `protobuf:"bytes,3,opt,name=stream,proto3" json:"stream,omitempty"`
+	Version     int64                  `protobuf:"varint,4,opt,name=version,proto3" json:"version,omitempty"`
+	Context     string                 `protobuf:"bytes,5,opt,name=context,proto3" json:"context,omitempty"`
+	Summary     string                 `protobuf:"bytes,6,opt,name=summary,proto3" json:"summary,omitempty"`
+	Description string                 `protobuf:"bytes,7,opt,name=description,proto3" json:"description,omitempty"`
+	License     []string               `protobuf:"bytes,8,rep,name=license,proto3" json:"license,omitempty"`
+	// groups are the ids of the module's groups.
+	Groups []string `protobuf:"bytes,9,rep,name=groups,proto3" json:"groups,omitempty"`
+	// requires are the modules this one requires, as "name:stream".
+	Requires []string            `protobuf:"bytes,10,rep,name=requires,proto3" json:"requires,omitempty"`
+	Profiles map[string]*Strings `protobuf:"bytes,11,rep,name=profiles,proto3" json:"profiles,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	Api      []string            `protobuf:"bytes,12,rep,name=api,proto3" json:"api,omitempty"`
+	// eol is the end of life, YYYY-MM-DD, or empty.
+	Eol           string `protobuf:"bytes,13,opt,name=eol,proto3" json:"eol,omitempty"`
+	Sla           string `protobuf:"bytes,14,opt,name=sla,proto3" json:"sla,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Module) Reset() {
+	*x = Module{}
+	mi := &file_plugin_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Module) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Module) ProtoMessage() {}
+
+func (x *Module) ProtoReflect() protoreflect.Message {
+	mi := &file_plugin_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Module.ProtoReflect.Descriptor instead.
+func (*Module) Descriptor() ([]byte, []int) {
+	return file_plugin_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *Module) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *Module) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *Module) GetStream() string {
+	if x != nil {
+		return x.Stream
+	}
+	return ""
+}
+
+func (x *Module) GetVersion() int64 {
+	if x != nil {
+		return x.Version
+	}
+	return 0
+}
+
+func (x *Module) GetContext() string {
+	if x != nil {
+		return x.Context
+	}
+	return ""
+}
+
+func (x *Module) GetSummary() string {
+	if x != nil {
+		return x.Summary
+	}
+	return ""
+}
+
+func (x *Module) GetDescription() string {
+	if x != nil {
+		return x.Description
+	}
+	return ""
+}
+
+func (x *Module) GetLicense() []string {
+	if x != nil {
+		return x.License
+	}
+	return nil
+}
+
+func (x *Module) GetGroups() []string {
+	if x != nil {
+		return x.Groups
+	}
+	return nil
+}
+
+func (x *Module) GetRequires() []string {
+	if x != nil {
+		return x.Requires
+	}
+	return nil
+}
+
+func (x *Module) GetProfiles() map[string]*Strings {
+	if x != nil {
+		return x.Profiles
+	}
+	return nil
+}
+
+func (x *Module) GetApi() []string {
+	if x != nil {
+		return x.Api
+	}
+	return nil
+}
+
+func (x *Module) GetEol() string {
+	if x != nil {
+		return x.Eol
+	}
+	return ""
+}
+
+func (x *Module) GetSla() string {
+	if x != nil {
+		return x.Sla
+	}
+	return ""
+}
+
+type Strings struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Values        []string               `protobuf:"bytes,1,rep,name=values,proto3" json:"values,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Strings) Reset() {
+	*x = Strings{}
+	mi := &file_plugin_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Strings) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Strings) ProtoMessage() {}
+
+func (x *Strings) ProtoReflect() protoreflect.Message {
+	mi := &file_plugin_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Strings.ProtoReflect.Descriptor instead.
+func (*Strings) Descriptor() ([]byte, []int) {
+	return file_plugin_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *Strings) GetValues() []string {
+	if x != nil {
+		return x.Values
+	}
+	return nil
+}
+
+type Variant struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Id    string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	// uid is the variant's name in compose paths (productmd's variant uid).
+	Uid           string   `protobuf:"bytes,2,opt,name=uid,proto3" json:"uid,omitempty"`
+	Name          string   `protobuf:"bytes,3,opt,name=name,proto3" json:"name,omitempty"`
+	Type          string   `protobuf:"bytes,4,opt,name=type,proto3" json:"type,omitempty"`
+	Arches        []string `protobuf:"bytes,5,rep,name=arches,proto3" json:"arches,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Variant) Reset() {
+	*x = Variant{}
+	mi := &file_plugin_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Variant) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Variant) ProtoMessage() {}
+
+func (x *Variant) ProtoReflect() protoreflect.Message {
+	mi := &file_plugin_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Variant.ProtoReflect.Descriptor instead.
+func (*Variant) Descriptor() ([]byte, []int) {
+	return file_plugin_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *Variant) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *Variant) GetUid() string {
+	if x != nil {
+		return x.Uid
+	}
+	return ""
+}
+
+func (x *Variant) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *Variant) GetType() string {
+	if x != nil {
+		return x.Type
+	}
+	return ""
+}
+
+func (x *Variant) GetArches() []string {
+	if x != nil {
+		return x.Arches
+	}
+	return nil
+}
+
+// Placement says where part of an artifact belongs in the compose tree.
+type Placement struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// path is a directory of the artifact ("" for all of it).
+	Path string `protobuf:"bytes,1,opt,name=path,proto3" json:"path,omitempty"`
+	// compose_path is where it goes, relative to the compose's compose/
+	// directory, e.g. "Server/x86_64/os".
+	ComposePath string `protobuf:"bytes,2,opt,name=compose_path,json=composePath,proto3" json:"compose_path,omitempty"`
+	// kind is "repository", "image", "ostree" or "other".
+	Kind    string `protobuf:"bytes,3,opt,name=kind,proto3" json:"kind,omitempty"`
+	Variant string `protobuf:"bytes,4,opt,name=variant,proto3" json:"variant,omitempty"`
+	Arch    string `protobuf:"bytes,5,opt,name=arch,proto3" json:"arch,omitempty"`
+	// rpms lists the packages of a repository placement, for rpms.json.
+	Rpms          []*PlacedRPM `protobuf:"bytes,6,rep,name=rpms,proto3" json:"rpms,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Placement) Reset() {
+	*x = Placement{}
+	mi := &file_plugin_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Placement) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Placement) ProtoMessage() {}
+
+func (x *Placement) ProtoReflect() protoreflect.Message {
+	mi := &file_plugin_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Placement.ProtoReflect.Descriptor instead.
+func (*Placement) Descriptor() ([]byte, []int) {
+	return file_plugin_proto_rawDescGZIP(), []int{12}
+}
+
+func (x *Placement) GetPath() string {
+	if x != nil {
+		return x.Path
+	}
+	return ""
+}
+
+func (x *Placement) GetComposePath() string {
+	if x != nil {
+		return x.ComposePath
+	}
+	return ""
+}
+
+func (x *Placement) GetKind() string {
+	if x != nil {
+		return x.Kind
+	}
+	return ""
+}
+
+func (x *Placement) GetVariant() string {
+	if x != nil {
+		return x.Variant
+	}
+	return ""
+}
+
+func (x *Placement) GetArch() string {
+	if x != nil {
+		return x.Arch
+	}
+	return ""
+}
+
+func (x *Placement) GetRpms() []*PlacedRPM {
+	if x != nil {
+		return x.Rpms
+	}
+	return nil
+}
+
+type PlacedRPM struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// nevra is name-epoch:version-release.arch, epoch always written.
+	Nevra string `protobuf:"bytes,1,opt,name=nevra,proto3" json:"nevra,omitempty"`
+	// srpm_nevra is the source package's, the same way.
+	SrpmNevra string `protobuf:"bytes,2,opt,name=srpm_nevra,json=srpmNevra,proto3" json:"srpm_nevra,omitempty"`
+	// path is relative to the placement's path.
+	Path          string `protobuf:"bytes,3,opt,name=path,proto3" json:"path,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PlacedRPM) Reset() {
+	*x = PlacedRPM{}
+	mi := &file_plugin_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PlacedRPM) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PlacedRPM) ProtoMessage() {}
+
+func (x *PlacedRPM) ProtoReflect() protoreflect.Message {
+	mi := &file_plugin_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PlacedRPM.ProtoReflect.Descriptor instead.
+func (*PlacedRPM) Descriptor() ([]byte, []int) {
+	return file_plugin_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *PlacedRPM) GetNevra() string {
+	if x != nil {
+		return x.Nevra
+	}
+	return ""
+}
+
+func (x *PlacedRPM) GetSrpmNevra() string {
+	if x != nil {
+		return x.SrpmNevra
+	}
+	return ""
+}
+
+func (x *PlacedRPM) GetPath() string {
+	if x != nil {
+		return x.Path
+	}
+	return ""
+}
+
 type Validate struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	unknownFields protoimpl.UnknownFields
@@ -594,7 +1216,7 @@ type Validate struct {
 
 func (x *Validate) Reset() {
 	*x = Validate{}
-	mi := &file_plugin_proto_msgTypes[7]
+	mi := &file_plugin_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -606,7 +1228,7 @@ func (x *Validate) String() string {
 func (*Validate) ProtoMessage() {}
 
 func (x *Validate) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[7]
+	mi := &file_plugin_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -619,7 +1241,7 @@ func (x *Validate) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Validate.ProtoReflect.Descriptor instead.
 func (*Validate) Descriptor() ([]byte, []int) {
-	return file_plugin_proto_rawDescGZIP(), []int{7}
+	return file_plugin_proto_rawDescGZIP(), []int{14}
 }
 
 type Plan struct {
@@ -630,7 +1252,7 @@ type Plan struct {
 
 func (x *Plan) Reset() {
 	*x = Plan{}
-	mi := &file_plugin_proto_msgTypes[8]
+	mi := &file_plugin_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -642,7 +1264,7 @@ func (x *Plan) String() string {
 func (*Plan) ProtoMessage() {}
 
 func (x *Plan) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[8]
+	mi := &file_plugin_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -655,7 +1277,7 @@ func (x *Plan) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Plan.ProtoReflect.Descriptor instead.
 func (*Plan) Descriptor() ([]byte, []int) {
-	return file_plugin_proto_rawDescGZIP(), []int{8}
+	return file_plugin_proto_rawDescGZIP(), []int{15}
 }
 
 type Build struct {
@@ -666,7 +1288,7 @@ type Build struct {
 
 func (x *Build) Reset() {
 	*x = Build{}
-	mi := &file_plugin_proto_msgTypes[9]
+	mi := &file_plugin_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -678,7 +1300,7 @@ func (x *Build) String() string {
 func (*Build) ProtoMessage() {}
 
 func (x *Build) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[9]
+	mi := &file_plugin_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -691,7 +1313,7 @@ func (x *Build) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Build.ProtoReflect.Descriptor instead.
 func (*Build) Descriptor() ([]byte, []int) {
-	return file_plugin_proto_rawDescGZIP(), []int{9}
+	return file_plugin_proto_rawDescGZIP(), []int{16}
 }
 
 type Info_Request struct {
@@ -702,7 +1324,7 @@ type Info_Request struct {
 
 func (x *Info_Request) Reset() {
 	*x = Info_Request{}
-	mi := &file_plugin_proto_msgTypes[10]
+	mi := &file_plugin_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -714,7 +1336,7 @@ func (x *Info_Request) String() string {
 func (*Info_Request) ProtoMessage() {}
 
 func (x *Info_Request) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[10]
+	mi := &file_plugin_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -742,7 +1364,7 @@ type Info_Response struct {
 
 func (x *Info_Response) Reset() {
 	*x = Info_Response{}
-	mi := &file_plugin_proto_msgTypes[11]
+	mi := &file_plugin_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -754,7 +1376,7 @@ func (x *Info_Response) String() string {
 func (*Info_Response) ProtoMessage() {}
 
 func (x *Info_Response) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[11]
+	mi := &file_plugin_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -807,7 +1429,7 @@ type Schema_Request struct {
 
 func (x *Schema_Request) Reset() {
 	*x = Schema_Request{}
-	mi := &file_plugin_proto_msgTypes[12]
+	mi := &file_plugin_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -819,7 +1441,7 @@ func (x *Schema_Request) String() string {
 func (*Schema_Request) ProtoMessage() {}
 
 func (x *Schema_Request) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[12]
+	mi := &file_plugin_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -855,7 +1477,7 @@ type Schema_Response struct {
 
 func (x *Schema_Response) Reset() {
 	*x = Schema_Response{}
-	mi := &file_plugin_proto_msgTypes[13]
+	mi := &file_plugin_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -867,7 +1489,7 @@ func (x *Schema_Response) String() string {
 func (*Schema_Response) ProtoMessage() {}
 
 func (x *Schema_Response) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[13]
+	mi := &file_plugin_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -914,7 +1536,7 @@ type Schema_Block struct {
 
 func (x *Schema_Block) Reset() {
 	*x = Schema_Block{}
-	mi := &file_plugin_proto_msgTypes[14]
+	mi := &file_plugin_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -926,7 +1548,7 @@ func (x *Schema_Block) String() string {
 func (*Schema_Block) ProtoMessage() {}
 
 func (x *Schema_Block) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[14]
+	mi := &file_plugin_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -968,7 +1590,7 @@ type Schema_Attribute struct {
 
 func (x *Schema_Attribute) Reset() {
 	*x = Schema_Attribute{}
-	mi := &file_plugin_proto_msgTypes[15]
+	mi := &file_plugin_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -980,7 +1602,7 @@ func (x *Schema_Attribute) String() string {
 func (*Schema_Attribute) ProtoMessage() {}
 
 func (x *Schema_Attribute) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[15]
+	mi := &file_plugin_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1037,7 +1659,7 @@ type Schema_NestedBlock struct {
 
 func (x *Schema_NestedBlock) Reset() {
 	*x = Schema_NestedBlock{}
-	mi := &file_plugin_proto_msgTypes[16]
+	mi := &file_plugin_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1049,7 +1671,7 @@ func (x *Schema_NestedBlock) String() string {
 func (*Schema_NestedBlock) ProtoMessage() {}
 
 func (x *Schema_NestedBlock) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[16]
+	mi := &file_plugin_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1114,7 +1736,7 @@ type AttributePath_Step struct {
 
 func (x *AttributePath_Step) Reset() {
 	*x = AttributePath_Step{}
-	mi := &file_plugin_proto_msgTypes[17]
+	mi := &file_plugin_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1126,7 +1748,7 @@ func (x *AttributePath_Step) String() string {
 func (*AttributePath_Step) ProtoMessage() {}
 
 func (x *AttributePath_Step) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[17]
+	mi := &file_plugin_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1208,7 +1830,7 @@ type Validate_Request struct {
 
 func (x *Validate_Request) Reset() {
 	*x = Validate_Request{}
-	mi := &file_plugin_proto_msgTypes[18]
+	mi := &file_plugin_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1220,7 +1842,7 @@ func (x *Validate_Request) String() string {
 func (*Validate_Request) ProtoMessage() {}
 
 func (x *Validate_Request) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[18]
+	mi := &file_plugin_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1233,7 +1855,7 @@ func (x *Validate_Request) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Validate_Request.ProtoReflect.Descriptor instead.
 func (*Validate_Request) Descriptor() ([]byte, []int) {
-	return file_plugin_proto_rawDescGZIP(), []int{7, 0}
+	return file_plugin_proto_rawDescGZIP(), []int{14, 0}
 }
 
 func (x *Validate_Request) GetArtifactType() string {
@@ -1259,7 +1881,7 @@ type Validate_Response struct {
 
 func (x *Validate_Response) Reset() {
 	*x = Validate_Response{}
-	mi := &file_plugin_proto_msgTypes[19]
+	mi := &file_plugin_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1271,7 +1893,7 @@ func (x *Validate_Response) String() string {
 func (*Validate_Response) ProtoMessage() {}
 
 func (x *Validate_Response) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[19]
+	mi := &file_plugin_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1284,7 +1906,7 @@ func (x *Validate_Response) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Validate_Response.ProtoReflect.Descriptor instead.
 func (*Validate_Response) Descriptor() ([]byte, []int) {
-	return file_plugin_proto_rawDescGZIP(), []int{7, 1}
+	return file_plugin_proto_rawDescGZIP(), []int{14, 1}
 }
 
 func (x *Validate_Response) GetDiagnostics() []*Diagnostic {
@@ -1302,13 +1924,14 @@ type Plan_Request struct {
 	Packages      []*Package             `protobuf:"bytes,4,rep,name=packages,proto3" json:"packages,omitempty"`
 	Inputs        []*Input               `protobuf:"bytes,5,rep,name=inputs,proto3" json:"inputs,omitempty"`
 	Compose       *Compose               `protobuf:"bytes,6,opt,name=compose,proto3" json:"compose,omitempty"`
+	Content       *Content               `protobuf:"bytes,7,opt,name=content,proto3" json:"content,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Plan_Request) Reset() {
 	*x = Plan_Request{}
-	mi := &file_plugin_proto_msgTypes[20]
+	mi := &file_plugin_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1320,7 +1943,7 @@ func (x *Plan_Request) String() string {
 func (*Plan_Request) ProtoMessage() {}
 
 func (x *Plan_Request) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[20]
+	mi := &file_plugin_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1333,7 +1956,7 @@ func (x *Plan_Request) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Plan_Request.ProtoReflect.Descriptor instead.
 func (*Plan_Request) Descriptor() ([]byte, []int) {
-	return file_plugin_proto_rawDescGZIP(), []int{8, 0}
+	return file_plugin_proto_rawDescGZIP(), []int{15, 0}
 }
 
 func (x *Plan_Request) GetArtifactType() string {
@@ -1378,6 +2001,13 @@ func (x *Plan_Request) GetCompose() *Compose {
 	return nil
 }
 
+func (x *Plan_Request) GetContent() *Content {
+	if x != nil {
+		return x.Content
+	}
+	return nil
+}
+
 type Plan_Response struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Outputs       []byte                 `protobuf:"bytes,1,opt,name=outputs,proto3" json:"outputs,omitempty"`
@@ -1389,7 +2019,7 @@ type Plan_Response struct {
 
 func (x *Plan_Response) Reset() {
 	*x = Plan_Response{}
-	mi := &file_plugin_proto_msgTypes[21]
+	mi := &file_plugin_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1401,7 +2031,7 @@ func (x *Plan_Response) String() string {
 func (*Plan_Response) ProtoMessage() {}
 
 func (x *Plan_Response) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[21]
+	mi := &file_plugin_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1414,7 +2044,7 @@ func (x *Plan_Response) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Plan_Response.ProtoReflect.Descriptor instead.
 func (*Plan_Response) Descriptor() ([]byte, []int) {
-	return file_plugin_proto_rawDescGZIP(), []int{8, 1}
+	return file_plugin_proto_rawDescGZIP(), []int{15, 1}
 }
 
 func (x *Plan_Response) GetOutputs() []byte {
@@ -1449,13 +2079,14 @@ type Build_Request struct {
 	OutputDir     string                 `protobuf:"bytes,7,opt,name=output_dir,json=outputDir,proto3" json:"output_dir,omitempty"`
 	WorkDir       string                 `protobuf:"bytes,8,opt,name=work_dir,json=workDir,proto3" json:"work_dir,omitempty"`
 	Timestamp     int64                  `protobuf:"varint,9,opt,name=timestamp,proto3" json:"timestamp,omitempty"`
+	Content       *Content               `protobuf:"bytes,10,opt,name=content,proto3" json:"content,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Build_Request) Reset() {
 	*x = Build_Request{}
-	mi := &file_plugin_proto_msgTypes[22]
+	mi := &file_plugin_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1467,7 +2098,7 @@ func (x *Build_Request) String() string {
 func (*Build_Request) ProtoMessage() {}
 
 func (x *Build_Request) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[22]
+	mi := &file_plugin_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1480,7 +2111,7 @@ func (x *Build_Request) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Build_Request.ProtoReflect.Descriptor instead.
 func (*Build_Request) Descriptor() ([]byte, []int) {
-	return file_plugin_proto_rawDescGZIP(), []int{9, 0}
+	return file_plugin_proto_rawDescGZIP(), []int{16, 0}
 }
 
 func (x *Build_Request) GetArtifactType() string {
@@ -1546,6 +2177,13 @@ func (x *Build_Request) GetTimestamp() int64 {
 	return 0
 }
 
+func (x *Build_Request) GetContent() *Content {
+	if x != nil {
+		return x.Content
+	}
+	return nil
+}
+
 type Build_Event struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Types that are valid to be assigned to Event:
@@ -1560,7 +2198,7 @@ type Build_Event struct {
 
 func (x *Build_Event) Reset() {
 	*x = Build_Event{}
-	mi := &file_plugin_proto_msgTypes[23]
+	mi := &file_plugin_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1572,7 +2210,7 @@ func (x *Build_Event) String() string {
 func (*Build_Event) ProtoMessage() {}
 
 func (x *Build_Event) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[23]
+	mi := &file_plugin_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1585,7 +2223,7 @@ func (x *Build_Event) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Build_Event.ProtoReflect.Descriptor instead.
 func (*Build_Event) Descriptor() ([]byte, []int) {
-	return file_plugin_proto_rawDescGZIP(), []int{9, 1}
+	return file_plugin_proto_rawDescGZIP(), []int{16, 1}
 }
 
 func (x *Build_Event) GetEvent() isBuild_Event_Event {
@@ -1655,7 +2293,7 @@ type Build_Progress struct {
 
 func (x *Build_Progress) Reset() {
 	*x = Build_Progress{}
-	mi := &file_plugin_proto_msgTypes[24]
+	mi := &file_plugin_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1667,7 +2305,7 @@ func (x *Build_Progress) String() string {
 func (*Build_Progress) ProtoMessage() {}
 
 func (x *Build_Progress) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[24]
+	mi := &file_plugin_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1680,7 +2318,7 @@ func (x *Build_Progress) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Build_Progress.ProtoReflect.Descriptor instead.
 func (*Build_Progress) Descriptor() ([]byte, []int) {
-	return file_plugin_proto_rawDescGZIP(), []int{9, 2}
+	return file_plugin_proto_rawDescGZIP(), []int{16, 2}
 }
 
 func (x *Build_Progress) GetDone() int64 {
@@ -1714,7 +2352,7 @@ type Build_Log struct {
 
 func (x *Build_Log) Reset() {
 	*x = Build_Log{}
-	mi := &file_plugin_proto_msgTypes[25]
+	mi := &file_plugin_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1726,7 +2364,7 @@ func (x *Build_Log) String() string {
 func (*Build_Log) ProtoMessage() {}
 
 func (x *Build_Log) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[25]
+	mi := &file_plugin_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1739,7 +2377,7 @@ func (x *Build_Log) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Build_Log.ProtoReflect.Descriptor instead.
 func (*Build_Log) Descriptor() ([]byte, []int) {
-	return file_plugin_proto_rawDescGZIP(), []int{9, 3}
+	return file_plugin_proto_rawDescGZIP(), []int{16, 3}
 }
 
 func (x *Build_Log) GetLevel() string {
@@ -1770,7 +2408,7 @@ type Build_File struct {
 
 func (x *Build_File) Reset() {
 	*x = Build_File{}
-	mi := &file_plugin_proto_msgTypes[26]
+	mi := &file_plugin_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1782,7 +2420,7 @@ func (x *Build_File) String() string {
 func (*Build_File) ProtoMessage() {}
 
 func (x *Build_File) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[26]
+	mi := &file_plugin_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1795,7 +2433,7 @@ func (x *Build_File) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Build_File.ProtoReflect.Descriptor instead.
 func (*Build_File) Descriptor() ([]byte, []int) {
-	return file_plugin_proto_rawDescGZIP(), []int{9, 4}
+	return file_plugin_proto_rawDescGZIP(), []int{16, 4}
 }
 
 func (x *Build_File) GetPath() string {
@@ -1839,14 +2477,15 @@ type Build_Result struct {
 	Manifest    []*Build_File          `protobuf:"bytes,2,rep,name=manifest,proto3" json:"manifest,omitempty"`
 	Diagnostics []*Diagnostic          `protobuf:"bytes,3,rep,name=diagnostics,proto3" json:"diagnostics,omitempty"`
 	// error is set when the build failed; nothing it wrote is kept.
-	Error         string `protobuf:"bytes,4,opt,name=error,proto3" json:"error,omitempty"`
+	Error         string       `protobuf:"bytes,4,opt,name=error,proto3" json:"error,omitempty"`
+	Placements    []*Placement `protobuf:"bytes,5,rep,name=placements,proto3" json:"placements,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Build_Result) Reset() {
 	*x = Build_Result{}
-	mi := &file_plugin_proto_msgTypes[27]
+	mi := &file_plugin_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1858,7 +2497,7 @@ func (x *Build_Result) String() string {
 func (*Build_Result) ProtoMessage() {}
 
 func (x *Build_Result) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[27]
+	mi := &file_plugin_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1871,7 +2510,7 @@ func (x *Build_Result) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Build_Result.ProtoReflect.Descriptor instead.
 func (*Build_Result) Descriptor() ([]byte, []int) {
-	return file_plugin_proto_rawDescGZIP(), []int{9, 5}
+	return file_plugin_proto_rawDescGZIP(), []int{16, 5}
 }
 
 func (x *Build_Result) GetOutputs() []byte {
@@ -1900,6 +2539,13 @@ func (x *Build_Result) GetError() string {
 		return x.Error
 	}
 	return ""
+}
+
+func (x *Build_Result) GetPlacements() []*Placement {
+	if x != nil {
+		return x.Placements
+	}
+	return nil
 }
 
 var File_plugin_proto protoreflect.FileDescriptor
@@ -1985,26 +2631,93 @@ const file_plugin_proto_rawDesc = "" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x14\n" +
 	"\x05short\x18\x02 \x01(\tR\x05short\x12\x18\n" +
 	"\aversion\x18\x03 \x01(\tR\aversion\x12\x12\n" +
-	"\x04type\x18\x04 \x01(\tR\x04type\"\x9e\x01\n" +
+	"\x04type\x18\x04 \x01(\tR\x04type\"\xa3\x01\n" +
+	"\aContent\x12/\n" +
+	"\x06groups\x18\x01 \x03(\v2\x17.strata.plugin.v1.GroupR\x06groups\x122\n" +
+	"\amodules\x18\x02 \x03(\v2\x18.strata.plugin.v1.ModuleR\amodules\x123\n" +
+	"\avariant\x18\x03 \x01(\v2\x19.strata.plugin.v1.VariantR\avariant\"\xff\x05\n" +
+	"\x05Group\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
+	"\x04name\x18\x02 \x01(\tR\x04name\x12 \n" +
+	"\vdescription\x18\x03 \x01(\tR\vdescription\x12\x1c\n" +
+	"\tmandatory\x18\x04 \x03(\tR\tmandatory\x12\x18\n" +
+	"\adefault\x18\x05 \x03(\tR\adefault\x12\x1a\n" +
+	"\boptional\x18\x06 \x03(\tR\boptional\x12J\n" +
+	"\vconditional\x18\a \x03(\v2(.strata.plugin.v1.Group.ConditionalEntryR\vconditional\x12!\n" +
+	"\fuser_visible\x18\b \x01(\bR\vuserVisible\x12#\n" +
+	"\rdisplay_order\x18\t \x01(\x03R\fdisplayOrder\x12*\n" +
+	"\x11has_display_order\x18\n" +
+	" \x01(\bR\x0fhasDisplayOrder\x12Z\n" +
+	"\x11name_translations\x18\v \x03(\v2-.strata.plugin.v1.Group.NameTranslationsEntryR\x10nameTranslations\x12o\n" +
+	"\x18description_translations\x18\f \x03(\v24.strata.plugin.v1.Group.DescriptionTranslationsEntryR\x17descriptionTranslations\x1a>\n" +
+	"\x10ConditionalEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\x1aC\n" +
+	"\x15NameTranslationsEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\x1aJ\n" +
+	"\x1cDescriptionTranslationsEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\xd4\x03\n" +
+	"\x06Module\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
+	"\x04name\x18\x02 \x01(\tR\x04name\x12\x16\n" +
+	"\x06stream\x18\x03 \x01(\tR\x06stream\x12\x18\n" +
+	"\aversion\x18\x04 \x01(\x03R\aversion\x12\x18\n" +
+	"\acontext\x18\x05 \x01(\tR\acontext\x12\x18\n" +
+	"\asummary\x18\x06 \x01(\tR\asummary\x12 \n" +
+	"\vdescription\x18\a \x01(\tR\vdescription\x12\x18\n" +
+	"\alicense\x18\b \x03(\tR\alicense\x12\x16\n" +
+	"\x06groups\x18\t \x03(\tR\x06groups\x12\x1a\n" +
+	"\brequires\x18\n" +
+	" \x03(\tR\brequires\x12B\n" +
+	"\bprofiles\x18\v \x03(\v2&.strata.plugin.v1.Module.ProfilesEntryR\bprofiles\x12\x10\n" +
+	"\x03api\x18\f \x03(\tR\x03api\x12\x10\n" +
+	"\x03eol\x18\r \x01(\tR\x03eol\x12\x10\n" +
+	"\x03sla\x18\x0e \x01(\tR\x03sla\x1aV\n" +
+	"\rProfilesEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12/\n" +
+	"\x05value\x18\x02 \x01(\v2\x19.strata.plugin.v1.StringsR\x05value:\x028\x01\"!\n" +
+	"\aStrings\x12\x16\n" +
+	"\x06values\x18\x01 \x03(\tR\x06values\"k\n" +
+	"\aVariant\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12\x10\n" +
+	"\x03uid\x18\x02 \x01(\tR\x03uid\x12\x12\n" +
+	"\x04name\x18\x03 \x01(\tR\x04name\x12\x12\n" +
+	"\x04type\x18\x04 \x01(\tR\x04type\x12\x16\n" +
+	"\x06arches\x18\x05 \x03(\tR\x06arches\"\xb5\x01\n" +
+	"\tPlacement\x12\x12\n" +
+	"\x04path\x18\x01 \x01(\tR\x04path\x12!\n" +
+	"\fcompose_path\x18\x02 \x01(\tR\vcomposePath\x12\x12\n" +
+	"\x04kind\x18\x03 \x01(\tR\x04kind\x12\x18\n" +
+	"\avariant\x18\x04 \x01(\tR\avariant\x12\x12\n" +
+	"\x04arch\x18\x05 \x01(\tR\x04arch\x12/\n" +
+	"\x04rpms\x18\x06 \x03(\v2\x1b.strata.plugin.v1.PlacedRPMR\x04rpms\"T\n" +
+	"\tPlacedRPM\x12\x14\n" +
+	"\x05nevra\x18\x01 \x01(\tR\x05nevra\x12\x1d\n" +
+	"\n" +
+	"srpm_nevra\x18\x02 \x01(\tR\tsrpmNevra\x12\x12\n" +
+	"\x04path\x18\x03 \x01(\tR\x04path\"\x9e\x01\n" +
 	"\bValidate\x1aF\n" +
 	"\aRequest\x12#\n" +
 	"\rartifact_type\x18\x01 \x01(\tR\fartifactType\x12\x16\n" +
 	"\x06config\x18\x02 \x01(\fR\x06config\x1aJ\n" +
 	"\bResponse\x12>\n" +
-	"\vdiagnostics\x18\x01 \x03(\v2\x1c.strata.plugin.v1.DiagnosticR\vdiagnostics\"\x90\x03\n" +
-	"\x04Plan\x1a\xfd\x01\n" +
+	"\vdiagnostics\x18\x01 \x03(\v2\x1c.strata.plugin.v1.DiagnosticR\vdiagnostics\"\xc5\x03\n" +
+	"\x04Plan\x1a\xb2\x02\n" +
 	"\aRequest\x12#\n" +
 	"\rartifact_type\x18\x01 \x01(\tR\fartifactType\x12\x18\n" +
 	"\aaddress\x18\x02 \x01(\tR\aaddress\x12\x16\n" +
 	"\x06config\x18\x03 \x01(\fR\x06config\x125\n" +
 	"\bpackages\x18\x04 \x03(\v2\x19.strata.plugin.v1.PackageR\bpackages\x12/\n" +
 	"\x06inputs\x18\x05 \x03(\v2\x17.strata.plugin.v1.InputR\x06inputs\x123\n" +
-	"\acompose\x18\x06 \x01(\v2\x19.strata.plugin.v1.ComposeR\acompose\x1a\x87\x01\n" +
+	"\acompose\x18\x06 \x01(\v2\x19.strata.plugin.v1.ComposeR\acompose\x123\n" +
+	"\acontent\x18\a \x01(\v2\x19.strata.plugin.v1.ContentR\acontent\x1a\x87\x01\n" +
 	"\bResponse\x12\x18\n" +
 	"\aoutputs\x18\x01 \x01(\fR\aoutputs\x12!\n" +
 	"\fkey_material\x18\x02 \x01(\fR\vkeyMaterial\x12>\n" +
-	"\vdiagnostics\x18\x03 \x03(\v2\x1c.strata.plugin.v1.DiagnosticR\vdiagnostics\"\xc9\a\n" +
-	"\x05Build\x1a\xd5\x02\n" +
+	"\vdiagnostics\x18\x03 \x03(\v2\x1c.strata.plugin.v1.DiagnosticR\vdiagnostics\"\xbb\b\n" +
+	"\x05Build\x1a\x8a\x03\n" +
 	"\aRequest\x12#\n" +
 	"\rartifact_type\x18\x01 \x01(\tR\fartifactType\x12\x18\n" +
 	"\aaddress\x18\x02 \x01(\tR\aaddress\x12\x16\n" +
@@ -2015,7 +2728,9 @@ const file_plugin_proto_rawDesc = "" +
 	"\n" +
 	"output_dir\x18\a \x01(\tR\toutputDir\x12\x19\n" +
 	"\bwork_dir\x18\b \x01(\tR\aworkDir\x12\x1c\n" +
-	"\ttimestamp\x18\t \x01(\x03R\ttimestamp\x1a\xbb\x01\n" +
+	"\ttimestamp\x18\t \x01(\x03R\ttimestamp\x123\n" +
+	"\acontent\x18\n" +
+	" \x01(\v2\x19.strata.plugin.v1.ContentR\acontent\x1a\xbb\x01\n" +
 	"\x05Event\x12>\n" +
 	"\bprogress\x18\x01 \x01(\v2 .strata.plugin.v1.Build.ProgressH\x00R\bprogress\x12/\n" +
 	"\x03log\x18\x02 \x01(\v2\x1b.strata.plugin.v1.Build.LogH\x00R\x03log\x128\n" +
@@ -2033,12 +2748,15 @@ const file_plugin_proto_rawDesc = "" +
 	"\x04size\x18\x02 \x01(\x03R\x04size\x12\x16\n" +
 	"\x06sha256\x18\x03 \x01(\tR\x06sha256\x12\x12\n" +
 	"\x04mode\x18\x04 \x01(\rR\x04mode\x12\x12\n" +
-	"\x04link\x18\x05 \x01(\tR\x04link\x1a\xb2\x01\n" +
+	"\x04link\x18\x05 \x01(\tR\x04link\x1a\xef\x01\n" +
 	"\x06Result\x12\x18\n" +
 	"\aoutputs\x18\x01 \x01(\fR\aoutputs\x128\n" +
 	"\bmanifest\x18\x02 \x03(\v2\x1c.strata.plugin.v1.Build.FileR\bmanifest\x12>\n" +
 	"\vdiagnostics\x18\x03 \x03(\v2\x1c.strata.plugin.v1.DiagnosticR\vdiagnostics\x12\x14\n" +
-	"\x05error\x18\x04 \x01(\tR\x05error2\x89\x03\n" +
+	"\x05error\x18\x04 \x01(\tR\x05error\x12;\n" +
+	"\n" +
+	"placements\x18\x05 \x03(\v2\x1b.strata.plugin.v1.PlacementR\n" +
+	"placements2\x89\x03\n" +
 	"\x06Plugin\x12G\n" +
 	"\x04Info\x12\x1e.strata.plugin.v1.Info.Request\x1a\x1f.strata.plugin.v1.Info.Response\x12M\n" +
 	"\x06Schema\x12 .strata.plugin.v1.Schema.Request\x1a!.strata.plugin.v1.Schema.Response\x12S\n" +
@@ -2059,7 +2777,7 @@ func file_plugin_proto_rawDescGZIP() []byte {
 }
 
 var file_plugin_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_plugin_proto_msgTypes = make([]protoimpl.MessageInfo, 28)
+var file_plugin_proto_msgTypes = make([]protoimpl.MessageInfo, 39)
 var file_plugin_proto_goTypes = []any{
 	(Schema_NestedBlock_Nesting)(0), // 0: strata.plugin.v1.Schema.NestedBlock.Nesting
 	(Diagnostic_Severity)(0),        // 1: strata.plugin.v1.Diagnostic.Severity
@@ -2070,66 +2788,89 @@ var file_plugin_proto_goTypes = []any{
 	(*Package)(nil),                 // 6: strata.plugin.v1.Package
 	(*Input)(nil),                   // 7: strata.plugin.v1.Input
 	(*Compose)(nil),                 // 8: strata.plugin.v1.Compose
-	(*Validate)(nil),                // 9: strata.plugin.v1.Validate
-	(*Plan)(nil),                    // 10: strata.plugin.v1.Plan
-	(*Build)(nil),                   // 11: strata.plugin.v1.Build
-	(*Info_Request)(nil),            // 12: strata.plugin.v1.Info.Request
-	(*Info_Response)(nil),           // 13: strata.plugin.v1.Info.Response
-	(*Schema_Request)(nil),          // 14: strata.plugin.v1.Schema.Request
-	(*Schema_Response)(nil),         // 15: strata.plugin.v1.Schema.Response
-	(*Schema_Block)(nil),            // 16: strata.plugin.v1.Schema.Block
-	(*Schema_Attribute)(nil),        // 17: strata.plugin.v1.Schema.Attribute
-	(*Schema_NestedBlock)(nil),      // 18: strata.plugin.v1.Schema.NestedBlock
-	(*AttributePath_Step)(nil),      // 19: strata.plugin.v1.AttributePath.Step
-	(*Validate_Request)(nil),        // 20: strata.plugin.v1.Validate.Request
-	(*Validate_Response)(nil),       // 21: strata.plugin.v1.Validate.Response
-	(*Plan_Request)(nil),            // 22: strata.plugin.v1.Plan.Request
-	(*Plan_Response)(nil),           // 23: strata.plugin.v1.Plan.Response
-	(*Build_Request)(nil),           // 24: strata.plugin.v1.Build.Request
-	(*Build_Event)(nil),             // 25: strata.plugin.v1.Build.Event
-	(*Build_Progress)(nil),          // 26: strata.plugin.v1.Build.Progress
-	(*Build_Log)(nil),               // 27: strata.plugin.v1.Build.Log
-	(*Build_File)(nil),              // 28: strata.plugin.v1.Build.File
-	(*Build_Result)(nil),            // 29: strata.plugin.v1.Build.Result
+	(*Content)(nil),                 // 9: strata.plugin.v1.Content
+	(*Group)(nil),                   // 10: strata.plugin.v1.Group
+	(*Module)(nil),                  // 11: strata.plugin.v1.Module
+	(*Strings)(nil),                 // 12: strata.plugin.v1.Strings
+	(*Variant)(nil),                 // 13: strata.plugin.v1.Variant
+	(*Placement)(nil),               // 14: strata.plugin.v1.Placement
+	(*PlacedRPM)(nil),               // 15: strata.plugin.v1.PlacedRPM
+	(*Validate)(nil),                // 16: strata.plugin.v1.Validate
+	(*Plan)(nil),                    // 17: strata.plugin.v1.Plan
+	(*Build)(nil),                   // 18: strata.plugin.v1.Build
+	(*Info_Request)(nil),            // 19: strata.plugin.v1.Info.Request
+	(*Info_Response)(nil),           // 20: strata.plugin.v1.Info.Response
+	(*Schema_Request)(nil),          // 21: strata.plugin.v1.Schema.Request
+	(*Schema_Response)(nil),         // 22: strata.plugin.v1.Schema.Response
+	(*Schema_Block)(nil),            // 23: strata.plugin.v1.Schema.Block
+	(*Schema_Attribute)(nil),        // 24: strata.plugin.v1.Schema.Attribute
+	(*Schema_NestedBlock)(nil),      // 25: strata.plugin.v1.Schema.NestedBlock
+	(*AttributePath_Step)(nil),      // 26: strata.plugin.v1.AttributePath.Step
+	nil,                             // 27: strata.plugin.v1.Group.ConditionalEntry
+	nil,                             // 28: strata.plugin.v1.Group.NameTranslationsEntry
+	nil,                             // 29: strata.plugin.v1.Group.DescriptionTranslationsEntry
+	nil,                             // 30: strata.plugin.v1.Module.ProfilesEntry
+	(*Validate_Request)(nil),        // 31: strata.plugin.v1.Validate.Request
+	(*Validate_Response)(nil),       // 32: strata.plugin.v1.Validate.Response
+	(*Plan_Request)(nil),            // 33: strata.plugin.v1.Plan.Request
+	(*Plan_Response)(nil),           // 34: strata.plugin.v1.Plan.Response
+	(*Build_Request)(nil),           // 35: strata.plugin.v1.Build.Request
+	(*Build_Event)(nil),             // 36: strata.plugin.v1.Build.Event
+	(*Build_Progress)(nil),          // 37: strata.plugin.v1.Build.Progress
+	(*Build_Log)(nil),               // 38: strata.plugin.v1.Build.Log
+	(*Build_File)(nil),              // 39: strata.plugin.v1.Build.File
+	(*Build_Result)(nil),            // 40: strata.plugin.v1.Build.Result
 }
 var file_plugin_proto_depIdxs = []int32{
-	19, // 0: strata.plugin.v1.AttributePath.steps:type_name -> strata.plugin.v1.AttributePath.Step
+	26, // 0: strata.plugin.v1.AttributePath.steps:type_name -> strata.plugin.v1.AttributePath.Step
 	1,  // 1: strata.plugin.v1.Diagnostic.severity:type_name -> strata.plugin.v1.Diagnostic.Severity
 	4,  // 2: strata.plugin.v1.Diagnostic.attribute:type_name -> strata.plugin.v1.AttributePath
 	6,  // 3: strata.plugin.v1.Input.packages:type_name -> strata.plugin.v1.Package
-	16, // 4: strata.plugin.v1.Schema.Response.block:type_name -> strata.plugin.v1.Schema.Block
-	17, // 5: strata.plugin.v1.Schema.Block.attributes:type_name -> strata.plugin.v1.Schema.Attribute
-	18, // 6: strata.plugin.v1.Schema.Block.blocks:type_name -> strata.plugin.v1.Schema.NestedBlock
-	0,  // 7: strata.plugin.v1.Schema.NestedBlock.nesting:type_name -> strata.plugin.v1.Schema.NestedBlock.Nesting
-	16, // 8: strata.plugin.v1.Schema.NestedBlock.block:type_name -> strata.plugin.v1.Schema.Block
-	5,  // 9: strata.plugin.v1.Validate.Response.diagnostics:type_name -> strata.plugin.v1.Diagnostic
-	6,  // 10: strata.plugin.v1.Plan.Request.packages:type_name -> strata.plugin.v1.Package
-	7,  // 11: strata.plugin.v1.Plan.Request.inputs:type_name -> strata.plugin.v1.Input
-	8,  // 12: strata.plugin.v1.Plan.Request.compose:type_name -> strata.plugin.v1.Compose
-	5,  // 13: strata.plugin.v1.Plan.Response.diagnostics:type_name -> strata.plugin.v1.Diagnostic
-	6,  // 14: strata.plugin.v1.Build.Request.packages:type_name -> strata.plugin.v1.Package
-	7,  // 15: strata.plugin.v1.Build.Request.inputs:type_name -> strata.plugin.v1.Input
-	8,  // 16: strata.plugin.v1.Build.Request.compose:type_name -> strata.plugin.v1.Compose
-	26, // 17: strata.plugin.v1.Build.Event.progress:type_name -> strata.plugin.v1.Build.Progress
-	27, // 18: strata.plugin.v1.Build.Event.log:type_name -> strata.plugin.v1.Build.Log
-	29, // 19: strata.plugin.v1.Build.Event.result:type_name -> strata.plugin.v1.Build.Result
-	28, // 20: strata.plugin.v1.Build.Result.manifest:type_name -> strata.plugin.v1.Build.File
-	5,  // 21: strata.plugin.v1.Build.Result.diagnostics:type_name -> strata.plugin.v1.Diagnostic
-	12, // 22: strata.plugin.v1.Plugin.Info:input_type -> strata.plugin.v1.Info.Request
-	14, // 23: strata.plugin.v1.Plugin.Schema:input_type -> strata.plugin.v1.Schema.Request
-	20, // 24: strata.plugin.v1.Plugin.Validate:input_type -> strata.plugin.v1.Validate.Request
-	22, // 25: strata.plugin.v1.Plugin.Plan:input_type -> strata.plugin.v1.Plan.Request
-	24, // 26: strata.plugin.v1.Plugin.Build:input_type -> strata.plugin.v1.Build.Request
-	13, // 27: strata.plugin.v1.Plugin.Info:output_type -> strata.plugin.v1.Info.Response
-	15, // 28: strata.plugin.v1.Plugin.Schema:output_type -> strata.plugin.v1.Schema.Response
-	21, // 29: strata.plugin.v1.Plugin.Validate:output_type -> strata.plugin.v1.Validate.Response
-	23, // 30: strata.plugin.v1.Plugin.Plan:output_type -> strata.plugin.v1.Plan.Response
-	25, // 31: strata.plugin.v1.Plugin.Build:output_type -> strata.plugin.v1.Build.Event
-	27, // [27:32] is the sub-list for method output_type
-	22, // [22:27] is the sub-list for method input_type
-	22, // [22:22] is the sub-list for extension type_name
-	22, // [22:22] is the sub-list for extension extendee
-	0,  // [0:22] is the sub-list for field type_name
+	10, // 4: strata.plugin.v1.Content.groups:type_name -> strata.plugin.v1.Group
+	11, // 5: strata.plugin.v1.Content.modules:type_name -> strata.plugin.v1.Module
+	13, // 6: strata.plugin.v1.Content.variant:type_name -> strata.plugin.v1.Variant
+	27, // 7: strata.plugin.v1.Group.conditional:type_name -> strata.plugin.v1.Group.ConditionalEntry
+	28, // 8: strata.plugin.v1.Group.name_translations:type_name -> strata.plugin.v1.Group.NameTranslationsEntry
+	29, // 9: strata.plugin.v1.Group.description_translations:type_name -> strata.plugin.v1.Group.DescriptionTranslationsEntry
+	30, // 10: strata.plugin.v1.Module.profiles:type_name -> strata.plugin.v1.Module.ProfilesEntry
+	15, // 11: strata.plugin.v1.Placement.rpms:type_name -> strata.plugin.v1.PlacedRPM
+	23, // 12: strata.plugin.v1.Schema.Response.block:type_name -> strata.plugin.v1.Schema.Block
+	24, // 13: strata.plugin.v1.Schema.Block.attributes:type_name -> strata.plugin.v1.Schema.Attribute
+	25, // 14: strata.plugin.v1.Schema.Block.blocks:type_name -> strata.plugin.v1.Schema.NestedBlock
+	0,  // 15: strata.plugin.v1.Schema.NestedBlock.nesting:type_name -> strata.plugin.v1.Schema.NestedBlock.Nesting
+	23, // 16: strata.plugin.v1.Schema.NestedBlock.block:type_name -> strata.plugin.v1.Schema.Block
+	12, // 17: strata.plugin.v1.Module.ProfilesEntry.value:type_name -> strata.plugin.v1.Strings
+	5,  // 18: strata.plugin.v1.Validate.Response.diagnostics:type_name -> strata.plugin.v1.Diagnostic
+	6,  // 19: strata.plugin.v1.Plan.Request.packages:type_name -> strata.plugin.v1.Package
+	7,  // 20: strata.plugin.v1.Plan.Request.inputs:type_name -> strata.plugin.v1.Input
+	8,  // 21: strata.plugin.v1.Plan.Request.compose:type_name -> strata.plugin.v1.Compose
+	9,  // 22: strata.plugin.v1.Plan.Request.content:type_name -> strata.plugin.v1.Content
+	5,  // 23: strata.plugin.v1.Plan.Response.diagnostics:type_name -> strata.plugin.v1.Diagnostic
+	6,  // 24: strata.plugin.v1.Build.Request.packages:type_name -> strata.plugin.v1.Package
+	7,  // 25: strata.plugin.v1.Build.Request.inputs:type_name -> strata.plugin.v1.Input
+	8,  // 26: strata.plugin.v1.Build.Request.compose:type_name -> strata.plugin.v1.Compose
+	9,  // 27: strata.plugin.v1.Build.Request.content:type_name -> strata.plugin.v1.Content
+	37, // 28: strata.plugin.v1.Build.Event.progress:type_name -> strata.plugin.v1.Build.Progress
+	38, // 29: strata.plugin.v1.Build.Event.log:type_name -> strata.plugin.v1.Build.Log
+	40, // 30: strata.plugin.v1.Build.Event.result:type_name -> strata.plugin.v1.Build.Result
+	39, // 31: strata.plugin.v1.Build.Result.manifest:type_name -> strata.plugin.v1.Build.File
+	5,  // 32: strata.plugin.v1.Build.Result.diagnostics:type_name -> strata.plugin.v1.Diagnostic
+	14, // 33: strata.plugin.v1.Build.Result.placements:type_name -> strata.plugin.v1.Placement
+	19, // 34: strata.plugin.v1.Plugin.Info:input_type -> strata.plugin.v1.Info.Request
+	21, // 35: strata.plugin.v1.Plugin.Schema:input_type -> strata.plugin.v1.Schema.Request
+	31, // 36: strata.plugin.v1.Plugin.Validate:input_type -> strata.plugin.v1.Validate.Request
+	33, // 37: strata.plugin.v1.Plugin.Plan:input_type -> strata.plugin.v1.Plan.Request
+	35, // 38: strata.plugin.v1.Plugin.Build:input_type -> strata.plugin.v1.Build.Request
+	20, // 39: strata.plugin.v1.Plugin.Info:output_type -> strata.plugin.v1.Info.Response
+	22, // 40: strata.plugin.v1.Plugin.Schema:output_type -> strata.plugin.v1.Schema.Response
+	32, // 41: strata.plugin.v1.Plugin.Validate:output_type -> strata.plugin.v1.Validate.Response
+	34, // 42: strata.plugin.v1.Plugin.Plan:output_type -> strata.plugin.v1.Plan.Response
+	36, // 43: strata.plugin.v1.Plugin.Build:output_type -> strata.plugin.v1.Build.Event
+	39, // [39:44] is the sub-list for method output_type
+	34, // [34:39] is the sub-list for method input_type
+	34, // [34:34] is the sub-list for extension type_name
+	34, // [34:34] is the sub-list for extension extendee
+	0,  // [0:34] is the sub-list for field type_name
 }
 
 func init() { file_plugin_proto_init() }
@@ -2137,12 +2878,12 @@ func file_plugin_proto_init() {
 	if File_plugin_proto != nil {
 		return
 	}
-	file_plugin_proto_msgTypes[17].OneofWrappers = []any{
+	file_plugin_proto_msgTypes[24].OneofWrappers = []any{
 		(*AttributePath_Step_AttributeName)(nil),
 		(*AttributePath_Step_ElementKeyString)(nil),
 		(*AttributePath_Step_ElementKeyInt)(nil),
 	}
-	file_plugin_proto_msgTypes[23].OneofWrappers = []any{
+	file_plugin_proto_msgTypes[34].OneofWrappers = []any{
 		(*Build_Event_Progress)(nil),
 		(*Build_Event_Log)(nil),
 		(*Build_Event_Result)(nil),
@@ -2153,7 +2894,7 @@ func file_plugin_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_plugin_proto_rawDesc), len(file_plugin_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   28,
+			NumMessages:   39,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

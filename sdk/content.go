@@ -1,0 +1,77 @@
+package sdk
+
+// Content describes where an artifact's packages come from: the groups
+// and modules that hold them and the variant they were selected for.
+// Formats with metadata of their own (comps, modulemd) write it from here.
+type Content struct {
+	Groups  []Group
+	Modules []Module
+	// Variant is nil when the artifact selects no variant.
+	Variant *Variant
+}
+
+// Group is a package group as comps describes one.
+type Group struct {
+	ID, Name, Description        string
+	Mandatory, Default, Optional []string
+	// Conditional maps a package to the package that brings it in.
+	Conditional             map[string]string
+	UserVisible             bool
+	DisplayOrder            *int64
+	NameTranslations        map[string]string
+	DescriptionTranslations map[string]string
+}
+
+// Module is a module with its version and lifecycle.
+type Module struct {
+	ID, Name, Stream string
+	Version          int64
+	Context          string
+	Summary          string
+	Description      string
+	License          []string
+	// Groups are the ids of the module's groups.
+	Groups []string
+	// Requires are the modules this one requires, as "name:stream".
+	Requires []string
+	Profiles map[string][]string
+	API      []string
+	// EOL is the end of life, YYYY-MM-DD, or "".
+	EOL string
+	SLA string
+}
+
+// Variant is a product variant.
+type Variant struct {
+	ID string
+	// UID names the variant in compose paths (productmd's variant uid).
+	UID    string
+	Name   string
+	Type   string
+	Arches []string
+}
+
+// Placement says where part of a built artifact belongs in the compose
+// tree; strata links it there and writes the compose metadata from it.
+type Placement struct {
+	// Path is a directory of the artifact, "" for all of it.
+	Path string
+	// ComposePath is where it goes under the compose's compose/ directory,
+	// e.g. "Server/x86_64/os".
+	ComposePath string
+	// Kind is "repository", "image", "ostree" or "other".
+	Kind    string
+	Variant string
+	Arch    string
+	// RPMs lists a repository's packages, for rpms.json.
+	RPMs []PlacedRPM
+}
+
+// PlacedRPM is one package of a repository placement.
+type PlacedRPM struct {
+	// NEVRA and SRPMNEVRA are written name-epoch:version-release.arch,
+	// with the epoch always present, as productmd does.
+	NEVRA, SRPMNEVRA string
+	// Path is relative to the placement's Path.
+	Path string
+}

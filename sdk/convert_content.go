@@ -1,0 +1,89 @@
+package sdk
+
+import "github.com/strata-build/strata/sdk/internal/pluginpb"
+
+func contentToProto(c Content) *pluginpb.Content {
+	out := &pluginpb.Content{}
+	for _, g := range c.Groups {
+		pg := &pluginpb.Group{
+			Id: g.ID, Name: g.Name, Description: g.Description, Mandatory: g.Mandatory, Default: g.Default,
+			Optional: g.Optional, Conditional: g.Conditional, UserVisible: g.UserVisible,
+			NameTranslations: g.NameTranslations, DescriptionTranslations: g.DescriptionTranslations,
+		}
+		if g.DisplayOrder != nil {
+			pg.DisplayOrder, pg.HasDisplayOrder = *g.DisplayOrder, true
+		}
+		out.Groups = append(out.Groups, pg)
+	}
+	for _, m := range c.Modules {
+		pm := &pluginpb.Module{
+			Id: m.ID, Name: m.Name, Stream: m.Stream, Version: m.Version, Context: m.Context,
+			Summary: m.Summary, Description: m.Description, License: m.License, Groups: m.Groups,
+			Requires: m.Requires, Api: m.API, Eol: m.EOL, Sla: m.SLA, Profiles: map[string]*pluginpb.Strings{},
+		}
+		for k, v := range m.Profiles {
+			pm.Profiles[k] = &pluginpb.Strings{Values: v}
+		}
+		out.Modules = append(out.Modules, pm)
+	}
+	if v := c.Variant; v != nil {
+		out.Variant = &pluginpb.Variant{Id: v.ID, Uid: v.UID, Name: v.Name, Type: v.Type, Arches: v.Arches}
+	}
+	return out
+}
+
+func contentFromProto(c *pluginpb.Content) Content {
+	var out Content
+	for _, g := range c.GetGroups() {
+		sg := Group{
+			ID: g.GetId(), Name: g.GetName(), Description: g.GetDescription(), Mandatory: g.GetMandatory(),
+			Default: g.GetDefault(), Optional: g.GetOptional(), Conditional: g.GetConditional(),
+			UserVisible: g.GetUserVisible(), NameTranslations: g.GetNameTranslations(),
+			DescriptionTranslations: g.GetDescriptionTranslations(),
+		}
+		if g.GetHasDisplayOrder() {
+			n := g.GetDisplayOrder()
+			sg.DisplayOrder = &n
+		}
+		out.Groups = append(out.Groups, sg)
+	}
+	for _, m := range c.GetModules() {
+		sm := Module{
+			ID: m.GetId(), Name: m.GetName(), Stream: m.GetStream(), Version: m.GetVersion(), Context: m.GetContext(),
+			Summary: m.GetSummary(), Description: m.GetDescription(), License: m.GetLicense(), Groups: m.GetGroups(),
+			Requires: m.GetRequires(), API: m.GetApi(), EOL: m.GetEol(), SLA: m.GetSla(), Profiles: map[string][]string{},
+		}
+		for k, v := range m.GetProfiles() {
+			sm.Profiles[k] = v.GetValues()
+		}
+		out.Modules = append(out.Modules, sm)
+	}
+	if v := c.GetVariant(); v != nil && v.GetId() != "" {
+		out.Variant = &Variant{ID: v.GetId(), UID: v.GetUid(), Name: v.GetName(), Type: v.GetType(), Arches: v.GetArches()}
+	}
+	return out
+}
+
+func placementsToProto(ps []Placement) []*pluginpb.Placement {
+	out := make([]*pluginpb.Placement, len(ps))
+	for i, p := range ps {
+		pp := &pluginpb.Placement{Path: p.Path, ComposePath: p.ComposePath, Kind: p.Kind, Variant: p.Variant, Arch: p.Arch}
+		for _, r := range p.RPMs {
+			pp.Rpms = append(pp.Rpms, &pluginpb.PlacedRPM{Nevra: r.NEVRA, SrpmNevra: r.SRPMNEVRA, Path: r.Path})
+		}
+		out[i] = pp
+	}
+	return out
+}
+
+func placementsFromProto(ps []*pluginpb.Placement) []Placement {
+	out := make([]Placement, len(ps))
+	for i, p := range ps {
+		sp := Placement{Path: p.GetPath(), ComposePath: p.GetComposePath(), Kind: p.GetKind(), Variant: p.GetVariant(), Arch: p.GetArch()}
+		for _, r := range p.GetRpms() {
+			sp.RPMs = append(sp.RPMs, PlacedRPM{NEVRA: r.GetNevra(), SRPMNEVRA: r.GetSrpmNevra(), Path: r.GetPath()})
+		}
+		out[i] = sp
+	}
+	return out
+}
