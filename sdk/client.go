@@ -103,7 +103,7 @@ func (c *Client) Build(ctx context.Context, typ string, req *BuildRequest, rep R
 	stream, err := c.rpc.Build(ctx, &pluginpb.Build_Request{
 		ArtifactType: typ, Address: req.Address, Config: cfg, Packages: packagesToProto(req.Packages),
 		Inputs: inputs, Compose: composeToProto(req.Compose), OutputDir: req.OutputDir,
-		WorkDir: req.WorkDir, Timestamp: req.Timestamp, Content: contentToProto(req.Content),
+		WorkDir: req.WorkDir, CacheDir: req.CacheDir, Timestamp: req.Timestamp, Content: contentToProto(req.Content),
 	})
 	if err != nil {
 		return nil, err

@@ -87,6 +87,9 @@ type BuildRequest struct {
 	OutputDir string
 	// WorkDir is scratch space, removed after the build.
 	WorkDir string
+	// CacheDir persists across builds, for this plugin alone. What a
+	// plugin keeps there must be keyed by what it was made from.
+	CacheDir string
 	// Timestamp is the time to stamp into the artifact, in seconds since
 	// the epoch, derived from its inputs; never the clock.
 	Timestamp int64

@@ -158,7 +158,7 @@ func (s *server) Build(req *pluginpb.Build_Request, stream pluginpb.Plugin_Build
 	resp, err := t.Build(stream.Context(), &BuildRequest{
 		Address: req.GetAddress(), Config: cfg, Packages: packagesFromProto(req.GetPackages()),
 		Inputs: inputs, Compose: composeFromProto(req.GetCompose()),
-		OutputDir: req.GetOutputDir(), WorkDir: req.GetWorkDir(), Timestamp: req.GetTimestamp(),
+		OutputDir: req.GetOutputDir(), WorkDir: req.GetWorkDir(), CacheDir: req.GetCacheDir(), Timestamp: req.GetTimestamp(),
 		Content: contentFromProto(req.GetContent()),
 	}, rep)
 	result := &pluginpb.Build_Result{}

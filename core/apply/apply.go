@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"runtime"
 	"sort"
@@ -118,13 +119,19 @@ func build(ctx context.Context, p *plan.Plan, n *plan.Node, opts Options) (Outco
 	if err != nil {
 		return 0, err
 	}
+	cacheDir := filepath.Join(p.Opts.Store.CacheDir(), "plugins", n.Plugin.Info.Name)
+	if err := os.MkdirAll(cacheDir, 0o755); err != nil {
+		dir.Discard()
+		return 0, err
+	}
 	timeout := n.Inst.Timeout
 	if timeout == 0 {
 		timeout = DefaultTimeout
 	}
 	res, err := n.Plugin.Build(ctx, n.Inst.Addr.Type, &sdk.BuildRequest{
 		Address: addr, Config: config, Packages: pkgs, Inputs: inputs,
-		Compose: n.KeyIn.Compose, Content: p.Content(n), OutputDir: dir.Files, WorkDir: dir.Work, Timestamp: n.KeyIn.Timestamp,
+		Compose: n.KeyIn.Compose, Content: p.Content(n), OutputDir: dir.Files, WorkDir: dir.Work,
+		CacheDir: cacheDir, Timestamp: n.KeyIn.Timestamp,
 	}, reporter{addr, opts.Reporter}, timeout)
 	if err != nil {
 		dir.Discard()

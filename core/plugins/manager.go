@@ -28,9 +28,14 @@ type Manager struct {
 	Logger hclog.Logger
 	// Unlocked allows plugins the lock does not list (strata init).
 	Unlocked bool
+	// Builtins are the artifact types the strata binary carries, by type:
+	// their versions. strata runs itself as their plugin (strata plugin
+	// TYPE), out of process like any other; a binary found in the search
+	// path takes precedence.
+	Builtins map[string]string
 
 	mu      sync.Mutex
-	running map[string]*Plugin // by binary path
+	running map[string]*Plugin // by command line
 }
 
 // Plugin is a running plugin.
@@ -69,21 +74,38 @@ func (e *MissingError) Error() string {
 		e.Type, BinaryPrefix, e.Type, strings.Join(where, ", "), BinaryPrefix, e.Type)
 }
 
+// BuiltinSum stands for the checksum of a built-in plugin in the lock
+// file: it comes with strata, so its version is what is checked.
+const BuiltinSum = "builtin"
+
 // ForType returns the running plugin for an artifact type, starting it if
 // needed.
 func (m *Manager) ForType(typ string) (*Plugin, error) {
-	path, ok := Find(m.Dirs, typ)
-	if !ok {
+	path, found := Find(m.Dirs, typ)
+	_, builtin := m.Builtins[typ]
+	if !found && !builtin {
 		return nil, &MissingError{Type: typ, Dirs: m.Dirs}
+	}
+	var args []string
+	if !found {
+		exe, err := os.Executable()
+		if err != nil {
+			return nil, err
+		}
+		path, args = exe, []string{"plugin", typ}
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if p := m.running[path]; p != nil {
+	key := strings.Join(append([]string{path}, args...), " ")
+	if p := m.running[key]; p != nil {
 		return p, nil
 	}
-	sum, err := sdk.FileSHA256(path)
-	if err != nil {
-		return nil, err
+	sum := BuiltinSum
+	if found {
+		var err error
+		if sum, err = sdk.FileSHA256(path); err != nil {
+			return nil, err
+		}
 	}
 	locked := m.Lock[typ]
 	if !m.Unlocked {
@@ -95,7 +117,7 @@ func (m *Manager) ForType(typ string) (*Plugin, error) {
 				path, sum, locked.SHA256, locked.Plugin, locked.Version)
 		}
 	}
-	p, err := m.start(path, sum)
+	p, err := m.start(path, sum, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -110,12 +132,12 @@ func (m *Manager) ForType(typ string) (*Plugin, error) {
 	if m.running == nil {
 		m.running = map[string]*Plugin{}
 	}
-	m.running[path] = p
+	m.running[key] = p
 	return p, nil
 }
 
-func (m *Manager) start(path, sum string) (*Plugin, error) {
-	cmd := exec.Command(path)
+func (m *Manager) start(path, sum string, args ...string) (*Plugin, error) {
+	cmd := exec.Command(path, args...)
 	// The plugin dies with strata, even when strata is killed.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	stderr := &tail{}
@@ -123,9 +145,11 @@ func (m *Manager) start(path, sum string) (*Plugin, error) {
 	if logger == nil {
 		logger = hclog.NewNullLogger()
 	}
-	proc, err := sdk.Launch(cmd, sdk.LaunchOptions{
-		Logger: logger.Named(strings.TrimPrefix(filepath.Base(path), BinaryPrefix)), Stderr: stderr, StartTimeout: Timeout(),
-	})
+	name := strings.TrimPrefix(filepath.Base(path), BinaryPrefix)
+	if len(args) > 0 {
+		name = args[len(args)-1]
+	}
+	proc, err := sdk.Launch(cmd, sdk.LaunchOptions{Logger: logger.Named(name), Stderr: stderr, StartTimeout: Timeout()})
 	if err != nil {
 		if errors.Is(err, sdk.ErrProtocol) {
 			return nil, fmt.Errorf("%s speaks another plugin protocol: strata speaks protocol %d (%v). Install a version of the plugin built for protocol %d", path, sdk.ProtocolVersion, err, sdk.ProtocolVersion)

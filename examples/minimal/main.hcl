@@ -80,3 +80,9 @@ artifact "tarball" "rootfs" {
   variant  = each.value
   filename = "${each.key}-rootfs.tar.gz"
 }
+
+# One yum repository per variant, placed at compose/<Variant>/<arch>/os.
+artifact "yumrepo" "os" {
+  for_each = local.variants
+  variant  = each.value
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/strata-build/strata/core/plugins"
 	"github.com/strata-build/strata/core/store"
 	"github.com/strata-build/strata/dsl"
+	"github.com/strata-build/strata/internal/builtin"
 )
 
 // cli is one invocation of strata.
@@ -111,7 +112,7 @@ func (c *cli) manager(dir string) (*plugins.Manager, bool) {
 		c.diagnose(diags)
 		return nil, false
 	}
-	return &plugins.Manager{Dirs: plugins.SearchDirs(dir), Lock: lock, Logger: c.logger()}, true
+	return &plugins.Manager{Dirs: plugins.SearchDirs(dir), Lock: lock, Logger: c.logger(), Builtins: builtin.Versions()}, true
 }
 
 func (c *cli) openStore(dir string) (*store.Store, bool) {

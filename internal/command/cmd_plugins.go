@@ -27,6 +27,11 @@ func runPlugins(c *cli, args []string) int {
 	mgr.Unlocked = true
 	defer mgr.Close()
 	found := plugins.All(mgr.Dirs)
+	for typ := range mgr.Builtins {
+		if _, ok := found[typ]; !ok {
+			found[typ] = "built into strata"
+		}
+	}
 	var rows []map[string]any
 	for _, typ := range plugins.Types(found) {
 		row := map[string]any{"type": typ, "path": found[typ]}

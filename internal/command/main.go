@@ -65,6 +65,9 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	if args[0] == "-version" || args[0] == "--version" {
 		args[0] = "version"
 	}
+	if args[0] == "plugin" {
+		return servePlugin(c, args[1:])
+	}
 	v, ok := verbs[args[0]]
 	if !ok {
 		fmt.Fprintf(stderr, "strata: unknown command %q\n\n", args[0])

@@ -2069,17 +2069,21 @@ func (x *Plan_Response) GetDiagnostics() []*Diagnostic {
 }
 
 type Build_Request struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	ArtifactType  string                 `protobuf:"bytes,1,opt,name=artifact_type,json=artifactType,proto3" json:"artifact_type,omitempty"`
-	Address       string                 `protobuf:"bytes,2,opt,name=address,proto3" json:"address,omitempty"`
-	Config        []byte                 `protobuf:"bytes,3,opt,name=config,proto3" json:"config,omitempty"`
-	Packages      []*Package             `protobuf:"bytes,4,rep,name=packages,proto3" json:"packages,omitempty"`
-	Inputs        []*Input               `protobuf:"bytes,5,rep,name=inputs,proto3" json:"inputs,omitempty"`
-	Compose       *Compose               `protobuf:"bytes,6,opt,name=compose,proto3" json:"compose,omitempty"`
-	OutputDir     string                 `protobuf:"bytes,7,opt,name=output_dir,json=outputDir,proto3" json:"output_dir,omitempty"`
-	WorkDir       string                 `protobuf:"bytes,8,opt,name=work_dir,json=workDir,proto3" json:"work_dir,omitempty"`
-	Timestamp     int64                  `protobuf:"varint,9,opt,name=timestamp,proto3" json:"timestamp,omitempty"`
-	Content       *Content               `protobuf:"bytes,10,opt,name=content,proto3" json:"content,omitempty"`
+	state        protoimpl.MessageState `protogen:"open.v1"`
+	ArtifactType string                 `protobuf:"bytes,1,opt,name=artifact_type,json=artifactType,proto3" json:"artifact_type,omitempty"`
+	Address      string                 `protobuf:"bytes,2,opt,name=address,proto3" json:"address,omitempty"`
+	Config       []byte                 `protobuf:"bytes,3,opt,name=config,proto3" json:"config,omitempty"`
+	Packages     []*Package             `protobuf:"bytes,4,rep,name=packages,proto3" json:"packages,omitempty"`
+	Inputs       []*Input               `protobuf:"bytes,5,rep,name=inputs,proto3" json:"inputs,omitempty"`
+	Compose      *Compose               `protobuf:"bytes,6,opt,name=compose,proto3" json:"compose,omitempty"`
+	OutputDir    string                 `protobuf:"bytes,7,opt,name=output_dir,json=outputDir,proto3" json:"output_dir,omitempty"`
+	WorkDir      string                 `protobuf:"bytes,8,opt,name=work_dir,json=workDir,proto3" json:"work_dir,omitempty"`
+	Timestamp    int64                  `protobuf:"varint,9,opt,name=timestamp,proto3" json:"timestamp,omitempty"`
+	Content      *Content               `protobuf:"bytes,10,opt,name=content,proto3" json:"content,omitempty"`
+	// cache_dir persists across builds, for the plugin alone: per-package
+	// metadata a later build can reuse, say. Anything in it must be keyed
+	// by what it was made from.
+	CacheDir      string `protobuf:"bytes,11,opt,name=cache_dir,json=cacheDir,proto3" json:"cache_dir,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2182,6 +2186,13 @@ func (x *Build_Request) GetContent() *Content {
 		return x.Content
 	}
 	return nil
+}
+
+func (x *Build_Request) GetCacheDir() string {
+	if x != nil {
+		return x.CacheDir
+	}
+	return ""
 }
 
 type Build_Event struct {
@@ -2716,8 +2727,8 @@ const file_plugin_proto_rawDesc = "" +
 	"\bResponse\x12\x18\n" +
 	"\aoutputs\x18\x01 \x01(\fR\aoutputs\x12!\n" +
 	"\fkey_material\x18\x02 \x01(\fR\vkeyMaterial\x12>\n" +
-	"\vdiagnostics\x18\x03 \x03(\v2\x1c.strata.plugin.v1.DiagnosticR\vdiagnostics\"\xbb\b\n" +
-	"\x05Build\x1a\x8a\x03\n" +
+	"\vdiagnostics\x18\x03 \x03(\v2\x1c.strata.plugin.v1.DiagnosticR\vdiagnostics\"\xd8\b\n" +
+	"\x05Build\x1a\xa7\x03\n" +
 	"\aRequest\x12#\n" +
 	"\rartifact_type\x18\x01 \x01(\tR\fartifactType\x12\x18\n" +
 	"\aaddress\x18\x02 \x01(\tR\aaddress\x12\x16\n" +
@@ -2730,7 +2741,8 @@ const file_plugin_proto_rawDesc = "" +
 	"\bwork_dir\x18\b \x01(\tR\aworkDir\x12\x1c\n" +
 	"\ttimestamp\x18\t \x01(\x03R\ttimestamp\x123\n" +
 	"\acontent\x18\n" +
-	" \x01(\v2\x19.strata.plugin.v1.ContentR\acontent\x1a\xbb\x01\n" +
+	" \x01(\v2\x19.strata.plugin.v1.ContentR\acontent\x12\x1b\n" +
+	"\tcache_dir\x18\v \x01(\tR\bcacheDir\x1a\xbb\x01\n" +
 	"\x05Event\x12>\n" +
 	"\bprogress\x18\x01 \x01(\v2 .strata.plugin.v1.Build.ProgressH\x00R\bprogress\x12/\n" +
 	"\x03log\x18\x02 \x01(\v2\x1b.strata.plugin.v1.Build.LogH\x00R\x03log\x128\n" +

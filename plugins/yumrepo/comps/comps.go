@@ -1,0 +1,144 @@
+// Package comps writes comps.xml, the group file yum and dnf read for
+// dnf group list/info/install: groups with their mandatory, default,
+// optional and conditional packages and translations, categories, and
+// environments. The element order is libcomps's.
+package comps
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+)
+
+// Comps is one comps document.
+type Comps struct {
+	Groups       []Group
+	Categories   []Category
+	Environments []Environment
+}
+
+// Group is a package group.
+type Group struct {
+	ID, Name, Description   string
+	NameTranslations        map[string]string
+	DescriptionTranslations map[string]string
+	Default                 bool
+	UserVisible             bool
+	DisplayOrder            *int64
+	Packages                []PackageReq
+}
+
+// PackageReq is one package of a group; Type is "mandatory", "default",
+// "optional" or "conditional" (with Requires).
+type PackageReq struct {
+	Name, Type, Requires string
+}
+
+// Category groups groups for installers.
+type Category struct {
+	ID, Name, Description string
+	DisplayOrder          *int64
+	Groups                []string
+}
+
+// Environment is an installable set of groups, with optional extras.
+type Environment struct {
+	ID, Name, Description string
+	DisplayOrder          *int64
+	Groups, Options       []string
+}
+
+// Write writes the document. Groups, categories and environments are
+// sorted by id, so equal content gives equal bytes.
+func Write(w io.Writer, c Comps) error {
+	var b strings.Builder
+	b.WriteString("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
+	b.WriteString("<!DOCTYPE comps PUBLIC \"-//Red Hat, Inc.//DTD Comps info//EN\" \"comps.dtd\">\n<comps>\n")
+	sort.Slice(c.Groups, func(i, j int) bool { return c.Groups[i].ID < c.Groups[j].ID })
+	sort.Slice(c.Categories, func(i, j int) bool { return c.Categories[i].ID < c.Categories[j].ID })
+	sort.Slice(c.Environments, func(i, j int) bool { return c.Environments[i].ID < c.Environments[j].ID })
+	for _, g := range c.Groups {
+		b.WriteString("  <group>\n")
+		elem(&b, 4, "id", g.ID)
+		translated(&b, "name", g.Name, g.NameTranslations)
+		translated(&b, "description", g.Description, g.DescriptionTranslations)
+		elem(&b, 4, "default", fmt.Sprint(g.Default))
+		elem(&b, 4, "uservisible", fmt.Sprint(g.UserVisible))
+		order(&b, g.DisplayOrder)
+		b.WriteString("    <packagelist>\n")
+		for _, p := range g.Packages {
+			fmt.Fprintf(&b, "      <packagereq type=\"%s\"", p.Type)
+			if p.Requires != "" {
+				b.WriteString(" requires=\"" + escape(p.Requires, true) + "\"")
+			}
+			b.WriteString(">" + escape(p.Name, false) + "</packagereq>\n")
+		}
+		b.WriteString("    </packagelist>\n  </group>\n")
+	}
+	for _, cat := range c.Categories {
+		b.WriteString("  <category>\n")
+		elem(&b, 4, "id", cat.ID)
+		elem(&b, 4, "name", cat.Name)
+		elem(&b, 4, "description", cat.Description)
+		order(&b, cat.DisplayOrder)
+		list(&b, "grouplist", cat.Groups)
+		b.WriteString("  </category>\n")
+	}
+	for _, env := range c.Environments {
+		b.WriteString("  <environment>\n")
+		elem(&b, 4, "id", env.ID)
+		elem(&b, 4, "name", env.Name)
+		elem(&b, 4, "description", env.Description)
+		order(&b, env.DisplayOrder)
+		list(&b, "grouplist", env.Groups)
+		list(&b, "optionlist", env.Options)
+		b.WriteString("  </environment>\n")
+	}
+	b.WriteString("</comps>\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func elem(b *strings.Builder, indent int, name, text string) {
+	fmt.Fprintf(b, "%s<%s>%s</%s>\n", strings.Repeat(" ", indent), name, escape(text, false), name)
+}
+
+// translated writes an element and its translations, sorted by language.
+func translated(b *strings.Builder, name, text string, tr map[string]string) {
+	elem(b, 4, name, text)
+	langs := make([]string, 0, len(tr))
+	for l := range tr {
+		langs = append(langs, l)
+	}
+	sort.Strings(langs)
+	for _, l := range langs {
+		fmt.Fprintf(b, "    <%s xml:lang=\"%s\">%s</%s>\n", name, escape(l, true), escape(tr[l], false), name)
+	}
+}
+
+func order(b *strings.Builder, n *int64) {
+	if n != nil {
+		elem(b, 4, "display_order", fmt.Sprint(*n))
+	}
+}
+
+func list(b *strings.Builder, name string, ids []string) {
+	b.WriteString("    <" + name + ">\n")
+	for _, id := range ids {
+		elem(b, 6, "groupid", id)
+	}
+	b.WriteString("    </" + name + ">\n")
+}
+
+var (
+	textEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+	attrEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;")
+)
+
+func escape(s string, attr bool) string {
+	if attr {
+		return attrEscaper.Replace(s)
+	}
+	return textEscaper.Replace(s)
+}

@@ -1,0 +1,182 @@
+package yumrepo
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/strata-build/strata/plugins/yumrepo/repodata"
+	"github.com/strata-build/strata/sdk"
+	"github.com/strata-build/strata/sdk/parallel"
+	"github.com/strata-build/strata/sdk/rpm"
+)
+
+// metaVersion changes whenever cached per-package metadata would.
+const metaVersion = 1
+
+// entry is one package of a repository.
+type entry struct {
+	pkg      sdk.Package
+	filename string
+	href     string
+	meta     pkgMeta
+}
+
+// pkgMeta is what the repository needs of a package, cached by content:
+// its metadata fragments, or why it was left out.
+type pkgMeta struct {
+	Chunks    repodata.Chunks
+	SourceRPM string
+	License   string
+	Dropped   string
+}
+
+// filename is the conventional file name of a package.
+func filename(p sdk.Package) string {
+	return fmt.Sprintf("%s-%s-%s.%s.rpm", p.Name, p.Version, p.Release, p.Arch)
+}
+
+// href places a package under Packages/<first letter>/ as Pungi does.
+func href(name string) string {
+	r, _ := utf8.DecodeRuneInString(name)
+	return "Packages/" + string(unicode.ToLower(r)) + "/" + name
+}
+
+// addPackages links the packages into dir and reads their metadata,
+// from the cache when a package with the same content was read before.
+func (b *builder) addPackages(dir string, pkgs []sdk.Package) ([]*entry, error) {
+	entries := make([]*entry, len(pkgs))
+	err := parallel.Do(len(pkgs), func(i int) error {
+		p := pkgs[i]
+		e := &entry{pkg: p, filename: filename(p)}
+		e.href = href(e.filename)
+		if err := linkFile(p.Path, filepath.Join(dir, filepath.FromSlash(e.href))); err != nil {
+			return fmt.Errorf("%s: %w", p.NEVRA(), err)
+		}
+		meta, err := b.metadata(p, e.href)
+		if err != nil {
+			return err
+		}
+		e.meta = meta
+		entries[i] = e
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	sort.Slice(entries, func(i, j int) bool {
+		if entries[i].filename != entries[j].filename {
+			return entries[i].filename < entries[j].filename
+		}
+		return entries[i].href < entries[j].href
+	})
+	return entries, nil
+}
+
+// metadata returns a package's metadata, reading its header only when
+// the cache does not hold it.
+func (b *builder) metadata(p sdk.Package, href string) (pkgMeta, error) {
+	key := sha256.Sum256([]byte(fmt.Sprintf("%d %s %s %d %d %d", metaVersion, p.SHA256, href, p.Size, p.BuildTime, b.cfg.changelogLimit)))
+	cached := filepath.Join(b.req.CacheDir, "meta", hex.EncodeToString(key[:]))
+	if data, err := os.ReadFile(cached); err == nil {
+		var m pkgMeta
+		if json.Unmarshal(data, &m) == nil {
+			return m, nil
+		}
+	}
+	h, err := rpm.ReadFile(p.Path)
+	if err != nil {
+		return pkgMeta{}, err
+	}
+	md := repodata.FromRPM(h, p.SHA256, p.Size, href, p.BuildTime, repodata.Options{ChangelogLimit: b.cfg.changelogLimit})
+	m := pkgMeta{SourceRPM: md.SourceRPM, License: md.License}
+	m.Chunks, err = md.Chunks()
+	var ec *repodata.ErrControl
+	if errors.As(err, &ec) {
+		m.Dropped = err.Error()
+	} else if err != nil {
+		return pkgMeta{}, err
+	}
+	if b.req.CacheDir != "" {
+		if data, err := json.Marshal(m); err == nil {
+			writeAtomic(cached, data)
+		}
+	}
+	return m, nil
+}
+
+// nevra is productmd's form: name-epoch:version-release.arch.
+func nevra(p sdk.Package) string {
+	return fmt.Sprintf("%s-%d:%s-%s.%s", p.Name, p.Epoch, p.Version, p.Release, p.Arch)
+}
+
+// srpmNEVRA names a package's source package as productmd does, with the
+// binary's epoch.
+func srpmNEVRA(p sdk.Package, sourceRPM string) string {
+	if p.Arch == "src" || sourceRPM == "" {
+		return nevra(p)
+	}
+	nvr := strings.TrimSuffix(strings.TrimSuffix(sourceRPM, ".rpm"), ".src")
+	rel := strings.LastIndexByte(nvr, '-')
+	if rel <= 0 {
+		return nevra(p)
+	}
+	ver := strings.LastIndexByte(nvr[:rel], '-')
+	if ver <= 0 {
+		return nevra(p)
+	}
+	return fmt.Sprintf("%s-%d:%s.src", nvr[:ver], p.Epoch, nvr[ver+1:])
+}
+
+// linkFile hard-links src to dst, copying where the file system refuses.
+func linkFile(src, dst string) error {
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return err
+	}
+	if err := os.Link(src, dst); err == nil {
+		return nil
+	}
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+// writeAtomic writes a cache file through a temporary one.
+func writeAtomic(path string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}

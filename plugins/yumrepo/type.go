@@ -1,0 +1,90 @@
+package yumrepo
+
+import (
+	"context"
+
+	"github.com/strata-build/strata/plugins/yumrepo/repodata"
+	"github.com/strata-build/strata/sdk"
+	"github.com/zclconf/go-cty/cty"
+)
+
+type yumrepo struct{}
+
+func (yumrepo) Schema() sdk.Schema {
+	return sdk.Schema{
+		Description: "A yum repository of the selected packages, per architecture.",
+		Packages:    true,
+		Block: sdk.Block{Attributes: []sdk.Attribute{
+			{Name: "compression", Type: cty.String, Description: `Metadata compression: "zstd" (default, as createrepo_c 1.x) or "gzip" for older clients.`},
+			{Name: "changelog_limit", Type: cty.Number, Description: "Changelog entries kept per package, newest first; -1 keeps all. Default 10."},
+			{Name: "comps", Type: cty.Bool, Description: "Write the comps group file from the artifact's groups (default true)."},
+			{Name: "modulemd", Type: cty.Bool, Description: "Write modules metadata (modulemd) for the artifact's modules (default true)."},
+		}},
+	}
+}
+
+// config is a decoded configuration; unknown values keep defaults.
+type config struct {
+	compression    repodata.Compression
+	changelogLimit int
+	comps, modules bool
+}
+
+func decode(v cty.Value) (config, sdk.Diagnostics) {
+	c := config{compression: repodata.Zstd, changelogLimit: 10, comps: true, modules: true}
+	var diags sdk.Diagnostics
+	get := func(name string) (cty.Value, bool) {
+		if v.IsNull() || !v.IsKnown() || !v.Type().HasAttribute(name) {
+			return cty.NilVal, false
+		}
+		a := v.GetAttr(name)
+		return a, a.IsKnown() && !a.IsNull()
+	}
+	if a, ok := get("compression"); ok {
+		switch a.AsString() {
+		case "zstd":
+		case "gzip":
+			c.compression = repodata.Gzip
+		default:
+			diags = append(diags, sdk.Errorf(cty.GetAttrPath("compression"), "Unsupported compression",
+				`compression is "zstd" or "gzip", not %q.`, a.AsString()))
+		}
+	}
+	if a, ok := get("changelog_limit"); ok {
+		n, acc := a.AsBigFloat().Int64()
+		if acc != 0 || n < -1 {
+			diags = append(diags, sdk.Errorf(cty.GetAttrPath("changelog_limit"), "Invalid changelog limit",
+				"changelog_limit is a whole number of entries, or -1 for all."))
+		}
+		c.changelogLimit = int(n)
+	}
+	if a, ok := get("comps"); ok {
+		c.comps = a.True()
+	}
+	if a, ok := get("modulemd"); ok {
+		c.modules = a.True()
+	}
+	return c, diags
+}
+
+func (yumrepo) Validate(_ context.Context, v cty.Value) sdk.Diagnostics {
+	_, diags := decode(v)
+	return diags
+}
+
+func (yumrepo) Plan(_ context.Context, req *sdk.PlanRequest) (*sdk.PlanResponse, sdk.Diagnostics) {
+	_, diags := decode(req.Config)
+	arches := map[string]bool{}
+	for _, p := range req.Packages {
+		arches[p.TargetArch] = true
+	}
+	repos := map[string]cty.Value{}
+	for a := range arches {
+		repos[a] = cty.StringVal(a)
+	}
+	outputs := map[string]cty.Value{"repos": cty.MapValEmpty(cty.String), "packages": cty.NumberIntVal(int64(len(req.Packages)))}
+	if len(repos) > 0 {
+		outputs["repos"] = cty.MapVal(repos)
+	}
+	return &sdk.PlanResponse{Outputs: cty.ObjectVal(outputs)}, diags
+}
