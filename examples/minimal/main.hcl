@@ -62,11 +62,13 @@ module "web" {
 
 variant "base" {
   name    = "Minimal Base"
+  uid     = "Base" # compose/Base/<arch>/os
   modules = [module.base-runtime]
 }
 
 variant "server" {
   name    = "Minimal Server"
+  uid     = "Server"
   modules = [module.base-runtime, module.web]
 }
 

@@ -40,13 +40,13 @@ func TestMinimalExample(t *testing.T) {
 		t.Errorf("validate: %s", out)
 	}
 	changes := p.planJSON()
-	for _, a := range []string{`artifact.tarball.rootfs["base"]`, `artifact.tarball.rootfs["server"]`} {
+	for _, a := range []string{`artifact.tarball.rootfs["base"]`, `artifact.tarball.rootfs["server"]`, `artifact.yumrepo.os["base"]`, `artifact.yumrepo.os["server"]`} {
 		if changes[a].Action != "build" {
 			t.Errorf("%s: action %q, want build", a, changes[a].Action)
 		}
 	}
 	out := p.ok("apply", "-auto-approve")
-	if !strings.Contains(out, "Apply complete! 2 built") {
+	if !strings.Contains(out, "Apply complete! 4 built") {
 		t.Errorf("apply output:\n%s", out)
 	}
 	for a, c := range p.planJSON() {
@@ -54,7 +54,7 @@ func TestMinimalExample(t *testing.T) {
 			t.Errorf("after apply, %s: %s %v", a, c.Action, c.Reasons)
 		}
 	}
-	if out := p.ok("plan"); !strings.Contains(out, "Plan: 0 to build, 0 to rebuild, 2 up to date.") {
+	if out := p.ok("plan"); !strings.Contains(out, "Plan: 0 to build, 0 to rebuild, 4 up to date.") {
 		t.Errorf("plan after apply:\n%s", out)
 	}
 
@@ -148,7 +148,7 @@ func TestOnePackageChangeRebuildsOnlyItsArtifacts(t *testing.T) {
 		t.Errorf("server: %s %q, want rebuild %q", server.Action, server.Reasons, want)
 	}
 	out := p.ok("apply", "-auto-approve")
-	if !strings.Contains(out, "1 built, 0 taken from the store") {
+	if !strings.Contains(out, "2 built, 0 taken from the store") {
 		t.Errorf("apply:\n%s", out)
 	}
 	if id := strings.TrimSpace(p.read("out", "latest", "COMPOSE_ID")); id != "Minimal-1-20261125.1" {
@@ -164,7 +164,7 @@ func TestOnePackageChangeRebuildsOnlyItsArtifacts(t *testing.T) {
 	if c := p.planJSON()[`artifact.tarball.rootfs["server"]`]; c.Action != "rebuild" || !c.InStore {
 		t.Errorf("server after reverting httpd: %s in_store=%v", c.Action, c.InStore)
 	}
-	if out := p.ok("apply", "-auto-approve"); !strings.Contains(out, "0 built, 1 taken from the store") {
+	if out := p.ok("apply", "-auto-approve"); !strings.Contains(out, "0 built, 2 taken from the store") {
 		t.Errorf("apply after reverting:\n%s", out)
 	}
 }
@@ -181,7 +181,7 @@ func TestOpenClosureIsAnError(t *testing.T) {
 	p := newProject(t, map[string]string{"main.hcl": minimalConfig(t)}, specs)
 	p.ok("init")
 	errOut := p.fails(1, "apply", "-auto-approve")
-	for _, want := range []string{"Dependency closure is open", "mod_ssl-1:2.4.62-1.x86_64 (x86_64) requires httpd = 2.4.62-1", "main.hcl line 78"} {
+	for _, want := range []string{"Dependency closure is open", "mod_ssl-1:2.4.62-1.x86_64 (x86_64) requires httpd = 2.4.62-1", `main.hcl line 80, in artifact "tarball" "rootfs"`} {
 		if !strings.Contains(errOut, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, errOut)
 		}
