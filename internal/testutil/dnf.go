@@ -22,7 +22,7 @@ func Createrepo(t testing.TB, dir string, args ...string) {
 // names, as DESIGN.md prescribes on Debian.
 func DNFArgs(repos map[string]string, cacheDir string) []string {
 	args := []string{"--setopt=reposdir=/dev/null", "--setopt=skip_if_unavailable=False", "--releasever=1",
-		"--setopt=cachedir=" + cacheDir, "--nogpgcheck", "-q"}
+		"--setopt=cachedir=" + cacheDir, "--setopt=module_platform_id=platform:strata", "--nogpgcheck", "-q"}
 	for id, dir := range repos {
 		args = append(args, "--repofrompath="+id+",file://"+dir, "--repo="+id)
 	}
