@@ -27,7 +27,7 @@ func attrs(names ...string) []hcl.AttributeSchema {
 // attributes are checked when values are decoded, so that a missing one is
 // reported with the others.
 var bodySchemas = map[string]*hcl.BodySchema{
-	"compose":  {Attributes: attrs("name", "short", "version", "type", "label", "closure", "arches", "timestamp")},
+	"compose":  {Attributes: attrs("name", "short", "version", "type", "label", "closure", "duplicates", "arches", "timestamp")},
 	"variable": {Attributes: attrs("default", "type", "description")},
 	"group": {Attributes: attrs("name", "description", "mandatory", "default", "optional", "conditional",
 		"user_visible", "display_order", "name_translations", "description_translations")},

@@ -23,9 +23,10 @@ func decodeCompose(b *dsl.Block, ctx *hcl.EvalContext) (*Compose, cty.Value, hcl
 	d.required("name", "version")
 	c := &Compose{
 		Name: d.str("name", ""), Version: d.str("version", ""), Label: d.str("label", ""),
-		Type:    d.oneOf("type", "production", composeTypes...),
-		Closure: d.oneOf("closure", "error", closurePolicies...),
-		Arches:  d.strs("arches"), Range: b.DeclRange,
+		Type:       d.oneOf("type", "production", composeTypes...),
+		Closure:    d.oneOf("closure", "error", closurePolicies...),
+		Duplicates: d.oneOf("duplicates", "warn", "warn", "error"),
+		Arches:     d.strs("arches"), Range: b.DeclRange,
 	}
 	c.Short = d.str("short", c.Name)
 	if len(c.Arches) == 0 {
@@ -55,7 +56,7 @@ func composeValue(c *Compose) cty.Value {
 
 // DefaultCompose is the compose of a configuration without a compose block.
 func DefaultCompose() *Compose {
-	c := &Compose{Name: "Compose", Short: "Compose", Version: "1", Type: "production", Closure: "error", Arches: []string{hostArch()}}
+	c := &Compose{Name: "Compose", Short: "Compose", Version: "1", Type: "production", Closure: "error", Duplicates: "warn", Arches: []string{hostArch()}}
 	return c
 }
 

@@ -11,7 +11,10 @@ type Compose struct {
 	Name, Short, Version, Type, Label string
 	// Closure is "error", "warn" or "off".
 	Closure string
-	Arches  []string
+	// Duplicates is "warn" (take one of the files holding one NEVRA) or
+	// "error".
+	Duplicates string
+	Arches     []string
 	// Timestamp, when set, is the time stamped into every artifact.
 	Timestamp *int64
 	Range     hcl.Range

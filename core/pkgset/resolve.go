@@ -97,9 +97,8 @@ func (rs *Resolver) Resolve(sel Selection) (*Set, hcl.Diagnostics) {
 		}
 		sort.Slice(set.ByArch[arch], func(i, j int) bool { return set.ByArch[arch][i].NEVRA() < set.ByArch[arch][j].NEVRA() })
 		for _, p := range set.ByArch[arch] {
-			if err := rs.U.duplicate(p); err != nil {
-				diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Two packages with one NEVRA",
-					Detail: err.Error() + ".", Subject: sel.Range.Ptr()})
+			if dup := rs.U.duplicate(p); dup != "" {
+				diags = append(diags, rs.duplicateDiag(p, dup, sel.Range))
 			}
 		}
 	}
@@ -107,6 +106,18 @@ func (rs *Resolver) Resolve(sel Selection) (*Set, hcl.Diagnostics) {
 		sort.Strings(m)
 	}
 	return set, diags
+}
+
+// duplicateDiag reports a NEVRA held by several files: a warning naming
+// the file taken, or with duplicates = "error" an error.
+func (rs *Resolver) duplicateDiag(p *Package, dup string, at hcl.Range) *hcl.Diagnostic {
+	if rs.R.Compose.Duplicates == "error" {
+		return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Two packages with one NEVRA",
+			Detail: dup + ". Remove all but one of them, or let strata choose with duplicates = \"warn\" in the compose block.", Subject: at.Ptr()}
+	}
+	return &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "Two packages with one NEVRA",
+		Detail: fmt.Sprintf("%s. strata takes %s, the newest build (the last file, when built at once), as createrepo_c --duplicated-nevra keep-last does. Remove the others, or set duplicates = \"error\" in the compose block to refuse.",
+			dup, p.Location), Subject: at.Ptr()}
 }
 
 // withRequires adds the modules that modules require, transitively.

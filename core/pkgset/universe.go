@@ -108,7 +108,12 @@ func newUniverse(all []*Package) *Universe {
 		if a.Arch != b.Arch {
 			return a.Arch < b.Arch
 		}
-		return a.Source+a.Location < b.Source+b.Location
+		// Of two files with one NEVRA, the newest build comes first, then
+		// the last file: the one createrepo_c's keep-last keeps.
+		if a.BuildTime != b.BuildTime {
+			return a.BuildTime > b.BuildTime
+		}
+		return a.Source+a.Location > b.Source+b.Location
 	})
 	u := &Universe{byName: map[string][]*Package{}, provides: map[string][]provider{}, dups: map[string][]*Package{}}
 	for _, p := range all {
@@ -121,7 +126,7 @@ func newUniverse(all []*Package) *Universe {
 					}
 					u.dups[p.NEVRA()] = append(u.dups[p.NEVRA()], p)
 				}
-				continue // the same package twice: keep the first
+				continue // the same package twice: keep the first, the chosen one
 			}
 		}
 		u.Packages = append(u.Packages, p)
@@ -155,16 +160,16 @@ func (u *Universe) fileOwners(path string) []*Package {
 // Names returns the packages called name, best first.
 func (u *Universe) Names(name string) []*Package { return u.byName[name] }
 
-// duplicate returns an error when p's NEVRA is held by files with
-// different content.
-func (u *Universe) duplicate(p *Package) error {
+// duplicate describes the files that hold p's NEVRA with different
+// content, or returns "".
+func (u *Universe) duplicate(p *Package) string {
 	d := u.dups[p.NEVRA()]
 	if len(d) == 0 {
-		return nil
+		return ""
 	}
 	var where []string
 	for _, x := range d {
 		where = append(where, fmt.Sprintf("%s (%s, sha256 %.12s)", x.Location, x.Source, x.SHA256))
 	}
-	return fmt.Errorf("%s is held by %d different files: %s; remove all but one of them", p.NEVRA(), len(d), strings.Join(where, ", "))
+	return fmt.Sprintf("%s is held by %d different files: %s", p.NEVRA(), len(d), strings.Join(where, ", "))
 }

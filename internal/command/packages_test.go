@@ -26,7 +26,9 @@ func TestCorruptPackage(t *testing.T) {
 	contains(t, "plan", p.fails(1, "plan"), "Cannot read source.rpm_dir.pkgs", path+": offset", "header truncated")
 }
 
-// Two different files with one NEVRA: selecting it is an error naming both.
+// Two different files with one NEVRA: strata takes the newest build, the
+// last file when built at once, with a warning naming both; or with
+// duplicates = "error", refuses.
 func TestDuplicateNEVRA(t *testing.T) {
 	p := probeProject(t, "artifact \"probe\" \"x\" {\n  modules = [module.m]\n}\n")
 	dup := probeSpecs[0]
@@ -34,8 +36,16 @@ func TestDuplicateNEVRA(t *testing.T) {
 	if err := genrpm.Write(p.path("rpms", "copy"), []genrpm.Spec{dup}); err != nil {
 		t.Fatal(err)
 	}
-	contains(t, "plan", p.fails(1, "plan"), "Two packages with one NEVRA", "alpha-1.0-1.noarch is held by 2 different files",
-		p.path("rpms", "alpha-1.0-1.noarch.rpm"), p.path("rpms", "copy", "alpha-1.0-1.noarch.rpm"))
+	copied := p.path("rpms", "copy", "alpha-1.0-1.noarch.rpm")
+	_, stderr, code := p.run("apply", "-auto-approve")
+	if code != 0 {
+		t.Fatalf("apply: %d\n%s", code, stderr)
+	}
+	contains(t, "apply", stderr, "Warning: Two packages with one NEVRA", "alpha-1.0-1.noarch is held by 2 different files",
+		p.path("rpms", "alpha-1.0-1.noarch.rpm"), copied, "strata takes "+copied)
+	contains(t, "report", p.read("out", "latest", "compose", "probe", "x", "report.txt"), "alpha-1.0-1.noarch "+sha256File(t, copied))
+	p.write(map[string]string{"compose.hcl": "compose {\n  name = \"C\"\n  version = \"1\"\n  duplicates = \"error\"\n}\n"})
+	contains(t, "plan", p.fails(1, "plan"), "Error: Two packages with one NEVRA", "Remove all but one of them")
 }
 
 // Closure policies: an open closure is an error, a warning with closure =

@@ -45,7 +45,9 @@ type Defaults struct {
 // documents, each sorted so that equal content gives equal bytes.
 func Write(w io.Writer, streams []Stream, defaults []Defaults) error {
 	var b strings.Builder
-	sort.Slice(streams, func(i, j int) bool { return streams[i].Name+":"+streams[i].Stream < streams[j].Name+":"+streams[j].Stream })
+	sort.Slice(streams, func(i, j int) bool {
+		return streams[i].Name+":"+streams[i].Stream < streams[j].Name+":"+streams[j].Stream
+	})
 	sort.Slice(defaults, func(i, j int) bool { return defaults[i].Module < defaults[j].Module })
 	for _, s := range streams {
 		writeStream(&b, s)

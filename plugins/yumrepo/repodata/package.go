@@ -9,23 +9,23 @@ import (
 
 // Package is one package's metadata: every field createrepo_c writes.
 type Package struct {
-	Name, Arch                       string
-	Epoch, Version, Release          string
-	Checksum                         string // sha256 of the file, hex
-	Summary, Description             string
-	Packager, URL                    string
-	FileTime, BuildTime              int64
-	SizePackage, SizeInstalled       uint64
-	SizeArchive                      uint64
-	Location                         string // href, relative to the repository
-	License, Vendor, Group           string
-	BuildHost, SourceRPM             string
-	HeaderStart, HeaderEnd           int64
-	Provides, Requires, Conflicts    []Dep
-	Obsoletes, Suggests, Enhances    []Dep
-	Recommends, Supplements          []Dep
-	Files                            []File
-	Changelogs                       []Changelog
+	Name, Arch                    string
+	Epoch, Version, Release       string
+	Checksum                      string // sha256 of the file, hex
+	Summary, Description          string
+	Packager, URL                 string
+	FileTime, BuildTime           int64
+	SizePackage, SizeInstalled    uint64
+	SizeArchive                   uint64
+	Location                      string // href, relative to the repository
+	License, Vendor, Group        string
+	BuildHost, SourceRPM          string
+	HeaderStart, HeaderEnd        int64
+	Provides, Requires, Conflicts []Dep
+	Obsoletes, Suggests, Enhances []Dep
+	Recommends, Supplements       []Dep
+	Files                         []File
+	Changelogs                    []Changelog
 }
 
 // Dep is one rpm:entry.
