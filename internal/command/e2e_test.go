@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/strata-build/strata/internal/genrpm"
+	"github.com/strata-build/strata/internal/testutil"
 	"github.com/strata-build/strata/sdk/sdktest"
 )
 
@@ -108,6 +109,26 @@ func TestMinimalExample(t *testing.T) {
 		t.Errorf("STATUS = %q", p.read("out", "latest", "STATUS"))
 	}
 
+	// The compose tree, as productmd lays it out and dnf reads it.
+	tree := "out/latest/compose/Server/x86_64/os"
+	for _, f := range []string{".treeinfo", "media.repo", "repodata/repomd.xml", "Packages/h/httpd-2.4.62-1.x86_64.rpm"} {
+		if _, err := os.Stat(p.path(tree, f)); err != nil {
+			t.Errorf("compose tree: %v", err)
+		}
+	}
+	repo := p.path(tree)
+	names, ok := testutil.DNF(t, map[string]string{"server": repo}, "repoquery", "--qf", "%{name}")
+	if !ok || strings.Count(names, "\n") != 9 {
+		t.Errorf("dnf repoquery on the compose tree:\n%s", names)
+	}
+	g, _ := testutil.DNF(t, map[string]string{"server": repo}, "group", "info", "web-server")
+	contains(t, "dnf group info", g, "Mandatory Packages:\n   httpd", "Optional Packages:\n   mod_ssl")
+	contains(t, "composeinfo.json", p.read("out", "latest", "compose", "metadata", "composeinfo.json"),
+		`"Server": {`, `"os_tree": {`, `"x86_64": "Server/x86_64/os"`, `"name": "Minimal Server"`, `"id": "Minimal-1-20261125.0"`)
+	contains(t, "rpms.json", p.read("out", "latest", "compose", "metadata", "rpms.json"),
+		`"httpd-0:2.4.62-1.src": {`, `"httpd-0:2.4.62-1.x86_64": {`, `"path": "Server/x86_64/os/Packages/h/httpd-2.4.62-1.x86_64.rpm"`, `"category": "binary"`)
+	contains(t, ".treeinfo", p.read(tree, ".treeinfo"), "[variant-Server]", "repository = .", "type = productmd.treeinfo")
+
 	// Same inputs, another directory: the same key and the same bytes.
 	q := newProject(t, map[string]string{"main.hcl": minimalConfig(t)}, minimalSpecs(t))
 	q.ok("init")
@@ -117,6 +138,13 @@ func TestMinimalExample(t *testing.T) {
 	}
 	if a, b := p.planJSON()[`artifact.tarball.rootfs["server"]`].Key, q.planJSON()[`artifact.tarball.rootfs["server"]`].Key; a != b {
 		t.Errorf("cache keys differ across directories: %s and %s", a, b)
+	}
+	for _, f := range []string{"COMPOSE_ID", "STATUS", "compose/metadata/composeinfo.json", "compose/metadata/rpms.json",
+		"compose/metadata/images.json", "compose/metadata/lineage.json", "compose/Server/x86_64/os/repodata/repomd.xml",
+		"compose/Server/x86_64/os/.treeinfo", "compose/Base/x86_64/os/media.repo"} {
+		if a, b := p.read("out", "latest", f), q.read("out", "latest", f); a != b {
+			t.Errorf("%s differs between two identical composes", f)
+		}
 	}
 }
 
