@@ -13,11 +13,17 @@ import (
 	"github.com/strata-build/strata/sdk/parallel"
 )
 
+// KnownDigest gives the sha256 of a file whose content is known without
+// reading it, or ok false.
+type KnownDigest func(path string, info fs.FileInfo) (sha256 string, ok bool)
+
 // ScanManifest lists every file under dir: regular files with their size,
 // permission bits and sha256, symbolic links with their targets. Other
 // kinds of file (devices, sockets) are an error: an artifact is data.
-// Entries are sorted by path. Files are hashed on all CPUs.
-func ScanManifest(dir string) ([]ManifestFile, error) {
+// Entries are sorted by path. Files are hashed on all CPUs, except those
+// known gives a digest for (known may be nil).
+func ScanManifest(dir string, known KnownDigest) ([]ManifestFile, error) {
+	var todo []int
 	var out []ManifestFile
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -39,7 +45,14 @@ func ScanManifest(dir string) ([]ManifestFile, error) {
 			if err != nil {
 				return err
 			}
-			out = append(out, ManifestFile{Path: rel, Size: info.Size(), Mode: uint32(info.Mode().Perm())})
+			f := ManifestFile{Path: rel, Size: info.Size(), Mode: uint32(info.Mode().Perm())}
+			if known != nil {
+				f.SHA256, _ = known(rel, info)
+			}
+			if f.SHA256 == "" {
+				todo = append(todo, len(out))
+			}
+			out = append(out, f)
 		default:
 			return fmt.Errorf("%s: %s is not a regular file, directory or symbolic link", dir, rel)
 		}
@@ -48,18 +61,17 @@ func ScanManifest(dir string) ([]ManifestFile, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := hashAll(dir, out); err != nil {
+	if err := hashAll(dir, out, todo); err != nil {
 		return nil, err
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	return out, nil
 }
 
-func hashAll(dir string, files []ManifestFile) error {
-	return parallel.Do(len(files), func(i int) (err error) {
-		if files[i].Link == "" {
-			files[i].SHA256, err = FileSHA256(filepath.Join(dir, filepath.FromSlash(files[i].Path)))
-		}
+func hashAll(dir string, files []ManifestFile, todo []int) error {
+	return parallel.Do(len(todo), func(i int) (err error) {
+		f := &files[todo[i]]
+		f.SHA256, err = FileSHA256(filepath.Join(dir, filepath.FromSlash(f.Path)))
 		return err
 	})
 }

@@ -102,6 +102,11 @@ type BuildResponse struct {
 	// Placements say where the artifact's parts belong in the compose
 	// tree; none puts it all under <type>/<name>/.
 	Placements []Placement
+	// Known maps output files (slash-separated paths) to the sha256 the
+	// plugin knows they have, such as packages linked or copied in whose
+	// digest strata gave it; the manifest takes these without reading the
+	// files. strata checks them itself.
+	Known map[string]string
 }
 
 // ManifestFile is one entry of the manifest of a built artifact.

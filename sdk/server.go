@@ -3,6 +3,7 @@ package sdk
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"os"
 	"sort"
 	"sync"
@@ -176,7 +177,11 @@ func finishBuild(dir string, resp *BuildResponse) (*pluginpb.Build_Result, error
 	if resp == nil {
 		resp = &BuildResponse{}
 	}
-	manifest, err := ScanManifest(dir)
+	var known KnownDigest
+	if len(resp.Known) > 0 {
+		known = func(path string, _ fs.FileInfo) (string, bool) { sum, ok := resp.Known[path]; return sum, ok }
+	}
+	manifest, err := ScanManifest(dir, known)
 	if err != nil {
 		return nil, fmt.Errorf("listing the output: %w", err)
 	}

@@ -4,12 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
 	"sort"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/strata-build/strata/core/pkgset"
@@ -142,7 +144,7 @@ func build(ctx context.Context, p *plan.Plan, n *plan.Node, opts Options) (Outco
 		dir.Discard()
 		return 0, err
 	}
-	if err := p.Opts.Store.Commit(dir, entry); err != nil {
+	if err := p.Opts.Store.Commit(dir, entry, linkedPackages(n.Set)); err != nil {
 		return 0, fmt.Errorf("%s %s: %w", n.Plugin.Name(), addr, err)
 	}
 	return Built, record()
@@ -256,4 +258,35 @@ func checkPlacements(ps []sdk.Placement) error {
 		}
 	}
 	return nil
+}
+
+// linkedPackages knows the digest of a built file that is a hard link of
+// one of the node's package files, as long as that file is unchanged
+// since strata hashed it: repositories link packages in, and reading
+// them all again would cost more than the build.
+func linkedPackages(set *pkgset.Set) sdk.KnownDigest {
+	type inode struct{ dev, ino uint64 }
+	known := map[inode]string{}
+	for _, pkgs := range set.ByArch {
+		for _, p := range pkgs {
+			if strings.Contains(p.Location, "://") {
+				continue
+			}
+			fi, err := os.Stat(p.Location)
+			if err != nil || !p.Unchanged(fi) {
+				continue
+			}
+			if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+				known[inode{uint64(st.Dev), st.Ino}] = p.SHA256
+			}
+		}
+	}
+	return func(_ string, fi fs.FileInfo) (string, bool) {
+		st, ok := fi.Sys().(*syscall.Stat_t)
+		if !ok {
+			return "", false
+		}
+		sum, ok := known[inode{uint64(st.Dev), st.Ino}]
+		return sum, ok
+	}
 }

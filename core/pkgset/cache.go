@@ -11,7 +11,7 @@ import (
 )
 
 // cacheVersion changes whenever Package changes shape.
-const cacheVersion = 1
+const cacheVersion = 2
 
 // headerCache remembers what was read from each package file, keyed by
 // path and checked by size, modification time and inode: a file that

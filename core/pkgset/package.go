@@ -2,6 +2,7 @@ package pkgset
 
 import (
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/strata-build/strata/sdk"
@@ -31,6 +32,17 @@ type Package struct {
 	Location string
 	// HasScriptlets says the package runs scripts when installed.
 	HasScriptlets bool
+	// FileMTime and FileInode, with Size, are the state of a local package
+	// file when it was hashed; Unchanged compares a file with them.
+	FileMTime int64
+	FileInode uint64
+}
+
+// Unchanged reports whether fi describes the package file as it was when
+// SHA256 was computed: same size, modification time and inode.
+func (p *Package) Unchanged(fi os.FileInfo) bool {
+	s := statStamp(fi)
+	return p.FileInode != 0 && s == stamp{size: p.Size, mtime: p.FileMTime, inode: p.FileInode}
 }
 
 // NEVRA formats the package as name-[epoch:]version-release.arch.

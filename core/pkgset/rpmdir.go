@@ -61,17 +61,16 @@ func readOne(path string, cache *headerCache, read *atomic.Int64) (*Package, err
 		return nil, err
 	}
 	s := statStamp(fi)
-	if p := cache.get(path, s); p != nil {
-		cp := *p
-		return &cp, nil
+	p := cache.get(path, s)
+	if p == nil {
+		if p, err = readFile(path); err != nil {
+			return nil, err
+		}
+		read.Add(1)
+		cache.put(path, s, p)
 	}
-	p, err := readFile(path)
-	if err != nil {
-		return nil, err
-	}
-	read.Add(1)
-	cache.put(path, s, p)
 	cp := *p
+	cp.Size, cp.FileMTime, cp.FileInode = s.size, s.mtime, s.inode
 	return &cp, nil
 }
 

@@ -37,12 +37,12 @@ func TestCommitVerifiesTheManifest(t *testing.T) {
 			t.Fatal(err)
 		}
 		write(b, "out", "content")
-		manifest, err := sdk.ScanManifest(b.Files)
+		manifest, err := sdk.ScanManifest(b.Files, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		c.tamper(b)
-		err = s.Commit(b, &Entry{Key: key, Manifest: manifest})
+		err = s.Commit(b, &Entry{Key: key, Manifest: manifest}, nil)
 		switch {
 		case c.want == "" && err != nil:
 			t.Errorf("%s: %v", c.name, err)

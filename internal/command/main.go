@@ -68,6 +68,14 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	if args[0] == "plugin" {
 		return servePlugin(c, args[1:])
 	}
+	if path := os.Getenv(CPUProfileEnv); path != "" {
+		stop, err := startCPUProfile(path)
+		if err != nil {
+			fmt.Fprintf(stderr, "strata: %s: %v\n", CPUProfileEnv, err)
+			return exitError
+		}
+		defer stop()
+	}
 	v, ok := verbs[args[0]]
 	if !ok {
 		fmt.Fprintf(stderr, "strata: unknown command %q\n\n", args[0])

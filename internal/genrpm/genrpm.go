@@ -1,6 +1,7 @@
 package genrpm
 
 import (
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -85,4 +86,20 @@ func ReadSpecs(path string) ([]Spec, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return specs, nil
+}
+
+// NoiseFiles are the files of a package with size bytes of content that
+// does not compress, derived from name so that generating again gives the
+// same bytes.
+func NoiseFiles(name string, size int) []sdktest.File {
+	sum := sha256.Sum256([]byte(name))
+	stream := make([]byte, 0, size)
+	for len(stream) < size {
+		sum = sha256.Sum256(sum[:])
+		stream = append(stream, sum[:]...)
+	}
+	return []sdktest.File{
+		{Path: "/usr/bin/" + name, Body: "#!/bin/sh\n", Mode: 0o755},
+		{Path: "/usr/share/" + name + "/data", Body: string(stream[:size])},
+	}
 }

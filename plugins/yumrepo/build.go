@@ -20,9 +20,10 @@ import (
 
 // builder builds one artifact.
 type builder struct {
-	req *sdk.BuildRequest
-	cfg config
-	rep sdk.Reporter
+	req   *sdk.BuildRequest
+	cfg   config
+	rep   sdk.Reporter
+	cache *metaCache
 }
 
 func (yumrepo) Build(ctx context.Context, req *sdk.BuildRequest, r sdk.Reporter) (*sdk.BuildResponse, error) {
@@ -30,7 +31,7 @@ func (yumrepo) Build(ctx context.Context, req *sdk.BuildRequest, r sdk.Reporter)
 	if err := diags.Err(); err != nil {
 		return nil, err
 	}
-	b := &builder{req: req, cfg: cfg, rep: r}
+	b := &builder{req: req, cfg: cfg, rep: r, cache: cacheFor(req.CacheDir)}
 	byArch := map[string][]sdk.Package{}
 	for _, p := range req.Packages {
 		byArch[p.TargetArch] = append(byArch[p.TargetArch], p)
@@ -41,7 +42,7 @@ func (yumrepo) Build(ctx context.Context, req *sdk.BuildRequest, r sdk.Reporter)
 	}
 	sort.Strings(arches)
 	v := variantOf(req)
-	resp := &sdk.BuildResponse{}
+	resp := &sdk.BuildResponse{Known: map[string]string{}}
 	repos := map[string]cty.Value{}
 	for i, arch := range arches {
 		if err := ctx.Err(); err != nil {
@@ -54,6 +55,12 @@ func (yumrepo) Build(ctx context.Context, req *sdk.BuildRequest, r sdk.Reporter)
 		}
 		resp.Placements = append(resp.Placements, pl)
 		repos[arch] = cty.StringVal(arch)
+		for _, p := range byArch[arch] {
+			resp.Known[arch+"/"+href(filename(p))] = p.SHA256
+		}
+	}
+	if err := b.cache.save(); err != nil {
+		r.Log("warn", "saving the metadata cache: "+err.Error())
 	}
 	r.Progress(int64(len(arches)), int64(len(arches)), "done")
 	outputs := map[string]cty.Value{"repos": cty.MapValEmpty(cty.String), "packages": cty.NumberIntVal(int64(len(req.Packages)))}

@@ -1,9 +1,6 @@
 package yumrepo
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -85,13 +82,9 @@ func (b *builder) addPackages(dir string, pkgs []sdk.Package) ([]*entry, error) 
 // metadata returns a package's metadata, reading its header only when
 // the cache does not hold it.
 func (b *builder) metadata(p sdk.Package, href string) (pkgMeta, error) {
-	key := sha256.Sum256([]byte(fmt.Sprintf("%d %s %s %d %d %d", metaVersion, p.SHA256, href, p.Size, p.BuildTime, b.cfg.changelogLimit)))
-	cached := filepath.Join(b.req.CacheDir, "meta", hex.EncodeToString(key[:]))
-	if data, err := os.ReadFile(cached); err == nil {
-		var m pkgMeta
-		if json.Unmarshal(data, &m) == nil {
-			return m, nil
-		}
+	key := fmt.Sprintf("%d %s %s %d %d %d", metaVersion, p.SHA256, href, p.Size, p.BuildTime, b.cfg.changelogLimit)
+	if m, ok := b.cache.get(key); ok {
+		return m, nil
 	}
 	h, err := rpm.ReadFile(p.Path)
 	if err != nil {
@@ -106,11 +99,7 @@ func (b *builder) metadata(p sdk.Package, href string) (pkgMeta, error) {
 	} else if err != nil {
 		return pkgMeta{}, err
 	}
-	if b.req.CacheDir != "" {
-		if data, err := json.Marshal(m); err == nil {
-			writeAtomic(cached, data)
-		}
-	}
+	b.cache.put(key, m)
 	return m, nil
 }
 

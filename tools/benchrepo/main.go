@@ -1,0 +1,143 @@
+// Command benchrepo compares strata's yumrepo artifact with createrepo_c
+// on the same packages, in one run, and prints the ratios: cold build
+// time and peak memory (the sum over each tool's processes), and the time
+// to add one package to a built repository (strata apply again against
+// createrepo_c --update). make bench runs it.
+//
+//	go run ./tools/benchrepo -strata bin/strata -sets 2000x250k,20000x2k
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/strata-build/strata/internal/genrpm"
+)
+
+func main() {
+	strata := flag.String("strata", "bin/strata", "the strata binary")
+	sets := flag.String("sets", "2000x250k,20000x2k", "package sets: COUNTxSIZE, comma-separated")
+	work := flag.String("work", "", "keep generated packages here between runs (default: a temporary directory)")
+	flag.Parse()
+	bin, err := filepath.Abs(*strata)
+	check(err)
+	dir := *work
+	if dir == "" {
+		dir, err = os.MkdirTemp("", "benchrepo-")
+		check(err)
+		defer os.RemoveAll(dir)
+	}
+	fmt.Printf("%-11s | %8s %8s %6s | %8s %8s %6s | %8s %8s %6s\n", "set", "strata", "createre", "ratio",
+		"strataMB", "createMB", "ratio", "add one", "--update", "ratio")
+	for _, set := range strings.Split(*sets, ",") {
+		n, size := parseSet(set)
+		rpms := filepath.Join(dir, set, "rpms")
+		if _, err := os.Stat(rpms); err != nil {
+			fmt.Fprintf(os.Stderr, "generating %d packages of about %d bytes...\n", n, size)
+			check(genrpm.Write(rpms, specs(n, size, 0)))
+		}
+		r := compare(bin, filepath.Join(dir, set), rpms)
+		fmt.Printf("%-11s | %7.2fs %7.2fs %5.2fx | %8.0f %8.0f %5.2fx | %7.2fs %7.2fs %5.2fx\n", set,
+			r.strata.Seconds(), r.createrepo.Seconds(), r.strata.Seconds()/r.createrepo.Seconds(),
+			r.strataMB, r.createrepoMB, r.strataMB/r.createrepoMB,
+			r.strataAdd.Seconds(), r.update.Seconds(), r.strataAdd.Seconds()/r.update.Seconds())
+	}
+}
+
+type result struct {
+	strata, createrepo, strataAdd, update time.Duration
+	strataMB, createrepoMB                float64
+}
+
+// compare builds the repository both ways, each from cold caches, then
+// adds one package and builds again.
+func compare(strata, dir, rpms string) result {
+	var r result
+	crDir := filepath.Join(dir, "createrepo")
+	os.RemoveAll(crDir)
+	check(linkTree(rpms, crDir))
+	dropCaches()
+	r.createrepo, r.createrepoMB = run("createrepo_c", "--workers", "2", "--no-database", "-q", crDir)
+
+	cfg := filepath.Join(dir, "strata")
+	os.RemoveAll(cfg)
+	check(os.MkdirAll(cfg, 0o755))
+	writeConfig(cfg, rpms)
+	run(strata, "init", cfg)
+	dropCaches()
+	r.strata, r.strataMB = run(strata, "apply", "-auto-approve", cfg)
+
+	extra := specs(1, 2000, 99999)
+	check(genrpm.Write(rpms, extra))
+	check(genrpm.Write(crDir, extra))
+	writeConfig(cfg, rpms)
+	r.update, _ = run("createrepo_c", "--workers", "2", "--no-database", "--update", "-q", crDir)
+	r.strataAdd, _ = run(strata, "apply", "-auto-approve", cfg)
+	check(os.Remove(filepath.Join(rpms, extra[0].RPM().FileName())))
+	writeConfig(cfg, rpms)
+	return r
+}
+
+// writeConfig writes a configuration whose one artifact is a repository
+// of every package in rpms.
+func writeConfig(cfg, rpms string) {
+	entries, err := os.ReadDir(rpms)
+	check(err)
+	var names []string
+	for _, e := range entries {
+		if n, ok := strings.CutSuffix(e.Name(), "-1.0-1.x86_64.rpm"); ok {
+			names = append(names, strconv.Quote(n))
+		}
+	}
+	check(os.WriteFile(filepath.Join(cfg, "main.hcl"), []byte(fmt.Sprintf(`compose {
+  name    = "Bench"
+  version = "1"
+  closure = "off"
+}
+source "rpm_dir" "all" {
+  path = %q
+}
+artifact "yumrepo" "all" {
+  packages = [%s]
+}
+`, rpms, strings.Join(names, ", "))), 0o644))
+}
+
+// specs describes n packages with size bytes of payload that does not
+// compress, so that the files have about that size.
+func specs(n, size, offset int) []genrpm.Spec {
+	out := make([]genrpm.Spec, n)
+	for i := range out {
+		name := fmt.Sprintf("bench%05d", i+offset)
+		out[i] = genrpm.Spec{Name: name, Version: "1.0", Release: "1", Arch: "x86_64",
+			Provides: []string{"lib" + name + ".so.1()(64bit)"}, Requires: []string{"/bin/sh", "glibc >= 2.34"},
+			Files: genrpm.NoiseFiles(name, size)}
+	}
+	return out
+}
+
+func parseSet(s string) (int, int) {
+	n, size, ok := strings.Cut(s, "x")
+	count, err1 := strconv.Atoi(n)
+	mult := 1
+	if strings.HasSuffix(size, "k") {
+		size, mult = strings.TrimSuffix(size, "k"), 1000
+	}
+	sz, err2 := strconv.Atoi(size)
+	if !ok || err1 != nil || err2 != nil {
+		check(fmt.Errorf("set %q is not COUNTxSIZE", s))
+	}
+	return count, sz * mult
+}
+
+func check(err error) {
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "benchrepo:", err)
+		os.Exit(1)
+	}
+}

@@ -1,0 +1,86 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// run runs a command and returns its wall time and the peak of the sum
+// of its processes' resident memory in MB, sampled every 10 ms.
+func run(name string, args ...string) (time.Duration, float64) {
+	cmd := exec.Command(name, args...)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	start := time.Now()
+	check(cmd.Start())
+	peak := make(chan float64)
+	done := make(chan struct{})
+	go func() { peak <- samplePeak(cmd.Process.Pid, done) }()
+	err := cmd.Wait()
+	took := time.Since(start)
+	close(done)
+	mb := <-peak
+	if err != nil {
+		check(fmt.Errorf("%s %s: %v\n%s", name, strings.Join(args, " "), err, stderr.String()))
+	}
+	return took, mb
+}
+
+func samplePeak(pid int, done chan struct{}) float64 {
+	var peak float64
+	for {
+		peak = max(peak, treeRSS(pid))
+		select {
+		case <-done:
+			return peak
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+}
+
+// treeRSS is the resident memory of pid and its descendants, in MB.
+func treeRSS(pid int) float64 {
+	kb := 0
+	if data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid)); err == nil {
+		for _, line := range strings.Split(string(data), "\n") {
+			if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+				n, _ := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")))
+				kb += n
+			}
+		}
+	}
+	total := float64(kb) / 1024
+	children, _ := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", pid, pid))
+	for _, c := range strings.Fields(string(children)) {
+		if n, err := strconv.Atoi(c); err == nil {
+			total += treeRSS(n)
+		}
+	}
+	return total
+}
+
+// dropCaches empties the page cache so that both tools start cold; where
+// that is not allowed, both start warm.
+func dropCaches() {
+	exec.Command("sync").Run()
+	os.WriteFile("/proc/sys/vm/drop_caches", []byte("3\n"), 0o644)
+}
+
+// linkTree hard-links every file of src into dst.
+func linkTree(src, dst string) error {
+	return filepath.Walk(src, func(p string, fi os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		if fi.IsDir() {
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		return os.Link(p, filepath.Join(dst, rel))
+	})
+}
