@@ -30,8 +30,9 @@ generate:
 	  --go_out=. --go_opt=paths=source_relative \
 	  --go-grpc_out=. --go-grpc_opt=paths=source_relative plugin.proto
 
-bench:
+bench: build
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./core/plan/
+	$(GO) run ./tools/benchrepo -strata $(BIN)/strata -sets 2000x250k,20000x2k
 
 demo: build
 	$(GO) run ./tools/genrpms -spec $(EXAMPLE)/packages.json -out $(EXAMPLE)/rpms

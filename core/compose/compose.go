@@ -13,6 +13,7 @@ import (
 	"github.com/strata-build/strata/core/store"
 	"github.com/strata-build/strata/internal/addrs"
 	"github.com/strata-build/strata/sdk"
+	"github.com/strata-build/strata/sdk/parallel"
 )
 
 // Info describes the compose.
@@ -162,28 +163,42 @@ func pointLatest(outDir, id string) error {
 }
 
 // link recreates src under dst with hard links, copying where the file
-// system refuses them.
+// system refuses them. Directories are made first; files are linked on
+// every CPU, as a repository holds thousands of them.
 func link(src, dst string) error {
-	return filepath.Walk(src, func(p string, fi os.FileInfo, err error) error {
+	type file struct {
+		rel  string
+		mode os.FileMode
+	}
+	var files []file
+	err := filepath.Walk(src, func(p string, fi os.FileInfo, err error) error {
 		if err != nil {
 			return err
 		}
 		rel, _ := filepath.Rel(src, p)
-		target := filepath.Join(dst, rel)
-		switch {
-		case fi.IsDir():
-			return os.MkdirAll(target, 0o755)
-		case fi.Mode()&os.ModeSymlink != 0:
-			l, err := os.Readlink(p)
+		if fi.IsDir() {
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		files = append(files, file{rel, fi.Mode()})
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return parallel.Do(len(files), func(i int) error {
+		f := files[i]
+		from, to := filepath.Join(src, f.rel), filepath.Join(dst, f.rel)
+		if f.mode&os.ModeSymlink != 0 {
+			l, err := os.Readlink(from)
 			if err != nil {
 				return err
 			}
-			return os.Symlink(l, target)
+			return os.Symlink(l, to)
 		}
-		if err := os.Link(p, target); err == nil {
+		if err := os.Link(from, to); err == nil {
 			return nil
 		}
-		return copyFile(p, target, fi.Mode())
+		return copyFile(from, to, f.mode)
 	})
 }
 

@@ -77,19 +77,28 @@ func quoteAll(s []string) string {
 	return strings.Join(q, ", ")
 }
 
+// strs decodes a list of strings. Elements are converted one by one:
+// cty's conversion of a whole tuple to a list unifies its element types
+// in quadratic time, which a list of thousands of package names feels.
 func (d *decoder) strs(name string) []string {
-	v, ok := d.value(name, cty.List(cty.String))
+	v, ok := d.value(name, cty.DynamicPseudoType)
 	if !ok {
 		return nil
 	}
-	var out []string
+	t := v.Type()
+	if !(t.IsListType() || t.IsTupleType() || t.IsSetType()) {
+		d.errorf(d.attrs[name], "Incorrect attribute value type", "Inappropriate value for %s: a list of strings is required, got %s.", name, t.FriendlyName())
+		return nil
+	}
+	out := make([]string, 0, v.LengthInt())
 	for it := v.ElementIterator(); it.Next(); {
 		_, e := it.Element()
-		if e.IsNull() {
-			d.errorf(d.attrs[name], "Null element", "%s may not hold null.", name)
-			continue
+		s, err := convert.Convert(e, cty.String)
+		if err != nil || s.IsNull() {
+			d.errorf(d.attrs[name], "Incorrect attribute value type", "Inappropriate value for %s: every element must be a string, not %s.", name, e.Type().FriendlyName())
+			return nil
 		}
-		out = append(out, e.AsString())
+		out = append(out, s.AsString())
 	}
 	return out
 }

@@ -12,12 +12,12 @@ import (
 // reasons explains why an artifact built with oldKey must be rebuilt now
 // that its key input is in.
 func (p *Plan) reasons(oldKey string, in *KeyInput) []string {
-	e, err := p.Opts.Store.Read(oldKey)
+	raw, err := p.Opts.Store.ReadKeyInput(oldKey)
 	if err != nil {
 		return []string{"its previous build is no longer in the store"}
 	}
 	var old KeyInput
-	if err := json.Unmarshal(e.KeyInput, &old); err != nil {
+	if err := json.Unmarshal(raw, &old); err != nil {
 		return []string{"its previous build was recorded by another version of strata"}
 	}
 	return diffKeyInputs(&old, in)

@@ -51,8 +51,11 @@ func (s *Store) Commit(b *BuildDir, e *Entry, known sdk.KnownDigest) error {
 		return err
 	}
 	e.ManifestDigest = ManifestDigest(e.Manifest)
-	data, err := json.MarshalIndent(e, "", "  ")
+	data, err := json.Marshal(e)
 	if err != nil {
+		return err
+	}
+	if err := writeSynced(filepath.Join(b.root, keyFile), e.KeyInput); err != nil {
 		return err
 	}
 	if err := writeSynced(filepath.Join(b.root, entryFile), data); err != nil {
@@ -64,6 +67,9 @@ func (s *Store) Commit(b *BuildDir, e *Entry, known sdk.KnownDigest) error {
 	if err := os.Rename(b.root, s.Path(e.Key)); err != nil {
 		return fmt.Errorf("moving the build into the store: %w", err)
 	}
+	s.mu.Lock()
+	s.remember(e)
+	s.mu.Unlock()
 	return nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"sync"
 
 	"github.com/strata-build/strata/sdk"
 )
@@ -13,6 +14,9 @@ import (
 // Store is the .strata directory of a configuration.
 type Store struct {
 	Dir string
+
+	mu      sync.Mutex
+	entries map[string]*Entry // read or written by this process
 }
 
 // Open returns the store of a configuration directory, creating it.
@@ -42,7 +46,10 @@ func (s *Store) Has(key string) bool {
 	return err == nil
 }
 
-const entryFile = "entry.json"
+const (
+	entryFile = "entry.json"
+	keyFile   = "key.json"
+)
 
 // Entry describes one stored artifact.
 type Entry struct {
@@ -57,8 +64,9 @@ type Entry struct {
 	Placements []sdk.Placement `json:"placements,omitempty"`
 	Lineage    Lineage         `json:"lineage"`
 	// KeyInput is everything the key was computed from; comparing two
-	// tells why an artifact is rebuilt.
-	KeyInput json.RawMessage `json:"key_input"`
+	// tells why an artifact is rebuilt. It is stored in a file of its own
+	// (key.json), which ReadKeyInput reads alone.
+	KeyInput json.RawMessage `json:"-"`
 }
 
 // Lineage is what an artifact was built from.
@@ -100,8 +108,14 @@ type InputRef struct {
 	Key     string `json:"key"`
 }
 
-// Read reads the entry for key.
+// Read reads the entry for key, once per process: entries do not change.
+// Its KeyInput is not read; see ReadKeyInput.
 func (s *Store) Read(key string) (*Entry, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if e := s.entries[key]; e != nil {
+		return e, nil
+	}
 	data, err := os.ReadFile(filepath.Join(s.Path(key), entryFile))
 	if err != nil {
 		return nil, err
@@ -110,7 +124,21 @@ func (s *Store) Read(key string) (*Entry, error) {
 	if err := json.Unmarshal(data, &e); err != nil {
 		return nil, fmt.Errorf("store entry %s: %w", key, err)
 	}
+	s.remember(&e)
 	return &e, nil
+}
+
+// ReadKeyInput reads what an entry's key was computed from.
+func (s *Store) ReadKeyInput(key string) (json.RawMessage, error) {
+	return os.ReadFile(filepath.Join(s.Path(key), keyFile))
+}
+
+// remember keeps an entry for Read; s.mu must be held.
+func (s *Store) remember(e *Entry) {
+	if s.entries == nil {
+		s.entries = map[string]*Entry{}
+	}
+	s.entries[e.Key] = e
 }
 
 // Keys lists the keys in the store, sorted.

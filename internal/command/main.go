@@ -65,16 +65,19 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	if args[0] == "-version" || args[0] == "--version" {
 		args[0] = "version"
 	}
-	if args[0] == "plugin" {
-		return servePlugin(c, args[1:])
-	}
 	if path := os.Getenv(CPUProfileEnv); path != "" {
+		if args[0] == "plugin" {
+			path += "." + strings.Join(args[1:], ".") // a built-in plugin's own profile
+		}
 		stop, err := startCPUProfile(path)
 		if err != nil {
 			fmt.Fprintf(stderr, "strata: %s: %v\n", CPUProfileEnv, err)
 			return exitError
 		}
 		defer stop()
+	}
+	if args[0] == "plugin" {
+		return servePlugin(c, args[1:])
 	}
 	v, ok := verbs[args[0]]
 	if !ok {
