@@ -3,7 +3,6 @@ package compose
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -13,6 +12,7 @@ import (
 	"github.com/strata-build/strata/core/store"
 	"github.com/strata-build/strata/internal/addrs"
 	"github.com/strata-build/strata/sdk"
+	"github.com/strata-build/strata/sdk/files"
 	"github.com/strata-build/strata/sdk/parallel"
 )
 
@@ -170,7 +170,7 @@ func link(src, dst string) error {
 		rel  string
 		mode os.FileMode
 	}
-	var files []file
+	var todo []file
 	err := filepath.Walk(src, func(p string, fi os.FileInfo, err error) error {
 		if err != nil {
 			return err
@@ -179,14 +179,14 @@ func link(src, dst string) error {
 		if fi.IsDir() {
 			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
 		}
-		files = append(files, file{rel, fi.Mode()})
+		todo = append(todo, file{rel, fi.Mode()})
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	return parallel.Do(len(files), func(i int) error {
-		f := files[i]
+	return parallel.Do(len(todo), func(i int) error {
+		f := todo[i]
 		from, to := filepath.Join(src, f.rel), filepath.Join(dst, f.rel)
 		if f.mode&os.ModeSymlink != 0 {
 			l, err := os.Readlink(from)
@@ -195,28 +195,8 @@ func link(src, dst string) error {
 			}
 			return os.Symlink(l, to)
 		}
-		if err := os.Link(from, to); err == nil {
-			return nil
-		}
-		return copyFile(from, to, f.mode)
+		return files.LinkOrCopy(from, to, f.mode)
 	})
-}
-
-func copyFile(src, dst string, mode os.FileMode) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode.Perm())
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
 }
 
 func writeFile(path string, content any) error {

@@ -8,6 +8,8 @@ import (
 	"os"
 	"sync"
 	"syscall"
+
+	"github.com/strata-build/strata/sdk/files"
 )
 
 // cacheVersion changes whenever Package changes shape.
@@ -103,5 +105,5 @@ func (c *headerCache) save() error {
 	if err := gob.NewEncoder(&buf).Encode(cacheFile{Version: cacheVersion, Entries: c.entries}); err != nil {
 		return fmt.Errorf("writing the header cache: %w", err)
 	}
-	return writeAtomic(c.path, buf.Bytes())
+	return files.WriteAtomic(c.path, buf.Bytes())
 }

@@ -18,6 +18,7 @@ import (
 	"strings"
 
 	"github.com/klauspost/compress/zstd"
+	"github.com/strata-build/strata/sdk/files"
 	"github.com/strata-build/strata/sdk/rpm"
 	"github.com/ulikunitz/xz"
 )
@@ -136,7 +137,7 @@ func (r *repo) load(ctx context.Context, source string) (pkgs []*Package, warnin
 	} else if err != nil {
 		return nil, "", err
 	} else if r.remote {
-		if err := writeAtomic(saved, data); err != nil {
+		if err := files.WriteAtomic(saved, data); err != nil {
 			return nil, "", err
 		}
 	}
@@ -356,26 +357,5 @@ func writeGob(path string, pkgs []*Package) error {
 	if err := gob.NewEncoder(&buf).Encode(pkgs); err != nil {
 		return err
 	}
-	return writeAtomic(path, buf.Bytes())
-}
-
-// writeAtomic writes a file through a temporary one, so readers see the
-// old content or the new.
-func writeAtomic(path string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return files.WriteAtomic(path, buf.Bytes())
 }

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"sync"
 	"syscall"
+
+	"github.com/strata-build/strata/sdk/files"
 )
 
 // metaCache keeps packages' metadata between builds, by content: one
@@ -92,7 +94,7 @@ func (c *metaCache) save() error {
 	if err := gob.NewEncoder(&buf).Encode(merged); err != nil {
 		return err
 	}
-	if err := writeAtomic(c.path, buf.Bytes()); err != nil {
+	if err := files.WriteAtomic(c.path, buf.Bytes()); err != nil {
 		return err
 	}
 	c.entries, c.added = merged, map[string]pkgMeta{}

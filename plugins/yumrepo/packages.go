@@ -3,7 +3,6 @@ package yumrepo
 import (
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/strata-build/strata/plugins/yumrepo/repodata"
 	"github.com/strata-build/strata/sdk"
+	"github.com/strata-build/strata/sdk/files"
 	"github.com/strata-build/strata/sdk/parallel"
 	"github.com/strata-build/strata/sdk/rpm"
 )
@@ -56,7 +56,11 @@ func (b *builder) addPackages(dir string, pkgs []sdk.Package) ([]*entry, error) 
 		p := pkgs[i]
 		e := &entry{pkg: p, filename: filename(p)}
 		e.href = href(e.filename)
-		if err := linkFile(p.Path, filepath.Join(dir, filepath.FromSlash(e.href))); err != nil {
+		dst := filepath.Join(dir, filepath.FromSlash(e.href))
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			return err
+		}
+		if err := files.LinkOrCopy(p.Path, dst, 0o644); err != nil {
 			return fmt.Errorf("%s: %w", p.NEVRA(), err)
 		}
 		meta, err := b.metadata(p, e.href)
@@ -124,48 +128,4 @@ func srpmNEVRA(p sdk.Package, sourceRPM string) string {
 		return nevra(p)
 	}
 	return fmt.Sprintf("%s-%d:%s.src", nvr[:ver], p.Epoch, nvr[ver+1:])
-}
-
-// linkFile hard-links src to dst, copying where the file system refuses.
-func linkFile(src, dst string) error {
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-		return err
-	}
-	if err := os.Link(src, dst); err == nil {
-		return nil
-	}
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
-}
-
-// writeAtomic writes a cache file through a temporary one.
-func writeAtomic(path string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

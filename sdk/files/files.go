@@ -1,0 +1,53 @@
+// Package files holds the file operations plugins and strata share:
+// writing a file so that readers never see half of it, and placing a file
+// by hard link with a copy where the file system refuses links.
+package files
+
+import (
+	"io"
+	"os"
+	"path/filepath"
+)
+
+// WriteAtomic writes data to path through a temporary file in the same
+// directory, renamed into place: a reader sees the old content or the new.
+func WriteAtomic(path string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// LinkOrCopy makes dst the same file as src with a hard link, or a copy
+// with mode when the file system refuses (another device, say).
+func LinkOrCopy(src, dst string, mode os.FileMode) error {
+	if err := os.Link(src, dst); err == nil {
+		return nil
+	}
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode.Perm())
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}

@@ -1,0 +1,37 @@
+package files
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func TestWriteAtomicAndLink(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "a", "b", "f")
+	if err := WriteAtomic(p, []byte("one")); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteAtomic(p, []byte("two")); err != nil {
+		t.Fatal(err)
+	}
+	if data, _ := os.ReadFile(p); string(data) != "two" {
+		t.Errorf("content %q", data)
+	}
+	entries, _ := os.ReadDir(filepath.Dir(p))
+	if len(entries) != 1 {
+		t.Errorf("temporary files left: %v", entries)
+	}
+	q := filepath.Join(dir, "g")
+	if err := LinkOrCopy(p, q, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	a, _ := os.Stat(p)
+	b, _ := os.Stat(q)
+	if !os.SameFile(a, b) {
+		t.Error("not a hard link on one file system")
+	}
+	if err := LinkOrCopy(p, q, 0o644); err == nil {
+		t.Error("an existing destination was overwritten")
+	}
+}
