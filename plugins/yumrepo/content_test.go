@@ -11,6 +11,7 @@ import (
 	"github.com/strata-build/strata/internal/testutil"
 	"github.com/strata-build/strata/sdk"
 	"github.com/strata-build/strata/sdk/sdktest"
+	"github.com/zclconf/go-cty/cty"
 )
 
 // contentRPMs is a small installable product: a base and a web module.
@@ -49,7 +50,7 @@ var membership = map[string][]string{
 	"httpd": {"web"}, "mod_ssl": {"web"}, "webcfg": {"web"},
 }
 
-func contentRepo(t *testing.T, config map[string]ctyValue) (string, *sdk.BuildResult) {
+func contentRepo(t *testing.T, config map[string]cty.Value) (string, *sdk.BuildResult) {
 	t.Helper()
 	rpms := t.TempDir()
 	if err := genrpm.Write(rpms, contentRPMs); err != nil {
@@ -119,7 +120,7 @@ func contains(t *testing.T, text string, wants ...string) {
 // broken (so the check can fail).
 func TestModulemdValidator(t *testing.T) {
 	bin := sdktest.NeedTool(t, "modulemd-validator")
-	repo, _ := contentRepo(t, map[string]ctyValue{"compression": strVal("gzip")})
+	repo, _ := contentRepo(t, map[string]cty.Value{"compression": cty.StringVal("gzip")})
 	files, _ := filepath.Glob(filepath.Join(repo, "repodata", "*-modules.yaml.gz"))
 	if len(files) != 1 {
 		t.Fatalf("modules metadata: %v", files)
@@ -162,7 +163,7 @@ func TestRepoclosure(t *testing.T) {
 // mergerepo_c (0.17) reads only gzip, the compression for older tools.
 func TestMergerepo(t *testing.T) {
 	bin := sdktest.NeedTool(t, "mergerepo_c")
-	ours, _ := contentRepo(t, map[string]ctyValue{"compression": strVal("gzip")})
+	ours, _ := contentRepo(t, map[string]cty.Value{"compression": cty.StringVal("gzip")})
 	theirs := t.TempDir()
 	if err := genrpm.Write(theirs, []genrpm.Spec{{Name: "extra", Version: "1", Release: "1"}}); err != nil {
 		t.Fatal(err)

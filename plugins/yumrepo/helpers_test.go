@@ -82,7 +82,7 @@ func universe(t testing.TB, dir string, n int) {
 			Name: fmt.Sprintf("gen%03d", i), Version: fmt.Sprintf("%d.%d", 1+i%3, i%7), Release: fmt.Sprintf("%d.fc41", 1+i%2),
 			Arch: []string{"x86_64", "noarch"}[i%2], Epoch: uint32(i % 5 / 4), Summary: fmt.Sprintf("Generated package %d <%d>", i, i),
 			Provides: []string{fmt.Sprintf("libgen%03d.so.%d()(64bit)", i, 1+i%2)}, Size: 300 + i%11*100,
-			Files: []sdktestFile{
+			Files: []sdktest.File{
 				{Path: fmt.Sprintf("/usr/bin/gen%03d", i), Body: "#!/bin/sh\n", Mode: 0o755},
 				{Path: fmt.Sprintf("/usr/share/gen%03d", i), Mode: 0o40755},
 				{Path: fmt.Sprintf("/usr/share/gen%03d/data-%d", i, i), Body: strings.Repeat("d", i%50)},
@@ -104,9 +104,3 @@ func universe(t testing.TB, dir string, n int) {
 		t.Fatal(err)
 	}
 }
-
-type sdktestFile = sdktest.File
-
-type ctyValue = cty.Value
-
-func strVal(s string) cty.Value { return cty.StringVal(s) }

@@ -3,6 +3,7 @@ package sdktest
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -67,7 +68,7 @@ func BuildRPM(dir string, r RPM) (string, error) {
 }
 
 // WriteRPM writes the package to w.
-func WriteRPM(w *bytes.Buffer, r RPM) error {
+func WriteRPM(w io.Writer, r RPM) error {
 	md := rpmpack.RPMMetaData{
 		Name: r.Name, Version: r.Version, Release: r.Release, Arch: r.arch(),
 		Summary: r.Summary, Description: r.Description, Licence: r.License,
