@@ -24,15 +24,12 @@ func runApply(c *cli, args []string) int {
 	approve := fs.Bool("auto-approve", false, "build without asking for confirmation")
 	parallelism := fs.Int("parallelism", 0, "build at most N artifacts at once (default: the number of CPUs)")
 	outDir := fs.String("out-dir", "", "write the compose here (default: out/ beside the configuration)")
-	if code, stop := c.parse(fs, args); stop {
+	arg, code, stop := c.parseDir(fs, args)
+	if stop {
 		return code
 	}
 	if !c.parseTargets(&pf) {
 		return exitUsage
-	}
-	arg, code, stop := c.dirArg(fs)
-	if stop {
-		return code
 	}
 	dir, saved := arg, (*plan.File)(nil)
 	if st, err := os.Stat(arg); err == nil && st.Mode().IsRegular() {

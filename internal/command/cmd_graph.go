@@ -27,10 +27,7 @@ func runGraph(c *cli, args []string) int {
 	fs := c.flags()
 	format := fs.String("format", "dot", `"dot", or "svg" (rendered by Graphviz's dot)`)
 	all := fs.Bool("all", false, "also show variables, locals and the compose block")
-	if code, stop := c.parse(fs, args); stop {
-		return code
-	}
-	dir, code, stop := c.dirArg(fs)
+	dir, code, stop := c.parseDir(fs, args)
 	if stop {
 		return code
 	}

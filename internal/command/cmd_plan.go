@@ -10,15 +10,12 @@ func runPlan(c *cli, args []string) int {
 	var pf planFlags
 	pf.register(fs)
 	out := fs.String("out", "", "save the plan to this file, for strata apply FILE")
-	if code, stop := c.parse(fs, args); stop {
+	dir, code, stop := c.parseDir(fs, args)
+	if stop {
 		return code
 	}
 	if !c.parseTargets(&pf) {
 		return exitUsage
-	}
-	dir, code, stop := c.dirArg(fs)
-	if stop {
-		return code
 	}
 	s, diags := c.makePlan(context.Background(), dir, &pf, nil)
 	defer s.close()

@@ -13,10 +13,7 @@ import (
 func runPlugins(c *cli, args []string) int {
 	fs := c.flags()
 	asJSON := fs.Bool("json", false, "print the list as JSON")
-	if code, stop := c.parse(fs, args); stop {
-		return code
-	}
-	dir, code, stop := c.dirArg(fs)
+	dir, code, stop := c.parseDir(fs, args)
 	if stop {
 		return code
 	}
@@ -74,10 +71,7 @@ func runPlugins(c *cli, args []string) int {
 
 func runInit(c *cli, args []string) int {
 	fs := c.flags()
-	if code, stop := c.parse(fs, args); stop {
-		return code
-	}
-	dir, code, stop := c.dirArg(fs)
+	dir, code, stop := c.parseDir(fs, args)
 	if stop {
 		return code
 	}

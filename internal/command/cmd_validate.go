@@ -24,10 +24,7 @@ func runValidate(c *cli, args []string) int {
 	var vf varFlags
 	vf.register(fs)
 	asJSON := fs.Bool("json", false, "print the result as JSON")
-	if code, stop := c.parse(fs, args); stop {
-		return code
-	}
-	dir, code, stop := c.dirArg(fs)
+	dir, code, stop := c.parseDir(fs, args)
 	if stop {
 		return code
 	}

@@ -142,8 +142,12 @@ func (c *cli) parse(fs *flag.FlagSet, args []string) (int, bool) {
 	return 0, false
 }
 
-// dirArg returns the configuration directory argument (default ".").
-func (c *cli) dirArg(fs *flag.FlagSet) (string, int, bool) {
+// parseDir parses flags and the optional configuration directory
+// argument (default "."); stop says the command should exit with code.
+func (c *cli) parseDir(fs *flag.FlagSet, args []string) (dir string, code int, stop bool) {
+	if code, stop := c.parse(fs, args); stop {
+		return "", code, true
+	}
 	switch fs.NArg() {
 	case 0:
 		return ".", 0, false
