@@ -44,7 +44,7 @@ demo: build
 	@echo "The compose is in $(EXAMPLE)/out/latest/. Look at it with:"
 	@echo "  find $(EXAMPLE)/out/latest/ -type f"
 	@echo "  tar -tvzf $(EXAMPLE)/out/latest/compose/tarball/rootfs/server/server-rootfs.tar.gz"
-	@echo "  dnf --setopt=reposdir=/dev/null --releasever=1 --repofrompath=server,file://$(CURDIR)/$(EXAMPLE)/out/latest/compose/Server/x86_64/os --repo=server group info web-server"
+	@echo "  dnf --setopt=reposdir=/dev/null --releasever=1 --setopt=module_platform_id=platform:strata --repofrompath=server,file://$(CURDIR)/$(EXAMPLE)/out/latest/compose/Server/x86_64/os --repo=server group info web-server"
 	@echo "  $(BIN)/strata show 'artifact.tarball.rootfs[\"server\"]' $(EXAMPLE)"
 	@echo "  cat $(EXAMPLE)/out/latest/compose/metadata/lineage.json"
 	@echo "Run make demo again: nothing is rebuilt."
