@@ -100,6 +100,13 @@ artifact "probe" "grouped" {
   modules  = [module.m]
   packages = ["gamma"]
 }
+module "needs" {
+  packages = ["gamma"]
+  requires = [module.m]
+}
+artifact "probe" "required" {
+  modules = [module.needs]
+}
 `}, specs)
 	p.ok("init")
 	_, stderr, code := p.run("apply", "-auto-approve")
@@ -109,6 +116,9 @@ artifact "probe" "grouped" {
 	contains(t, "warnings", stderr, "Warning: Group lists packages no source has", "group.extra lists also-missing, no-such-package, which no source holds")
 	contains(t, "best", p.read("out", "latest", "compose", "probe", "best", "report.txt"), "package x86_64 alpha-1.10-1.noarch")
 	contains(t, "pinned", p.read("out", "latest", "compose", "probe", "pinned", "report.txt"), "package x86_64 alpha-1.9-1.noarch")
+	// A module's requires come with it, and its closure counts them.
+	contains(t, "required", p.read("out", "latest", "compose", "probe", "required", "report.txt"),
+		"package x86_64 gamma-3.0-1.noarch modules=needs", "package x86_64 beta-2.0-1.noarch modules=m", "package x86_64 alpha-1.10-1.noarch modules=m")
 	p.write(map[string]string{"more.hcl": `module "bad" {
   packages = ["alpha-7-7", "nonesuch"]
 }
