@@ -109,7 +109,7 @@ func build(ctx context.Context, p *plan.Plan, n *plan.Node, opts Options) (Outco
 	if diags.HasErrors() {
 		return 0, fmt.Errorf("evaluating the configuration: %s", diags.Error())
 	}
-	pkgs, err := localPackages(ctx, p, n.Set, opts.Fetcher)
+	pkgs, err := localPackages(ctx, n.Set, opts.Fetcher)
 	if err != nil {
 		return 0, err
 	}
@@ -150,18 +150,20 @@ func build(ctx context.Context, p *plan.Plan, n *plan.Node, opts Options) (Outco
 	return Built, record()
 }
 
-func localPackages(ctx context.Context, p *plan.Plan, set *pkgset.Set, f *pkgset.Fetcher) ([]sdk.Package, error) {
-	var out []sdk.Package
+// localPackages fetches what is not local and lists the packages with
+// their local paths.
+func localPackages(ctx context.Context, set *pkgset.Set, f *pkgset.Fetcher) ([]sdk.Package, error) {
+	paths := map[*pkgset.Package]string{}
 	for _, arch := range set.Arches {
 		for _, pkg := range set.ByArch[arch] {
 			path, err := f.Path(ctx, pkg)
 			if err != nil {
 				return nil, err
 			}
-			out = append(out, pkg.SDK(path, arch, set.From[pkg]))
+			paths[pkg] = path
 		}
 	}
-	return out, nil
+	return plan.SDKPackages(set, func(p *pkgset.Package) string { return paths[p] }), nil
 }
 
 func inputs(p *plan.Plan, n *plan.Node) ([]sdk.Input, error) {
@@ -179,14 +181,8 @@ func inputs(p *plan.Plan, n *plan.Node) ([]sdk.Input, error) {
 		if err != nil {
 			return nil, fmt.Errorf("input %s: %w", a, err)
 		}
-		var pkgs []sdk.Package
-		for _, arch := range in.Set.Arches {
-			for _, pkg := range in.Set.ByArch[arch] {
-				pkgs = append(pkgs, pkg.SDK(pkg.Location, arch, in.Set.From[pkg]))
-			}
-		}
 		out = append(out, sdk.Input{Address: a.String(), Type: a.Type, Key: in.Key,
-			Path: p.Opts.Store.FilesPath(in.Key), Outputs: outputs, Packages: pkgs})
+			Path: p.Opts.Store.FilesPath(in.Key), Outputs: outputs, Packages: plan.SDKPackages(in.Set, nil)})
 	}
 	return out, nil
 }

@@ -80,7 +80,7 @@ func (p *Plan) planInstance(rs *pkgset.Resolver, inst *eval.Instance) hcl.Diagno
 	diags = append(diags, p.checkClosure(n)...)
 	diags = append(diags, p.checkLifecycles(n)...)
 	resp, pd, err := n.Plugin.Plan(inst.Addr.Type, &sdk.PlanRequest{
-		Address: inst.Addr.String(), Config: dec.config, Packages: p.sdkPackages(n.Set, nil),
+		Address: inst.Addr.String(), Config: dec.config, Packages: SDKPackages(n.Set, nil),
 		Inputs: p.sdkInputs(n), Compose: p.compose(), Content: p.Content(n),
 	})
 	if err != nil {
@@ -140,9 +140,9 @@ func (p *Plan) compose() sdk.Compose {
 	return sdk.Compose{Name: c.Name, Short: c.Short, Version: c.Version, Type: c.Type}
 }
 
-// sdkPackages lists a set's packages for a plugin, per architecture; path
+// SDKPackages lists a set's packages for a plugin, per architecture; path
 // gives each package's local file (nil: its location as recorded).
-func (p *Plan) sdkPackages(set *pkgset.Set, path func(*pkgset.Package) string) []sdk.Package {
+func SDKPackages(set *pkgset.Set, path func(*pkgset.Package) string) []sdk.Package {
 	var out []sdk.Package
 	for _, arch := range set.Arches {
 		for _, pkg := range set.ByArch[arch] {
@@ -166,7 +166,7 @@ func (p *Plan) sdkInputs(n *Node) []sdk.Input {
 			continue
 		}
 		out = append(out, sdk.Input{Address: a.String(), Type: a.Type, Key: in.Key, Outputs: cty.DynamicVal,
-			Packages: p.sdkPackages(in.Set, nil)})
+			Packages: SDKPackages(in.Set, nil)})
 	}
 	return out
 }
