@@ -22,6 +22,7 @@ var headerMagic = []byte{0x8e, 0xad, 0xe8, 0x01}
 // the header was read, so access never fails.
 type Header struct {
 	entries map[Tag]entry
+	index   []byte // the index entries as read
 	data    []byte
 }
 
@@ -60,7 +61,7 @@ func readHeader(r io.Reader, base int64, pad bool) (*Header, int64, error) {
 	if int64(len(buf)) < size {
 		return nil, 0, formatErr(base+16+int64(len(buf)), "header truncated: %d of %d bytes present", len(buf), size)
 	}
-	h := &Header{entries: make(map[Tag]entry, il), data: buf[il*16:]}
+	h := &Header{entries: make(map[Tag]entry, il), index: buf[:il*16], data: buf[il*16:]}
 	for i := uint32(0); i < il; i++ {
 		at := base + 16 + int64(i)*16
 		ix := buf[i*16 : i*16+16]
@@ -119,6 +120,27 @@ func (h *Header) check(tag Tag, e entry) string {
 		o += end + 1
 	}
 	return ""
+}
+
+// Blob returns the header as rpm stores it in its database: the entry
+// and data counts, the index and the data, without the magic.
+func (h *Header) Blob() []byte {
+	out := make([]byte, 8, 8+len(h.index)+len(h.data))
+	binary.BigEndian.PutUint32(out[0:4], uint32(len(h.index)/16))
+	binary.BigEndian.PutUint32(out[4:8], uint32(len(h.data)))
+	out = append(out, h.index...)
+	return append(out, h.data...)
+}
+
+// ReadBlob reads a header in the form Blob returns and rpm's database
+// holds.
+func ReadBlob(b []byte) (*Header, error) {
+	r := io.MultiReader(bytes.NewReader(append(headerMagic[:4:4], 0, 0, 0, 0)), bytes.NewReader(b))
+	h, n, err := readHeader(r, 0, false)
+	if err == nil && n != int64(len(b))+8 {
+		err = formatErr(n-8, "%d bytes after the header", int64(len(b))+8-n)
+	}
+	return h, err
 }
 
 // Has reports whether the header holds tag.
