@@ -154,7 +154,7 @@ func packagesToProto(ps []Package) []*pluginpb.Package {
 		out[i] = &pluginpb.Package{
 			Name: p.Name, Epoch: p.Epoch, Version: p.Version, Release: p.Release, Arch: p.Arch,
 			Path: p.Path, Sha256: p.SHA256, Size: p.Size, TargetArch: p.TargetArch,
-			BuildTime: p.BuildTime, Modules: p.Modules,
+			BuildTime: p.BuildTime, Modules: p.Modules, Scriptlets: p.Scriptlets,
 		}
 	}
 	return out
@@ -166,7 +166,7 @@ func packagesFromProto(ps []*pluginpb.Package) []Package {
 		out[i] = Package{
 			Name: p.GetName(), Epoch: p.GetEpoch(), Version: p.GetVersion(), Release: p.GetRelease(),
 			Arch: p.GetArch(), Path: p.GetPath(), SHA256: p.GetSha256(), Size: p.GetSize(),
-			TargetArch: p.GetTargetArch(), BuildTime: p.GetBuildTime(), Modules: p.GetModules(),
+			TargetArch: p.GetTargetArch(), BuildTime: p.GetBuildTime(), Modules: p.GetModules(), Scriptlets: p.GetScriptlets(),
 		}
 	}
 	return out

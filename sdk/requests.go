@@ -23,6 +23,10 @@ type Package struct {
 	TargetArch string
 	// Modules are the names of the modules that brought the package in.
 	Modules []string
+	// Scriptlets says the package runs scripts when installed, as far as
+	// its source tells: packages read from files say, repository
+	// metadata does not.
+	Scriptlets bool
 }
 
 // NEVRA formats the package as name-[epoch:]version-release.arch.

@@ -113,7 +113,7 @@ func build(ctx context.Context, p *plan.Plan, n *plan.Node, opts Options) (Outco
 	if err != nil {
 		return 0, err
 	}
-	inputs, err := inputs(p, n)
+	inputs, err := inputs(ctx, p, n, opts.Fetcher)
 	if err != nil {
 		return 0, err
 	}
@@ -166,7 +166,9 @@ func localPackages(ctx context.Context, set *pkgset.Set, f *pkgset.Fetcher) ([]s
 	return plan.SDKPackages(set, func(p *pkgset.Package) string { return paths[p] }), nil
 }
 
-func inputs(p *plan.Plan, n *plan.Node) ([]sdk.Input, error) {
+// inputs describes a node's built inputs, with their packages' local
+// paths: a layered image reads its base's packages.
+func inputs(ctx context.Context, p *plan.Plan, n *plan.Node, f *pkgset.Fetcher) ([]sdk.Input, error) {
 	var out []sdk.Input
 	for _, a := range n.Inputs {
 		in := p.Nodes[a]
@@ -181,8 +183,12 @@ func inputs(p *plan.Plan, n *plan.Node) ([]sdk.Input, error) {
 		if err != nil {
 			return nil, fmt.Errorf("input %s: %w", a, err)
 		}
+		pkgs, err := localPackages(ctx, in.Set, f)
+		if err != nil {
+			return nil, fmt.Errorf("input %s: %w", a, err)
+		}
 		out = append(out, sdk.Input{Address: a.String(), Type: a.Type, Key: in.Key,
-			Path: p.Opts.Store.FilesPath(in.Key), Outputs: outputs, Packages: plan.SDKPackages(in.Set, nil)})
+			Path: p.Opts.Store.FilesPath(in.Key), Outputs: outputs, Packages: pkgs})
 	}
 	return out, nil
 }

@@ -60,7 +60,7 @@ func (p *Package) SDK(path, targetArch string, modules []string) sdk.Package {
 	return sdk.Package{
 		Name: p.Name, Epoch: p.Epoch, Version: p.Version, Release: p.Release, Arch: p.Arch,
 		Path: path, SHA256: p.SHA256, Size: p.Size, BuildTime: p.BuildTime,
-		TargetArch: targetArch, Modules: modules,
+		TargetArch: targetArch, Modules: modules, Scriptlets: p.HasScriptlets,
 	}
 }
 

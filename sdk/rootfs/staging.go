@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 func contentPath(staging, digest string) string {
@@ -41,4 +42,27 @@ func stage(staging string, r io.Reader) (string, int64, error) {
 		return "", 0, fmt.Errorf("staging content: %w", err)
 	}
 	return digest, n, nil
+}
+
+// AddFile adds a file that no package installs, such as the rpm
+// database, owned by root: its content is read from r and staged, and
+// directories missing on its path are implied. A file already at p is
+// replaced; a directory or link there is an error.
+func (t *Tree) AddFile(p string, r io.Reader, mode uint32, mtime int64) (*Entry, error) {
+	if err := checkPath("/" + strings.TrimPrefix(p, "/")); err != nil {
+		return nil, err
+	}
+	digest, n, err := stage(t.staging, r)
+	if err != nil {
+		return nil, err
+	}
+	e := &Entry{Path: strings.TrimPrefix(p, "/"), Kind: File, Mode: mode & 0o7777, User: "root", Group: "root",
+		MTime: mtime, Size: n, SHA256: digest}
+	if old := t.Lookup(e.Path); old != nil && old.Kind == File {
+		delete(t.entries, old.Path)
+	}
+	if err := t.add(e); err != nil {
+		return nil, err
+	}
+	return e, nil
 }

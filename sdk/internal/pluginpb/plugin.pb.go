@@ -320,9 +320,12 @@ type Package struct {
 	Size    int64                  `protobuf:"varint,8,opt,name=size,proto3" json:"size,omitempty"`
 	// target_arch is the compose architecture the package was selected for;
 	// a noarch package appears once per architecture.
-	TargetArch    string   `protobuf:"bytes,9,opt,name=target_arch,json=targetArch,proto3" json:"target_arch,omitempty"`
-	BuildTime     int64    `protobuf:"varint,10,opt,name=build_time,json=buildTime,proto3" json:"build_time,omitempty"`
-	Modules       []string `protobuf:"bytes,11,rep,name=modules,proto3" json:"modules,omitempty"`
+	TargetArch string   `protobuf:"bytes,9,opt,name=target_arch,json=targetArch,proto3" json:"target_arch,omitempty"`
+	BuildTime  int64    `protobuf:"varint,10,opt,name=build_time,json=buildTime,proto3" json:"build_time,omitempty"`
+	Modules    []string `protobuf:"bytes,11,rep,name=modules,proto3" json:"modules,omitempty"`
+	// scriptlets is set when the package runs scripts when installed, as
+	// far as its source tells (repository metadata does not).
+	Scriptlets    bool `protobuf:"varint,12,opt,name=scriptlets,proto3" json:"scriptlets,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -432,6 +435,13 @@ func (x *Package) GetModules() []string {
 		return x.Modules
 	}
 	return nil
+}
+
+func (x *Package) GetScriptlets() bool {
+	if x != nil {
+		return x.Scriptlets
+	}
+	return false
 }
 
 type Input struct {
@@ -2615,7 +2625,7 @@ const file_plugin_proto_rawDesc = "" +
 	"\bSeverity\x12\v\n" +
 	"\aINVALID\x10\x00\x12\t\n" +
 	"\x05ERROR\x10\x01\x12\v\n" +
-	"\aWARNING\x10\x02\"\x95\x02\n" +
+	"\aWARNING\x10\x02\"\xb5\x02\n" +
 	"\aPackage\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x14\n" +
 	"\x05epoch\x18\x02 \x01(\x04R\x05epoch\x12\x18\n" +
@@ -2630,7 +2640,10 @@ const file_plugin_proto_rawDesc = "" +
 	"\n" +
 	"build_time\x18\n" +
 	" \x01(\x03R\tbuildTime\x12\x18\n" +
-	"\amodules\x18\v \x03(\tR\amodules\"\xac\x01\n" +
+	"\amodules\x18\v \x03(\tR\amodules\x12\x1e\n" +
+	"\n" +
+	"scriptlets\x18\f \x01(\bR\n" +
+	"scriptlets\"\xac\x01\n" +
 	"\x05Input\x12\x18\n" +
 	"\aaddress\x18\x01 \x01(\tR\aaddress\x12\x12\n" +
 	"\x04type\x18\x02 \x01(\tR\x04type\x12\x10\n" +
