@@ -86,7 +86,7 @@ func (c *Client) Plan(ctx context.Context, typ string, req *PlanRequest) (*PlanR
 	if err != nil {
 		return nil, nil, fmt.Errorf("planned outputs: %w", err)
 	}
-	return &PlanResponse{Outputs: outputs, KeyMaterial: r.GetKeyMaterial()}, diagsFromProto(r.GetDiagnostics()), nil
+	return &PlanResponse{Outputs: outputs, KeyMaterial: r.GetKeyMaterial(), Publish: r.GetPublish()}, diagsFromProto(r.GetDiagnostics()), nil
 }
 
 // Build asks the plugin to build one artifact, passing its progress and
@@ -108,10 +108,53 @@ func (c *Client) Build(ctx context.Context, typ string, req *BuildRequest, rep R
 	if err != nil {
 		return nil, err
 	}
+	res, err := receive(stream, rep)
+	if err != nil {
+		return nil, err
+	}
+	outputs, err := decodeValue(res.GetOutputs())
+	if err != nil {
+		return nil, fmt.Errorf("outputs: %w", err)
+	}
+	return &BuildResult{Outputs: outputs, Manifest: manifestFromProto(res.GetManifest()),
+		Placements: placementsFromProto(res.GetPlacements())}, nil
+}
+
+// Publish asks the plugin to publish a stored artifact, passing its
+// progress and log events to rep as they arrive.
+func (c *Client) Publish(ctx context.Context, typ string, req *PublishRequest, rep Reporter) (*PublishResponse, error) {
+	cfg, err := encodeValue(req.Config)
+	if err != nil {
+		return nil, fmt.Errorf("encoding the configuration: %w", err)
+	}
+	outputs, err := encodeValue(req.Outputs)
+	if err != nil {
+		return nil, fmt.Errorf("encoding the outputs: %w", err)
+	}
+	stream, err := c.rpc.Publish(ctx, &pluginpb.Publish_Request{ArtifactType: typ, Address: req.Address, Config: cfg, Path: req.Path, Outputs: outputs})
+	if err != nil {
+		return nil, err
+	}
+	res, err := receive(stream, rep)
+	if err != nil {
+		return nil, err
+	}
+	published, err := decodeValue(res.GetOutputs())
+	if err != nil {
+		return nil, fmt.Errorf("outputs: %w", err)
+	}
+	return &PublishResponse{Outputs: published}, nil
+}
+
+// receive passes a build or publication's events to rep and returns its
+// result; a result with an error is a *BuildError.
+func receive(stream interface {
+	Recv() (*pluginpb.Build_Event, error)
+}, rep Reporter) (*pluginpb.Build_Result, error) {
 	for {
 		ev, err := stream.Recv()
 		if err == io.EOF {
-			return nil, errors.New("the plugin ended the build without a result")
+			return nil, errors.New("the plugin ended the call without a result")
 		}
 		if err != nil {
 			return nil, err
@@ -122,16 +165,10 @@ func (c *Client) Build(ctx context.Context, typ string, req *BuildRequest, rep R
 		case *pluginpb.Build_Event_Log:
 			rep.Log(e.Log.GetLevel(), e.Log.GetMessage())
 		case *pluginpb.Build_Event_Result:
-			res := e.Result
-			if res.GetError() != "" {
-				return nil, &BuildError{Message: res.GetError()}
+			if e.Result.GetError() != "" {
+				return nil, &BuildError{Message: e.Result.GetError()}
 			}
-			outputs, err := decodeValue(res.GetOutputs())
-			if err != nil {
-				return nil, fmt.Errorf("outputs: %w", err)
-			}
-			return &BuildResult{Outputs: outputs, Manifest: manifestFromProto(res.GetManifest()),
-				Placements: placementsFromProto(res.GetPlacements())}, nil
+			return e.Result, nil
 		}
 	}
 }

@@ -36,6 +36,14 @@ type Type interface {
 	Build(ctx context.Context, req *BuildRequest, r Reporter) (*BuildResponse, error)
 }
 
+// Publisher is implemented by a Type whose artifacts are sent somewhere
+// after they are built and stored, such as an image pushed to a registry.
+// A failed publication leaves the artifact stored, and the next apply
+// publishes it again.
+type Publisher interface {
+	Publish(ctx context.Context, req *PublishRequest, r Reporter) (*PublishResponse, error)
+}
+
 // Reporter carries a build's progress and log lines to strata while the
 // build runs. It is safe for concurrent use.
 type Reporter interface {

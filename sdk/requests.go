@@ -76,6 +76,29 @@ type PlanResponse struct {
 	// KeyMaterial is anything else the result depends on; it becomes part
 	// of the cache key.
 	KeyMaterial []byte
+	// Publish names where the artifact is sent after it is built and
+	// stored (a registry reference, say); empty when it stays local. The
+	// Type must implement Publisher. strata publishes again when this
+	// changes or the last attempt failed, without rebuilding.
+	Publish string
+}
+
+// PublishRequest asks a Publisher to send a stored artifact.
+type PublishRequest struct {
+	Address string
+	Config  cty.Value
+	// Path is the artifact's directory in the store; read it, never
+	// write it.
+	Path string
+	// Outputs are the artifact's outputs from its build.
+	Outputs cty.Value
+}
+
+// PublishResponse describes what was published.
+type PublishResponse struct {
+	// Outputs describe the publication, such as the pushed reference
+	// and digest; strata records them in its state and the lineage.
+	Outputs cty.Value
 }
 
 // BuildRequest asks a Type to build one artifact.

@@ -138,8 +138,38 @@ func (s *server) Plan(ctx context.Context, req *pluginpb.Plan_Request) (*pluginp
 			return nil, status.Errorf(codes.Internal, "planned outputs: %v", err)
 		}
 		out.KeyMaterial = resp.KeyMaterial
+		out.Publish = resp.Publish
 	}
 	return out, nil
+}
+
+func (s *server) Publish(req *pluginpb.Publish_Request, stream pluginpb.Plugin_PublishServer) error {
+	t, err := s.typ(req.GetArtifactType())
+	if err != nil {
+		return err
+	}
+	pub, ok := t.(Publisher)
+	if !ok {
+		return status.Errorf(codes.Unimplemented, "artifact type %q of plugin %s publishes nothing", req.GetArtifactType(), s.impl.Name)
+	}
+	cfg, err := decodeValue(req.GetConfig())
+	if err != nil {
+		return status.Errorf(codes.InvalidArgument, "config: %v", err)
+	}
+	outputs, err := decodeValue(req.GetOutputs())
+	if err != nil {
+		return status.Errorf(codes.InvalidArgument, "outputs: %v", err)
+	}
+	rep := &streamReporter{stream: stream}
+	resp, err := pub.Publish(stream.Context(), &PublishRequest{Address: req.GetAddress(), Config: cfg, Path: req.GetPath(), Outputs: outputs}, rep)
+	result := &pluginpb.Build_Result{}
+	if err == nil && resp != nil {
+		result.Outputs, err = encodeValue(resp.Outputs)
+	}
+	if err != nil {
+		result = &pluginpb.Build_Result{Error: err.Error()}
+	}
+	return rep.send(&pluginpb.Build_Event{Event: &pluginpb.Build_Event_Result{Result: result}})
 }
 
 func (s *server) Build(req *pluginpb.Build_Request, stream pluginpb.Plugin_BuildServer) error {
@@ -196,7 +226,9 @@ func finishBuild(dir string, resp *BuildResponse) (*pluginpb.Build_Result, error
 // sender at a time.
 type streamReporter struct {
 	mu     sync.Mutex
-	stream pluginpb.Plugin_BuildServer
+	stream interface {
+		Send(*pluginpb.Build_Event) error
+	}
 }
 
 func (r *streamReporter) send(ev *pluginpb.Build_Event) error {

@@ -104,6 +104,21 @@ func (p *Plugin) Build(ctx context.Context, typ string, req *sdk.BuildRequest, r
 	return res, nil
 }
 
+// Publish publishes a stored artifact, killing the plugin if it takes
+// longer than timeout.
+func (p *Plugin) Publish(ctx context.Context, typ string, req *sdk.PublishRequest, rep sdk.Reporter, timeout time.Duration) (*sdk.PublishResponse, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	res, err := p.proc.Publish(ctx, typ, req, rep)
+	if err != nil {
+		if ctx.Err() == context.DeadlineExceeded {
+			return nil, fmt.Errorf("plugin %s did not finish publishing %s within %s; it was stopped", p.Name(), req.Address, timeout)
+		}
+		return nil, p.fail(err, "publishing "+req.Address)
+	}
+	return res, nil
+}
+
 // tail keeps the last lines a plugin wrote to stderr: a crashing plugin's
 // panic message.
 type tail struct {

@@ -4,12 +4,14 @@
 package builtin
 
 import (
+	"github.com/strata-build/strata/plugins/oci"
 	"github.com/strata-build/strata/plugins/yumrepo"
 	"github.com/strata-build/strata/sdk"
 )
 
 // Plugins are the built-in plugins by artifact type.
 var Plugins = map[string]func() *sdk.Plugin{
+	"oci":     oci.Plugin,
 	"yumrepo": yumrepo.Plugin,
 }
 

@@ -1290,6 +1290,42 @@ func (*Plan) Descriptor() ([]byte, []int) {
 	return file_plugin_proto_rawDescGZIP(), []int{15}
 }
 
+type Publish struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Publish) Reset() {
+	*x = Publish{}
+	mi := &file_plugin_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Publish) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Publish) ProtoMessage() {}
+
+func (x *Publish) ProtoReflect() protoreflect.Message {
+	mi := &file_plugin_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Publish.ProtoReflect.Descriptor instead.
+func (*Publish) Descriptor() ([]byte, []int) {
+	return file_plugin_proto_rawDescGZIP(), []int{16}
+}
+
 type Build struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	unknownFields protoimpl.UnknownFields
@@ -1298,7 +1334,7 @@ type Build struct {
 
 func (x *Build) Reset() {
 	*x = Build{}
-	mi := &file_plugin_proto_msgTypes[16]
+	mi := &file_plugin_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1310,7 +1346,7 @@ func (x *Build) String() string {
 func (*Build) ProtoMessage() {}
 
 func (x *Build) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[16]
+	mi := &file_plugin_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1323,7 +1359,7 @@ func (x *Build) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Build.ProtoReflect.Descriptor instead.
 func (*Build) Descriptor() ([]byte, []int) {
-	return file_plugin_proto_rawDescGZIP(), []int{16}
+	return file_plugin_proto_rawDescGZIP(), []int{17}
 }
 
 type Info_Request struct {
@@ -1334,7 +1370,7 @@ type Info_Request struct {
 
 func (x *Info_Request) Reset() {
 	*x = Info_Request{}
-	mi := &file_plugin_proto_msgTypes[17]
+	mi := &file_plugin_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1346,7 +1382,7 @@ func (x *Info_Request) String() string {
 func (*Info_Request) ProtoMessage() {}
 
 func (x *Info_Request) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[17]
+	mi := &file_plugin_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1374,7 +1410,7 @@ type Info_Response struct {
 
 func (x *Info_Response) Reset() {
 	*x = Info_Response{}
-	mi := &file_plugin_proto_msgTypes[18]
+	mi := &file_plugin_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1386,7 +1422,7 @@ func (x *Info_Response) String() string {
 func (*Info_Response) ProtoMessage() {}
 
 func (x *Info_Response) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[18]
+	mi := &file_plugin_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1439,7 +1475,7 @@ type Schema_Request struct {
 
 func (x *Schema_Request) Reset() {
 	*x = Schema_Request{}
-	mi := &file_plugin_proto_msgTypes[19]
+	mi := &file_plugin_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1451,7 +1487,7 @@ func (x *Schema_Request) String() string {
 func (*Schema_Request) ProtoMessage() {}
 
 func (x *Schema_Request) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[19]
+	mi := &file_plugin_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1487,7 +1523,7 @@ type Schema_Response struct {
 
 func (x *Schema_Response) Reset() {
 	*x = Schema_Response{}
-	mi := &file_plugin_proto_msgTypes[20]
+	mi := &file_plugin_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1499,7 +1535,7 @@ func (x *Schema_Response) String() string {
 func (*Schema_Response) ProtoMessage() {}
 
 func (x *Schema_Response) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[20]
+	mi := &file_plugin_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1546,7 +1582,7 @@ type Schema_Block struct {
 
 func (x *Schema_Block) Reset() {
 	*x = Schema_Block{}
-	mi := &file_plugin_proto_msgTypes[21]
+	mi := &file_plugin_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1558,7 +1594,7 @@ func (x *Schema_Block) String() string {
 func (*Schema_Block) ProtoMessage() {}
 
 func (x *Schema_Block) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[21]
+	mi := &file_plugin_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1600,7 +1636,7 @@ type Schema_Attribute struct {
 
 func (x *Schema_Attribute) Reset() {
 	*x = Schema_Attribute{}
-	mi := &file_plugin_proto_msgTypes[22]
+	mi := &file_plugin_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1612,7 +1648,7 @@ func (x *Schema_Attribute) String() string {
 func (*Schema_Attribute) ProtoMessage() {}
 
 func (x *Schema_Attribute) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[22]
+	mi := &file_plugin_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1669,7 +1705,7 @@ type Schema_NestedBlock struct {
 
 func (x *Schema_NestedBlock) Reset() {
 	*x = Schema_NestedBlock{}
-	mi := &file_plugin_proto_msgTypes[23]
+	mi := &file_plugin_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1681,7 +1717,7 @@ func (x *Schema_NestedBlock) String() string {
 func (*Schema_NestedBlock) ProtoMessage() {}
 
 func (x *Schema_NestedBlock) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[23]
+	mi := &file_plugin_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1746,7 +1782,7 @@ type AttributePath_Step struct {
 
 func (x *AttributePath_Step) Reset() {
 	*x = AttributePath_Step{}
-	mi := &file_plugin_proto_msgTypes[24]
+	mi := &file_plugin_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1758,7 +1794,7 @@ func (x *AttributePath_Step) String() string {
 func (*AttributePath_Step) ProtoMessage() {}
 
 func (x *AttributePath_Step) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[24]
+	mi := &file_plugin_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1840,7 +1876,7 @@ type Validate_Request struct {
 
 func (x *Validate_Request) Reset() {
 	*x = Validate_Request{}
-	mi := &file_plugin_proto_msgTypes[29]
+	mi := &file_plugin_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1852,7 +1888,7 @@ func (x *Validate_Request) String() string {
 func (*Validate_Request) ProtoMessage() {}
 
 func (x *Validate_Request) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[29]
+	mi := &file_plugin_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1891,7 +1927,7 @@ type Validate_Response struct {
 
 func (x *Validate_Response) Reset() {
 	*x = Validate_Response{}
-	mi := &file_plugin_proto_msgTypes[30]
+	mi := &file_plugin_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1903,7 +1939,7 @@ func (x *Validate_Response) String() string {
 func (*Validate_Response) ProtoMessage() {}
 
 func (x *Validate_Response) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[30]
+	mi := &file_plugin_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1941,7 +1977,7 @@ type Plan_Request struct {
 
 func (x *Plan_Request) Reset() {
 	*x = Plan_Request{}
-	mi := &file_plugin_proto_msgTypes[31]
+	mi := &file_plugin_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1953,7 +1989,7 @@ func (x *Plan_Request) String() string {
 func (*Plan_Request) ProtoMessage() {}
 
 func (x *Plan_Request) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[31]
+	mi := &file_plugin_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2019,17 +2055,21 @@ func (x *Plan_Request) GetContent() *Content {
 }
 
 type Plan_Response struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Outputs       []byte                 `protobuf:"bytes,1,opt,name=outputs,proto3" json:"outputs,omitempty"`
-	KeyMaterial   []byte                 `protobuf:"bytes,2,opt,name=key_material,json=keyMaterial,proto3" json:"key_material,omitempty"`
-	Diagnostics   []*Diagnostic          `protobuf:"bytes,3,rep,name=diagnostics,proto3" json:"diagnostics,omitempty"`
+	state       protoimpl.MessageState `protogen:"open.v1"`
+	Outputs     []byte                 `protobuf:"bytes,1,opt,name=outputs,proto3" json:"outputs,omitempty"`
+	KeyMaterial []byte                 `protobuf:"bytes,2,opt,name=key_material,json=keyMaterial,proto3" json:"key_material,omitempty"`
+	Diagnostics []*Diagnostic          `protobuf:"bytes,3,rep,name=diagnostics,proto3" json:"diagnostics,omitempty"`
+	// publish names where the artifact is sent after it is built, such
+	// as an image's registry reference; empty when it stays local. strata
+	// publishes again when it changes or the last attempt failed.
+	Publish       string `protobuf:"bytes,4,opt,name=publish,proto3" json:"publish,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Plan_Response) Reset() {
 	*x = Plan_Response{}
-	mi := &file_plugin_proto_msgTypes[32]
+	mi := &file_plugin_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2041,7 +2081,7 @@ func (x *Plan_Response) String() string {
 func (*Plan_Response) ProtoMessage() {}
 
 func (x *Plan_Response) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[32]
+	mi := &file_plugin_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2078,6 +2118,91 @@ func (x *Plan_Response) GetDiagnostics() []*Diagnostic {
 	return nil
 }
 
+func (x *Plan_Response) GetPublish() string {
+	if x != nil {
+		return x.Publish
+	}
+	return ""
+}
+
+type Publish_Request struct {
+	state        protoimpl.MessageState `protogen:"open.v1"`
+	ArtifactType string                 `protobuf:"bytes,1,opt,name=artifact_type,json=artifactType,proto3" json:"artifact_type,omitempty"`
+	Address      string                 `protobuf:"bytes,2,opt,name=address,proto3" json:"address,omitempty"`
+	Config       []byte                 `protobuf:"bytes,3,opt,name=config,proto3" json:"config,omitempty"`
+	// path is the artifact's directory in the store, read only.
+	Path string `protobuf:"bytes,4,opt,name=path,proto3" json:"path,omitempty"`
+	// outputs are the artifact's outputs from its build.
+	Outputs       []byte `protobuf:"bytes,5,opt,name=outputs,proto3" json:"outputs,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Publish_Request) Reset() {
+	*x = Publish_Request{}
+	mi := &file_plugin_proto_msgTypes[34]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Publish_Request) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Publish_Request) ProtoMessage() {}
+
+func (x *Publish_Request) ProtoReflect() protoreflect.Message {
+	mi := &file_plugin_proto_msgTypes[34]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Publish_Request.ProtoReflect.Descriptor instead.
+func (*Publish_Request) Descriptor() ([]byte, []int) {
+	return file_plugin_proto_rawDescGZIP(), []int{16, 0}
+}
+
+func (x *Publish_Request) GetArtifactType() string {
+	if x != nil {
+		return x.ArtifactType
+	}
+	return ""
+}
+
+func (x *Publish_Request) GetAddress() string {
+	if x != nil {
+		return x.Address
+	}
+	return ""
+}
+
+func (x *Publish_Request) GetConfig() []byte {
+	if x != nil {
+		return x.Config
+	}
+	return nil
+}
+
+func (x *Publish_Request) GetPath() string {
+	if x != nil {
+		return x.Path
+	}
+	return ""
+}
+
+func (x *Publish_Request) GetOutputs() []byte {
+	if x != nil {
+		return x.Outputs
+	}
+	return nil
+}
+
 type Build_Request struct {
 	state        protoimpl.MessageState `protogen:"open.v1"`
 	ArtifactType string                 `protobuf:"bytes,1,opt,name=artifact_type,json=artifactType,proto3" json:"artifact_type,omitempty"`
@@ -2100,7 +2225,7 @@ type Build_Request struct {
 
 func (x *Build_Request) Reset() {
 	*x = Build_Request{}
-	mi := &file_plugin_proto_msgTypes[33]
+	mi := &file_plugin_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2112,7 +2237,7 @@ func (x *Build_Request) String() string {
 func (*Build_Request) ProtoMessage() {}
 
 func (x *Build_Request) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[33]
+	mi := &file_plugin_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2125,7 +2250,7 @@ func (x *Build_Request) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Build_Request.ProtoReflect.Descriptor instead.
 func (*Build_Request) Descriptor() ([]byte, []int) {
-	return file_plugin_proto_rawDescGZIP(), []int{16, 0}
+	return file_plugin_proto_rawDescGZIP(), []int{17, 0}
 }
 
 func (x *Build_Request) GetArtifactType() string {
@@ -2219,7 +2344,7 @@ type Build_Event struct {
 
 func (x *Build_Event) Reset() {
 	*x = Build_Event{}
-	mi := &file_plugin_proto_msgTypes[34]
+	mi := &file_plugin_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2231,7 +2356,7 @@ func (x *Build_Event) String() string {
 func (*Build_Event) ProtoMessage() {}
 
 func (x *Build_Event) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[34]
+	mi := &file_plugin_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2244,7 +2369,7 @@ func (x *Build_Event) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Build_Event.ProtoReflect.Descriptor instead.
 func (*Build_Event) Descriptor() ([]byte, []int) {
-	return file_plugin_proto_rawDescGZIP(), []int{16, 1}
+	return file_plugin_proto_rawDescGZIP(), []int{17, 1}
 }
 
 func (x *Build_Event) GetEvent() isBuild_Event_Event {
@@ -2314,7 +2439,7 @@ type Build_Progress struct {
 
 func (x *Build_Progress) Reset() {
 	*x = Build_Progress{}
-	mi := &file_plugin_proto_msgTypes[35]
+	mi := &file_plugin_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2326,7 +2451,7 @@ func (x *Build_Progress) String() string {
 func (*Build_Progress) ProtoMessage() {}
 
 func (x *Build_Progress) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[35]
+	mi := &file_plugin_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2339,7 +2464,7 @@ func (x *Build_Progress) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Build_Progress.ProtoReflect.Descriptor instead.
 func (*Build_Progress) Descriptor() ([]byte, []int) {
-	return file_plugin_proto_rawDescGZIP(), []int{16, 2}
+	return file_plugin_proto_rawDescGZIP(), []int{17, 2}
 }
 
 func (x *Build_Progress) GetDone() int64 {
@@ -2373,7 +2498,7 @@ type Build_Log struct {
 
 func (x *Build_Log) Reset() {
 	*x = Build_Log{}
-	mi := &file_plugin_proto_msgTypes[36]
+	mi := &file_plugin_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2385,7 +2510,7 @@ func (x *Build_Log) String() string {
 func (*Build_Log) ProtoMessage() {}
 
 func (x *Build_Log) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[36]
+	mi := &file_plugin_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2398,7 +2523,7 @@ func (x *Build_Log) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Build_Log.ProtoReflect.Descriptor instead.
 func (*Build_Log) Descriptor() ([]byte, []int) {
-	return file_plugin_proto_rawDescGZIP(), []int{16, 3}
+	return file_plugin_proto_rawDescGZIP(), []int{17, 3}
 }
 
 func (x *Build_Log) GetLevel() string {
@@ -2429,7 +2554,7 @@ type Build_File struct {
 
 func (x *Build_File) Reset() {
 	*x = Build_File{}
-	mi := &file_plugin_proto_msgTypes[37]
+	mi := &file_plugin_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2441,7 +2566,7 @@ func (x *Build_File) String() string {
 func (*Build_File) ProtoMessage() {}
 
 func (x *Build_File) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[37]
+	mi := &file_plugin_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2454,7 +2579,7 @@ func (x *Build_File) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Build_File.ProtoReflect.Descriptor instead.
 func (*Build_File) Descriptor() ([]byte, []int) {
-	return file_plugin_proto_rawDescGZIP(), []int{16, 4}
+	return file_plugin_proto_rawDescGZIP(), []int{17, 4}
 }
 
 func (x *Build_File) GetPath() string {
@@ -2506,7 +2631,7 @@ type Build_Result struct {
 
 func (x *Build_Result) Reset() {
 	*x = Build_Result{}
-	mi := &file_plugin_proto_msgTypes[38]
+	mi := &file_plugin_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2518,7 +2643,7 @@ func (x *Build_Result) String() string {
 func (*Build_Result) ProtoMessage() {}
 
 func (x *Build_Result) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[38]
+	mi := &file_plugin_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2531,7 +2656,7 @@ func (x *Build_Result) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Build_Result.ProtoReflect.Descriptor instead.
 func (*Build_Result) Descriptor() ([]byte, []int) {
-	return file_plugin_proto_rawDescGZIP(), []int{16, 5}
+	return file_plugin_proto_rawDescGZIP(), []int{17, 5}
 }
 
 func (x *Build_Result) GetOutputs() []byte {
@@ -2727,7 +2852,7 @@ const file_plugin_proto_rawDesc = "" +
 	"\rartifact_type\x18\x01 \x01(\tR\fartifactType\x12\x16\n" +
 	"\x06config\x18\x02 \x01(\fR\x06config\x1aJ\n" +
 	"\bResponse\x12>\n" +
-	"\vdiagnostics\x18\x01 \x03(\v2\x1c.strata.plugin.v1.DiagnosticR\vdiagnostics\"\xc5\x03\n" +
+	"\vdiagnostics\x18\x01 \x03(\v2\x1c.strata.plugin.v1.DiagnosticR\vdiagnostics\"\xdf\x03\n" +
 	"\x04Plan\x1a\xb2\x02\n" +
 	"\aRequest\x12#\n" +
 	"\rartifact_type\x18\x01 \x01(\tR\fartifactType\x12\x18\n" +
@@ -2736,11 +2861,19 @@ const file_plugin_proto_rawDesc = "" +
 	"\bpackages\x18\x04 \x03(\v2\x19.strata.plugin.v1.PackageR\bpackages\x12/\n" +
 	"\x06inputs\x18\x05 \x03(\v2\x17.strata.plugin.v1.InputR\x06inputs\x123\n" +
 	"\acompose\x18\x06 \x01(\v2\x19.strata.plugin.v1.ComposeR\acompose\x123\n" +
-	"\acontent\x18\a \x01(\v2\x19.strata.plugin.v1.ContentR\acontent\x1a\x87\x01\n" +
+	"\acontent\x18\a \x01(\v2\x19.strata.plugin.v1.ContentR\acontent\x1a\xa1\x01\n" +
 	"\bResponse\x12\x18\n" +
 	"\aoutputs\x18\x01 \x01(\fR\aoutputs\x12!\n" +
 	"\fkey_material\x18\x02 \x01(\fR\vkeyMaterial\x12>\n" +
-	"\vdiagnostics\x18\x03 \x03(\v2\x1c.strata.plugin.v1.DiagnosticR\vdiagnostics\"\xd8\b\n" +
+	"\vdiagnostics\x18\x03 \x03(\v2\x1c.strata.plugin.v1.DiagnosticR\vdiagnostics\x12\x18\n" +
+	"\apublish\x18\x04 \x01(\tR\apublish\"\x9a\x01\n" +
+	"\aPublish\x1a\x8e\x01\n" +
+	"\aRequest\x12#\n" +
+	"\rartifact_type\x18\x01 \x01(\tR\fartifactType\x12\x18\n" +
+	"\aaddress\x18\x02 \x01(\tR\aaddress\x12\x16\n" +
+	"\x06config\x18\x03 \x01(\fR\x06config\x12\x12\n" +
+	"\x04path\x18\x04 \x01(\tR\x04path\x12\x18\n" +
+	"\aoutputs\x18\x05 \x01(\fR\aoutputs\"\xd8\b\n" +
 	"\x05Build\x1a\xa7\x03\n" +
 	"\aRequest\x12#\n" +
 	"\rartifact_type\x18\x01 \x01(\tR\fartifactType\x12\x18\n" +
@@ -2781,13 +2914,14 @@ const file_plugin_proto_rawDesc = "" +
 	"\x05error\x18\x04 \x01(\tR\x05error\x12;\n" +
 	"\n" +
 	"placements\x18\x05 \x03(\v2\x1b.strata.plugin.v1.PlacementR\n" +
-	"placements2\x89\x03\n" +
+	"placements2\xd8\x03\n" +
 	"\x06Plugin\x12G\n" +
 	"\x04Info\x12\x1e.strata.plugin.v1.Info.Request\x1a\x1f.strata.plugin.v1.Info.Response\x12M\n" +
 	"\x06Schema\x12 .strata.plugin.v1.Schema.Request\x1a!.strata.plugin.v1.Schema.Response\x12S\n" +
 	"\bValidate\x12\".strata.plugin.v1.Validate.Request\x1a#.strata.plugin.v1.Validate.Response\x12G\n" +
 	"\x04Plan\x12\x1e.strata.plugin.v1.Plan.Request\x1a\x1f.strata.plugin.v1.Plan.Response\x12I\n" +
-	"\x05Build\x12\x1f.strata.plugin.v1.Build.Request\x1a\x1d.strata.plugin.v1.Build.Event0\x01B6Z4github.com/strata-build/strata/sdk/internal/pluginpbb\x06proto3"
+	"\x05Build\x12\x1f.strata.plugin.v1.Build.Request\x1a\x1d.strata.plugin.v1.Build.Event0\x01\x12M\n" +
+	"\aPublish\x12!.strata.plugin.v1.Publish.Request\x1a\x1d.strata.plugin.v1.Build.Event0\x01B6Z4github.com/strata-build/strata/sdk/internal/pluginpbb\x06proto3"
 
 var (
 	file_plugin_proto_rawDescOnce sync.Once
@@ -2802,7 +2936,7 @@ func file_plugin_proto_rawDescGZIP() []byte {
 }
 
 var file_plugin_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_plugin_proto_msgTypes = make([]protoimpl.MessageInfo, 39)
+var file_plugin_proto_msgTypes = make([]protoimpl.MessageInfo, 41)
 var file_plugin_proto_goTypes = []any{
 	(Schema_NestedBlock_Nesting)(0), // 0: strata.plugin.v1.Schema.NestedBlock.Nesting
 	(Diagnostic_Severity)(0),        // 1: strata.plugin.v1.Diagnostic.Severity
@@ -2822,48 +2956,50 @@ var file_plugin_proto_goTypes = []any{
 	(*PlacedRPM)(nil),               // 15: strata.plugin.v1.PlacedRPM
 	(*Validate)(nil),                // 16: strata.plugin.v1.Validate
 	(*Plan)(nil),                    // 17: strata.plugin.v1.Plan
-	(*Build)(nil),                   // 18: strata.plugin.v1.Build
-	(*Info_Request)(nil),            // 19: strata.plugin.v1.Info.Request
-	(*Info_Response)(nil),           // 20: strata.plugin.v1.Info.Response
-	(*Schema_Request)(nil),          // 21: strata.plugin.v1.Schema.Request
-	(*Schema_Response)(nil),         // 22: strata.plugin.v1.Schema.Response
-	(*Schema_Block)(nil),            // 23: strata.plugin.v1.Schema.Block
-	(*Schema_Attribute)(nil),        // 24: strata.plugin.v1.Schema.Attribute
-	(*Schema_NestedBlock)(nil),      // 25: strata.plugin.v1.Schema.NestedBlock
-	(*AttributePath_Step)(nil),      // 26: strata.plugin.v1.AttributePath.Step
-	nil,                             // 27: strata.plugin.v1.Group.ConditionalEntry
-	nil,                             // 28: strata.plugin.v1.Group.NameTranslationsEntry
-	nil,                             // 29: strata.plugin.v1.Group.DescriptionTranslationsEntry
-	nil,                             // 30: strata.plugin.v1.Module.ProfilesEntry
-	(*Validate_Request)(nil),        // 31: strata.plugin.v1.Validate.Request
-	(*Validate_Response)(nil),       // 32: strata.plugin.v1.Validate.Response
-	(*Plan_Request)(nil),            // 33: strata.plugin.v1.Plan.Request
-	(*Plan_Response)(nil),           // 34: strata.plugin.v1.Plan.Response
-	(*Build_Request)(nil),           // 35: strata.plugin.v1.Build.Request
-	(*Build_Event)(nil),             // 36: strata.plugin.v1.Build.Event
-	(*Build_Progress)(nil),          // 37: strata.plugin.v1.Build.Progress
-	(*Build_Log)(nil),               // 38: strata.plugin.v1.Build.Log
-	(*Build_File)(nil),              // 39: strata.plugin.v1.Build.File
-	(*Build_Result)(nil),            // 40: strata.plugin.v1.Build.Result
+	(*Publish)(nil),                 // 18: strata.plugin.v1.Publish
+	(*Build)(nil),                   // 19: strata.plugin.v1.Build
+	(*Info_Request)(nil),            // 20: strata.plugin.v1.Info.Request
+	(*Info_Response)(nil),           // 21: strata.plugin.v1.Info.Response
+	(*Schema_Request)(nil),          // 22: strata.plugin.v1.Schema.Request
+	(*Schema_Response)(nil),         // 23: strata.plugin.v1.Schema.Response
+	(*Schema_Block)(nil),            // 24: strata.plugin.v1.Schema.Block
+	(*Schema_Attribute)(nil),        // 25: strata.plugin.v1.Schema.Attribute
+	(*Schema_NestedBlock)(nil),      // 26: strata.plugin.v1.Schema.NestedBlock
+	(*AttributePath_Step)(nil),      // 27: strata.plugin.v1.AttributePath.Step
+	nil,                             // 28: strata.plugin.v1.Group.ConditionalEntry
+	nil,                             // 29: strata.plugin.v1.Group.NameTranslationsEntry
+	nil,                             // 30: strata.plugin.v1.Group.DescriptionTranslationsEntry
+	nil,                             // 31: strata.plugin.v1.Module.ProfilesEntry
+	(*Validate_Request)(nil),        // 32: strata.plugin.v1.Validate.Request
+	(*Validate_Response)(nil),       // 33: strata.plugin.v1.Validate.Response
+	(*Plan_Request)(nil),            // 34: strata.plugin.v1.Plan.Request
+	(*Plan_Response)(nil),           // 35: strata.plugin.v1.Plan.Response
+	(*Publish_Request)(nil),         // 36: strata.plugin.v1.Publish.Request
+	(*Build_Request)(nil),           // 37: strata.plugin.v1.Build.Request
+	(*Build_Event)(nil),             // 38: strata.plugin.v1.Build.Event
+	(*Build_Progress)(nil),          // 39: strata.plugin.v1.Build.Progress
+	(*Build_Log)(nil),               // 40: strata.plugin.v1.Build.Log
+	(*Build_File)(nil),              // 41: strata.plugin.v1.Build.File
+	(*Build_Result)(nil),            // 42: strata.plugin.v1.Build.Result
 }
 var file_plugin_proto_depIdxs = []int32{
-	26, // 0: strata.plugin.v1.AttributePath.steps:type_name -> strata.plugin.v1.AttributePath.Step
+	27, // 0: strata.plugin.v1.AttributePath.steps:type_name -> strata.plugin.v1.AttributePath.Step
 	1,  // 1: strata.plugin.v1.Diagnostic.severity:type_name -> strata.plugin.v1.Diagnostic.Severity
 	4,  // 2: strata.plugin.v1.Diagnostic.attribute:type_name -> strata.plugin.v1.AttributePath
 	6,  // 3: strata.plugin.v1.Input.packages:type_name -> strata.plugin.v1.Package
 	10, // 4: strata.plugin.v1.Content.groups:type_name -> strata.plugin.v1.Group
 	11, // 5: strata.plugin.v1.Content.modules:type_name -> strata.plugin.v1.Module
 	13, // 6: strata.plugin.v1.Content.variant:type_name -> strata.plugin.v1.Variant
-	27, // 7: strata.plugin.v1.Group.conditional:type_name -> strata.plugin.v1.Group.ConditionalEntry
-	28, // 8: strata.plugin.v1.Group.name_translations:type_name -> strata.plugin.v1.Group.NameTranslationsEntry
-	29, // 9: strata.plugin.v1.Group.description_translations:type_name -> strata.plugin.v1.Group.DescriptionTranslationsEntry
-	30, // 10: strata.plugin.v1.Module.profiles:type_name -> strata.plugin.v1.Module.ProfilesEntry
+	28, // 7: strata.plugin.v1.Group.conditional:type_name -> strata.plugin.v1.Group.ConditionalEntry
+	29, // 8: strata.plugin.v1.Group.name_translations:type_name -> strata.plugin.v1.Group.NameTranslationsEntry
+	30, // 9: strata.plugin.v1.Group.description_translations:type_name -> strata.plugin.v1.Group.DescriptionTranslationsEntry
+	31, // 10: strata.plugin.v1.Module.profiles:type_name -> strata.plugin.v1.Module.ProfilesEntry
 	15, // 11: strata.plugin.v1.Placement.rpms:type_name -> strata.plugin.v1.PlacedRPM
-	23, // 12: strata.plugin.v1.Schema.Response.block:type_name -> strata.plugin.v1.Schema.Block
-	24, // 13: strata.plugin.v1.Schema.Block.attributes:type_name -> strata.plugin.v1.Schema.Attribute
-	25, // 14: strata.plugin.v1.Schema.Block.blocks:type_name -> strata.plugin.v1.Schema.NestedBlock
+	24, // 12: strata.plugin.v1.Schema.Response.block:type_name -> strata.plugin.v1.Schema.Block
+	25, // 13: strata.plugin.v1.Schema.Block.attributes:type_name -> strata.plugin.v1.Schema.Attribute
+	26, // 14: strata.plugin.v1.Schema.Block.blocks:type_name -> strata.plugin.v1.Schema.NestedBlock
 	0,  // 15: strata.plugin.v1.Schema.NestedBlock.nesting:type_name -> strata.plugin.v1.Schema.NestedBlock.Nesting
-	23, // 16: strata.plugin.v1.Schema.NestedBlock.block:type_name -> strata.plugin.v1.Schema.Block
+	24, // 16: strata.plugin.v1.Schema.NestedBlock.block:type_name -> strata.plugin.v1.Schema.Block
 	12, // 17: strata.plugin.v1.Module.ProfilesEntry.value:type_name -> strata.plugin.v1.Strings
 	5,  // 18: strata.plugin.v1.Validate.Response.diagnostics:type_name -> strata.plugin.v1.Diagnostic
 	6,  // 19: strata.plugin.v1.Plan.Request.packages:type_name -> strata.plugin.v1.Package
@@ -2875,24 +3011,26 @@ var file_plugin_proto_depIdxs = []int32{
 	7,  // 25: strata.plugin.v1.Build.Request.inputs:type_name -> strata.plugin.v1.Input
 	8,  // 26: strata.plugin.v1.Build.Request.compose:type_name -> strata.plugin.v1.Compose
 	9,  // 27: strata.plugin.v1.Build.Request.content:type_name -> strata.plugin.v1.Content
-	37, // 28: strata.plugin.v1.Build.Event.progress:type_name -> strata.plugin.v1.Build.Progress
-	38, // 29: strata.plugin.v1.Build.Event.log:type_name -> strata.plugin.v1.Build.Log
-	40, // 30: strata.plugin.v1.Build.Event.result:type_name -> strata.plugin.v1.Build.Result
-	39, // 31: strata.plugin.v1.Build.Result.manifest:type_name -> strata.plugin.v1.Build.File
+	39, // 28: strata.plugin.v1.Build.Event.progress:type_name -> strata.plugin.v1.Build.Progress
+	40, // 29: strata.plugin.v1.Build.Event.log:type_name -> strata.plugin.v1.Build.Log
+	42, // 30: strata.plugin.v1.Build.Event.result:type_name -> strata.plugin.v1.Build.Result
+	41, // 31: strata.plugin.v1.Build.Result.manifest:type_name -> strata.plugin.v1.Build.File
 	5,  // 32: strata.plugin.v1.Build.Result.diagnostics:type_name -> strata.plugin.v1.Diagnostic
 	14, // 33: strata.plugin.v1.Build.Result.placements:type_name -> strata.plugin.v1.Placement
-	19, // 34: strata.plugin.v1.Plugin.Info:input_type -> strata.plugin.v1.Info.Request
-	21, // 35: strata.plugin.v1.Plugin.Schema:input_type -> strata.plugin.v1.Schema.Request
-	31, // 36: strata.plugin.v1.Plugin.Validate:input_type -> strata.plugin.v1.Validate.Request
-	33, // 37: strata.plugin.v1.Plugin.Plan:input_type -> strata.plugin.v1.Plan.Request
-	35, // 38: strata.plugin.v1.Plugin.Build:input_type -> strata.plugin.v1.Build.Request
-	20, // 39: strata.plugin.v1.Plugin.Info:output_type -> strata.plugin.v1.Info.Response
-	22, // 40: strata.plugin.v1.Plugin.Schema:output_type -> strata.plugin.v1.Schema.Response
-	32, // 41: strata.plugin.v1.Plugin.Validate:output_type -> strata.plugin.v1.Validate.Response
-	34, // 42: strata.plugin.v1.Plugin.Plan:output_type -> strata.plugin.v1.Plan.Response
-	36, // 43: strata.plugin.v1.Plugin.Build:output_type -> strata.plugin.v1.Build.Event
-	39, // [39:44] is the sub-list for method output_type
-	34, // [34:39] is the sub-list for method input_type
+	20, // 34: strata.plugin.v1.Plugin.Info:input_type -> strata.plugin.v1.Info.Request
+	22, // 35: strata.plugin.v1.Plugin.Schema:input_type -> strata.plugin.v1.Schema.Request
+	32, // 36: strata.plugin.v1.Plugin.Validate:input_type -> strata.plugin.v1.Validate.Request
+	34, // 37: strata.plugin.v1.Plugin.Plan:input_type -> strata.plugin.v1.Plan.Request
+	37, // 38: strata.plugin.v1.Plugin.Build:input_type -> strata.plugin.v1.Build.Request
+	36, // 39: strata.plugin.v1.Plugin.Publish:input_type -> strata.plugin.v1.Publish.Request
+	21, // 40: strata.plugin.v1.Plugin.Info:output_type -> strata.plugin.v1.Info.Response
+	23, // 41: strata.plugin.v1.Plugin.Schema:output_type -> strata.plugin.v1.Schema.Response
+	33, // 42: strata.plugin.v1.Plugin.Validate:output_type -> strata.plugin.v1.Validate.Response
+	35, // 43: strata.plugin.v1.Plugin.Plan:output_type -> strata.plugin.v1.Plan.Response
+	38, // 44: strata.plugin.v1.Plugin.Build:output_type -> strata.plugin.v1.Build.Event
+	38, // 45: strata.plugin.v1.Plugin.Publish:output_type -> strata.plugin.v1.Build.Event
+	40, // [40:46] is the sub-list for method output_type
+	34, // [34:40] is the sub-list for method input_type
 	34, // [34:34] is the sub-list for extension type_name
 	34, // [34:34] is the sub-list for extension extendee
 	0,  // [0:34] is the sub-list for field type_name
@@ -2903,12 +3041,12 @@ func file_plugin_proto_init() {
 	if File_plugin_proto != nil {
 		return
 	}
-	file_plugin_proto_msgTypes[24].OneofWrappers = []any{
+	file_plugin_proto_msgTypes[25].OneofWrappers = []any{
 		(*AttributePath_Step_AttributeName)(nil),
 		(*AttributePath_Step_ElementKeyString)(nil),
 		(*AttributePath_Step_ElementKeyInt)(nil),
 	}
-	file_plugin_proto_msgTypes[34].OneofWrappers = []any{
+	file_plugin_proto_msgTypes[36].OneofWrappers = []any{
 		(*Build_Event_Progress)(nil),
 		(*Build_Event_Log)(nil),
 		(*Build_Event_Result)(nil),
@@ -2919,7 +3057,7 @@ func file_plugin_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_plugin_proto_rawDesc), len(file_plugin_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   39,
+			NumMessages:   41,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

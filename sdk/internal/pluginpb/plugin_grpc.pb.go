@@ -32,6 +32,7 @@ const (
 	Plugin_Validate_FullMethodName = "/strata.plugin.v1.Plugin/Validate"
 	Plugin_Plan_FullMethodName     = "/strata.plugin.v1.Plugin/Plan"
 	Plugin_Build_FullMethodName    = "/strata.plugin.v1.Plugin/Build"
+	Plugin_Publish_FullMethodName  = "/strata.plugin.v1.Plugin/Publish"
 )
 
 // PluginClient is the client API for Plugin service.
@@ -49,6 +50,11 @@ type PluginClient interface {
 	// Build writes an artifact into an empty directory, streaming progress,
 	// and ends with exactly one Result event.
 	Build(ctx context.Context, in *Build_Request, opts ...grpc.CallOption) (grpc.ServerStreamingClient[Build_Event], error)
+	// Publish sends a stored artifact where its plan said (Plan.Response's
+	// publish), streaming progress, and ends with exactly one Result event
+	// whose outputs describe what was published. Types that publish
+	// nothing need not implement it.
+	Publish(ctx context.Context, in *Publish_Request, opts ...grpc.CallOption) (grpc.ServerStreamingClient[Build_Event], error)
 }
 
 type pluginClient struct {
@@ -118,6 +124,25 @@ func (c *pluginClient) Build(ctx context.Context, in *Build_Request, opts ...grp
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type Plugin_BuildClient = grpc.ServerStreamingClient[Build_Event]
 
+func (c *pluginClient) Publish(ctx context.Context, in *Publish_Request, opts ...grpc.CallOption) (grpc.ServerStreamingClient[Build_Event], error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	stream, err := c.cc.NewStream(ctx, &Plugin_ServiceDesc.Streams[1], Plugin_Publish_FullMethodName, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	x := &grpc.GenericClientStream[Publish_Request, Build_Event]{ClientStream: stream}
+	if err := x.ClientStream.SendMsg(in); err != nil {
+		return nil, err
+	}
+	if err := x.ClientStream.CloseSend(); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type Plugin_PublishClient = grpc.ServerStreamingClient[Build_Event]
+
 // PluginServer is the server API for Plugin service.
 // All implementations must embed UnimplementedPluginServer
 // for forward compatibility.
@@ -133,6 +158,11 @@ type PluginServer interface {
 	// Build writes an artifact into an empty directory, streaming progress,
 	// and ends with exactly one Result event.
 	Build(*Build_Request, grpc.ServerStreamingServer[Build_Event]) error
+	// Publish sends a stored artifact where its plan said (Plan.Response's
+	// publish), streaming progress, and ends with exactly one Result event
+	// whose outputs describe what was published. Types that publish
+	// nothing need not implement it.
+	Publish(*Publish_Request, grpc.ServerStreamingServer[Build_Event]) error
 	mustEmbedUnimplementedPluginServer()
 }
 
@@ -157,6 +187,9 @@ func (UnimplementedPluginServer) Plan(context.Context, *Plan_Request) (*Plan_Res
 }
 func (UnimplementedPluginServer) Build(*Build_Request, grpc.ServerStreamingServer[Build_Event]) error {
 	return status.Error(codes.Unimplemented, "method Build not implemented")
+}
+func (UnimplementedPluginServer) Publish(*Publish_Request, grpc.ServerStreamingServer[Build_Event]) error {
+	return status.Error(codes.Unimplemented, "method Publish not implemented")
 }
 func (UnimplementedPluginServer) mustEmbedUnimplementedPluginServer() {}
 func (UnimplementedPluginServer) testEmbeddedByValue()                {}
@@ -262,6 +295,17 @@ func _Plugin_Build_Handler(srv interface{}, stream grpc.ServerStream) error {
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type Plugin_BuildServer = grpc.ServerStreamingServer[Build_Event]
 
+func _Plugin_Publish_Handler(srv interface{}, stream grpc.ServerStream) error {
+	m := new(Publish_Request)
+	if err := stream.RecvMsg(m); err != nil {
+		return err
+	}
+	return srv.(PluginServer).Publish(m, &grpc.GenericServerStream[Publish_Request, Build_Event]{ServerStream: stream})
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type Plugin_PublishServer = grpc.ServerStreamingServer[Build_Event]
+
 // Plugin_ServiceDesc is the grpc.ServiceDesc for Plugin service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -290,6 +334,11 @@ var Plugin_ServiceDesc = grpc.ServiceDesc{
 		{
 			StreamName:    "Build",
 			Handler:       _Plugin_Build_Handler,
+			ServerStreams: true,
+		},
+		{
+			StreamName:    "Publish",
+			Handler:       _Plugin_Publish_Handler,
 			ServerStreams: true,
 		},
 	},
