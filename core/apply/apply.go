@@ -3,6 +3,7 @@ package apply
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -42,6 +43,8 @@ type Outcome int
 const (
 	Built Outcome = iota
 	FromStore
+	// Published is an up-to-date artifact published again.
+	Published
 )
 
 // Options configure an apply.
@@ -54,6 +57,8 @@ type Options struct {
 // Result counts what an apply did.
 type Result struct {
 	Built, FromStore, Failed, Skipped int
+	// Published counts the artifacts published (pushed) by this apply.
+	Published int
 	// Errors are the failures by address.
 	Errors map[string]error
 }
@@ -67,25 +72,41 @@ func Apply(ctx context.Context, p *plan.Plan, opts Options) *Result {
 	var mu sync.Mutex
 	p.Graph.Walk(opts.Parallelism, func(a addrs.Instance) error {
 		n := p.Nodes[a]
-		if n == nil || n.Action == plan.UpToDate {
+		if n == nil || (n.Action == plan.UpToDate && !n.PublishPending) {
 			return nil
 		}
 		start := time.Now()
 		opts.Reporter.Started(a.String(), n.Plugin.Name())
-		outcome, err := build(ctx, p, n, opts)
+		outcome := Published
+		var err error
+		if n.Action != plan.UpToDate {
+			outcome, err = build(ctx, p, n, opts)
+		}
+		// A failed publication fails the apply but not what is built on
+		// the artifact: its build is stored.
+		var pubErr error
+		if err == nil && n.PublishPending {
+			pubErr = publish(ctx, p, n, opts)
+		}
 		mu.Lock()
 		defer mu.Unlock()
 		switch {
 		case err != nil:
-			res.Failed++
-			res.Errors[a.String()] = err
-			opts.Reporter.Failed(a.String(), err)
 		case outcome == FromStore:
 			res.FromStore++
-		default:
+		case outcome == Built:
 			res.Built++
+		case pubErr == nil:
+			res.Published++
 		}
-		if err == nil {
+		if failed := errors.Join(err, pubErr); failed != nil {
+			res.Failed++
+			res.Errors[a.String()] = failed
+			opts.Reporter.Failed(a.String(), failed)
+		} else {
+			if n.PublishPending && outcome != Published {
+				res.Published++
+			}
 			opts.Reporter.Finished(a.String(), outcome, time.Since(start))
 		}
 		return err
@@ -148,6 +169,40 @@ func build(ctx context.Context, p *plan.Plan, n *plan.Node, opts Options) (Outco
 		return 0, fmt.Errorf("%s %s: %w", n.Plugin.Name(), addr, err)
 	}
 	return Built, record()
+}
+
+// publish sends a stored artifact where its plan says and records it in
+// the state. On failure the artifact stays stored and recorded as built,
+// so the next apply publishes it again.
+func publish(ctx context.Context, p *plan.Plan, n *plan.Node, opts Options) error {
+	addr := n.Inst.Addr.String()
+	config, diags := p.BuildConfig(n)
+	if diags.HasErrors() {
+		return fmt.Errorf("evaluating the configuration: %s", diags.Error())
+	}
+	e, err := p.Opts.Store.Read(n.Key)
+	if err != nil {
+		return err
+	}
+	outputs, err := plan.DecodeOutputs(e.Outputs)
+	if err != nil {
+		return err
+	}
+	timeout := n.Inst.Timeout
+	if timeout == 0 {
+		timeout = DefaultTimeout
+	}
+	res, err := n.Plugin.Publish(ctx, n.Inst.Addr.Type, &sdk.PublishRequest{
+		Address: addr, Config: config, Path: p.Opts.Store.FilesPath(n.Key), Outputs: outputs,
+	}, reporter{addr, opts.Reporter}, timeout)
+	if err != nil {
+		return fmt.Errorf("%w\nThe build is kept in the store; the next apply publishes it again.", err)
+	}
+	published, err := plan.EncodeOutputs(res.Outputs)
+	if err != nil {
+		return fmt.Errorf("%s returned outputs strata cannot record: %w", n.Plugin.Name(), err)
+	}
+	return p.State.Set(addr, store.StateEntry{Key: n.Key, Type: n.Inst.Addr.Type, Published: n.Publish, PublishedOutputs: published})
 }
 
 // localPackages fetches what is not local and lists the packages with

@@ -1,6 +1,7 @@
 package compose
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -35,6 +36,10 @@ type Artifact struct {
 	Entry *store.Entry
 	// Files is the directory of its files in the store.
 	Files string
+	// Published is where it was published, and PublishedOutputs what
+	// its plugin said of that (an image's pushed digest), if it was.
+	Published        string
+	PublishedOutputs json.RawMessage
 }
 
 // typeSuffixes are productmd's compose id suffixes by compose type.
@@ -227,9 +232,17 @@ func same(dir string, lin *lineage) bool {
 		return false
 	}
 	for addr, a := range lin.Payload.Artifacts {
-		if o, ok := old.Payload.Artifacts[addr]; !ok || o.Key != a.Key {
+		if o, ok := old.Payload.Artifacts[addr]; !ok || o.Key != a.Key || !samePublication(o.Published, a.Published) {
 			return false
 		}
 	}
 	return strings.HasPrefix(filepath.Base(dir), lin.Payload.Compose.Short+"-"+lin.Payload.Compose.Version+"-")
+}
+
+func samePublication(a, b *published) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	var ca, cb bytes.Buffer
+	return a.To == b.To && json.Compact(&ca, a.Outputs) == nil && json.Compact(&cb, b.Outputs) == nil && bytes.Equal(ca.Bytes(), cb.Bytes())
 }

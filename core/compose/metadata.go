@@ -1,6 +1,7 @@
 package compose
 
 import (
+	"encoding/json"
 	"sort"
 	"strings"
 
@@ -32,7 +33,15 @@ type lineageArtifact struct {
 	// Paths are where its parts are, under the compose directory.
 	Paths          []string `json:"paths"`
 	ManifestDigest string   `json:"manifest_digest"`
+	// Published says where the artifact was published, with what its
+	// plugin reported (an image's pushed reference and digest).
+	Published *published `json:"published,omitempty"`
 	store.Lineage
+}
+
+type published struct {
+	To      string          `json:"to"`
+	Outputs json.RawMessage `json:"outputs"`
 }
 
 func lineageDoc(info Info, arts []Artifact) *lineage {
@@ -41,6 +50,9 @@ func lineageDoc(info Info, arts []Artifact) *lineage {
 	l.Payload.Artifacts = map[string]lineageArtifact{}
 	for _, a := range arts {
 		la := lineageArtifact{Key: a.Entry.Key, ManifestDigest: a.Entry.ManifestDigest, Lineage: a.Entry.Lineage}
+		if a.Published != "" {
+			la.Published = &published{To: a.Published, Outputs: a.PublishedOutputs}
+		}
 		for _, pl := range placements(a) {
 			la.Paths = append(la.Paths, "compose/"+pl.ComposePath)
 		}

@@ -92,6 +92,7 @@ func (p *Plan) planInstance(rs *pkgset.Resolver, inst *eval.Instance) hcl.Diagno
 	}
 	info := n.Plugin.Info
 	n.Planned = resp.Outputs
+	n.Publish = resp.Publish
 	n.KeyIn = &KeyInput{
 		Plugin: info.Name, PluginVersion: info.Version, Protocol: info.Protocol,
 		Type: inst.Addr.Type, Config: Canonical(dec.config), ArtifactExprs: artifactExprs(p.Opts.Config.Files, n.Rest),
@@ -254,6 +255,7 @@ func (p *Plan) decide(n *Node) {
 		n.Action = Rebuild
 		n.Reasons = p.reasons(old.Key, n.KeyIn)
 	}
+	n.PublishPending = n.Publish != "" && (n.Action != UpToDate || old.Published != n.Publish)
 }
 
 // placeholder is the value of an artifact block while planning: each

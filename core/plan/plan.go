@@ -73,6 +73,11 @@ type Node struct {
 	Reasons []string
 	// InStore says the store already holds the key, so no build is needed.
 	InStore bool
+	// Publish is where the plugin sends the artifact once it is stored
+	// (an image's registry), and PublishPending says that it must be sent
+	// there: it never was with this key, or the last attempt failed.
+	Publish        string
+	PublishPending bool
 }
 
 // Changes returns the nodes in address order.
@@ -83,6 +88,17 @@ func (p *Plan) Changes() []*Node {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Inst.Addr.Less(out[j].Inst.Addr) })
 	return out
+}
+
+// Publishes returns how many nodes an apply publishes.
+func (p *Plan) Publishes() int {
+	n := 0
+	for _, node := range p.Nodes {
+		if node.PublishPending {
+			n++
+		}
+	}
+	return n
 }
 
 // Counts returns how many nodes build, rebuild and are up to date.

@@ -22,6 +22,11 @@ type State struct {
 type StateEntry struct {
 	Key  string `json:"key"`
 	Type string `json:"type"`
+	// Published is where the artifact with Key was last published (an
+	// image's registry reference), and PublishedOutputs what the plugin
+	// said of it; empty until a publication succeeds.
+	Published        string          `json:"published,omitempty"`
+	PublishedOutputs json.RawMessage `json:"published_outputs,omitempty"`
 }
 
 type stateFile struct {

@@ -78,16 +78,20 @@ func runApply(c *cli, args []string) int {
 		c.printPlan(p)
 	}
 	build, rebuild, _ := p.Counts()
-	if build+rebuild > 0 && saved == nil && !*approve && !c.confirm() {
+	if build+rebuild+p.Publishes() > 0 && saved == nil && !*approve && !c.confirm() {
 		fmt.Fprintln(c.stdout, "Apply cancelled.")
 		return exitError
 	}
 	fetcher := &pkgset.Fetcher{Dir: filepath.Join(st.CacheDir(), "packages")}
 	res := apply.Apply(ctx, p, apply.Options{Parallelism: *parallelism, Reporter: c.reporter(pf.json), Fetcher: fetcher})
-	result := map[string]any{"type": "result", "built": res.Built, "from_store": res.FromStore, "failed": res.Failed, "skipped": res.Skipped}
+	result := map[string]any{"type": "result", "built": res.Built, "from_store": res.FromStore, "published": res.Published, "failed": res.Failed, "skipped": res.Skipped}
 	if !pf.json {
-		fmt.Fprintf(c.stdout, "\n%s %d built, %d taken from the store, %d failed, %d skipped.\n",
-			map[bool]string{true: "Apply complete!", false: "Apply finished with errors:"}[res.Failed == 0], res.Built, res.FromStore, res.Failed, res.Skipped)
+		published := ""
+		if res.Published > 0 {
+			published = fmt.Sprintf(" %d published,", res.Published)
+		}
+		fmt.Fprintf(c.stdout, "\n%s %d built, %d taken from the store,%s %d failed, %d skipped.\n",
+			map[bool]string{true: "Apply complete!", false: "Apply finished with errors:"}[res.Failed == 0], res.Built, res.FromStore, published, res.Failed, res.Skipped)
 	}
 	if len(p.Opts.Targets) == 0 {
 		out := *outDir
@@ -137,7 +141,8 @@ func writeCompose(p *plan.Plan, st *store.Store, out string, complete bool) (*co
 		if err != nil {
 			return nil, err
 		}
-		arts = append(arts, compose.Artifact{Addr: n.Inst.Addr, Entry: e, Files: st.FilesPath(se.Key)})
+		arts = append(arts, compose.Artifact{Addr: n.Inst.Addr, Entry: e, Files: st.FilesPath(se.Key),
+			Published: se.Published, PublishedOutputs: se.PublishedOutputs})
 	}
 	c := p.Eval.Compose
 	info := compose.Info{Name: c.Name, Short: c.Short, Version: c.Version, Type: c.Type, Label: c.Label,

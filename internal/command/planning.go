@@ -137,7 +137,8 @@ func (c *cli) printPlan(p *plan.Plan) {
 		width = max(width, len(n.Inst.Addr.String()))
 	}
 	build, rebuild, upToDate := p.Counts()
-	if build+rebuild > 0 {
+	publishes := p.Publishes()
+	if build+rebuild+publishes > 0 {
 		fmt.Fprintln(c.stdout, "strata will perform the following actions:")
 		fmt.Fprintln(c.stdout)
 	}
@@ -149,16 +150,27 @@ func (c *cli) printPlan(p *plan.Plan) {
 				what += ", already in the store"
 			}
 		}
-		fmt.Fprintf(c.stdout, "  %s %-*s  (%s)\n", actionSymbols[n.Action], width, n.Inst.Addr, what)
+		symbol := actionSymbols[n.Action]
+		if n.PublishPending {
+			if n.Action == plan.UpToDate {
+				symbol, what = ">", "publish"
+			}
+			what += ", then push to " + n.Publish
+		}
+		fmt.Fprintf(c.stdout, "  %s %-*s  (%s)\n", symbol, width, n.Inst.Addr, what)
 		for _, r := range n.Reasons {
 			fmt.Fprintf(c.stdout, "      %s\n", r)
 		}
 	}
 	fmt.Fprintln(c.stdout)
-	if build+rebuild == 0 {
+	if build+rebuild+publishes == 0 {
 		fmt.Fprintln(c.stdout, "No changes. Every artifact is up to date.")
 	}
-	fmt.Fprintf(c.stdout, "Plan: %d to build, %d to rebuild, %d up to date.\n", build, rebuild, upToDate)
+	toPublish := ""
+	if publishes > 0 {
+		toPublish = fmt.Sprintf(", %d to publish", publishes)
+	}
+	fmt.Fprintf(c.stdout, "Plan: %d to build, %d to rebuild, %d up to date%s.\n", build, rebuild, upToDate, toPublish)
 }
 
 func packageCount(n *plan.Node) int {
@@ -184,12 +196,13 @@ func planJSON(p *plan.Plan, diags hcl.Diagnostics) map[string]any {
 		changes = append(changes, map[string]any{
 			"address": n.Inst.Addr.String(), "action": strings.ReplaceAll(n.Action.String(), " ", "_"),
 			"key": n.Key, "reasons": reasons, "in_store": n.InStore, "packages": packageCount(n),
+			"publish": n.Publish, "publish_pending": n.PublishPending,
 			"plugin": map[string]string{"name": n.Plugin.Info.Name, "version": n.Plugin.Info.Version},
 		})
 	}
 	sort.Slice(changes, func(i, j int) bool { return changes[i]["address"].(string) < changes[j]["address"].(string) })
 	build, rebuild, upToDate := p.Counts()
 	doc["changes"] = changes
-	doc["summary"] = map[string]int{"build": build, "rebuild": rebuild, "up_to_date": upToDate}
+	doc["summary"] = map[string]int{"build": build, "rebuild": rebuild, "up_to_date": upToDate, "publish": p.Publishes()}
 	return doc
 }

@@ -35,27 +35,29 @@ func findBase(base cty.Value, inputs []sdk.Input) (*baseImage, error) {
 			continue
 		}
 		if d, err := outputString(in.Outputs, "digest"); err == nil && d == digest {
-			return openBase(in, digest)
+			return openLayout(in, digest)
 		}
 	}
 	return nil, fmt.Errorf("base is not an oci artifact this one is built from; write base = artifact.oci.NAME")
 }
 
-func openBase(in sdk.Input, digest string) (*baseImage, error) {
+// openLayout opens the layout an oci artifact wrote, at the image or
+// index with digest.
+func openLayout(in sdk.Input, digest string) (*baseImage, error) {
 	idx, err := layout.ImageIndexFromPath(filepath.Join(in.Path, layoutDir))
 	if err != nil {
-		return nil, fmt.Errorf("base %s: %w", in.Address, err)
+		return nil, fmt.Errorf("%s: %w", in.Address, err)
 	}
 	m, err := idx.IndexManifest()
 	if err != nil {
-		return nil, fmt.Errorf("base %s: %w", in.Address, err)
+		return nil, fmt.Errorf("%s: %w", in.Address, err)
 	}
 	for _, d := range m.Manifests {
 		if d.Digest.String() == digest {
 			return &baseImage{input: in, digest: digest, index: idx, top: d}, nil
 		}
 	}
-	return nil, fmt.Errorf("base %s: its layout holds no image %s", in.Address, digest)
+	return nil, fmt.Errorf("%s: its layout holds no image %s", in.Address, digest)
 }
 
 func outputString(v cty.Value, attr string) (string, error) {
