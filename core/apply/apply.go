@@ -196,7 +196,7 @@ func publish(ctx context.Context, p *plan.Plan, n *plan.Node, opts Options) erro
 		Address: addr, Config: config, Path: p.Opts.Store.FilesPath(n.Key), Outputs: outputs,
 	}, reporter{addr, opts.Reporter}, timeout)
 	if err != nil {
-		return fmt.Errorf("%w\nThe build is kept in the store; the next apply publishes it again.", err)
+		return fmt.Errorf("%w (the build is kept in the store; the next apply publishes it again)", err)
 	}
 	published, err := plan.EncodeOutputs(res.Outputs)
 	if err != nil {
