@@ -147,15 +147,11 @@ func build(ctx context.Context, p *plan.Plan, n *plan.Node, opts Options) (Outco
 		dir.Discard()
 		return 0, err
 	}
-	timeout := n.Inst.Timeout
-	if timeout == 0 {
-		timeout = DefaultTimeout
-	}
 	res, err := n.Plugin.Build(ctx, n.Inst.Addr.Type, &sdk.BuildRequest{
 		Address: addr, Config: config, Packages: pkgs, Inputs: inputs,
 		Compose: n.KeyIn.Compose, Content: p.Content(n), OutputDir: dir.Files, WorkDir: dir.Work,
 		CacheDir: cacheDir, Timestamp: n.KeyIn.Timestamp,
-	}, reporter{addr, opts.Reporter}, timeout)
+	}, reporter{addr, opts.Reporter}, timeout(n))
 	if err != nil {
 		dir.Discard()
 		return 0, err
@@ -169,6 +165,14 @@ func build(ctx context.Context, p *plan.Plan, n *plan.Node, opts Options) (Outco
 		return 0, fmt.Errorf("%s %s: %w", n.Plugin.Name(), addr, err)
 	}
 	return Built, record()
+}
+
+// timeout bounds a plugin's build or publication of n.
+func timeout(n *plan.Node) time.Duration {
+	if n.Inst.Timeout == 0 {
+		return DefaultTimeout
+	}
+	return n.Inst.Timeout
 }
 
 // publish sends a stored artifact where its plan says and records it in
@@ -188,13 +192,9 @@ func publish(ctx context.Context, p *plan.Plan, n *plan.Node, opts Options) erro
 	if err != nil {
 		return err
 	}
-	timeout := n.Inst.Timeout
-	if timeout == 0 {
-		timeout = DefaultTimeout
-	}
 	res, err := n.Plugin.Publish(ctx, n.Inst.Addr.Type, &sdk.PublishRequest{
 		Address: addr, Config: config, Path: p.Opts.Store.FilesPath(n.Key), Outputs: outputs,
-	}, reporter{addr, opts.Reporter}, timeout)
+	}, reporter{addr, opts.Reporter}, timeout(n))
 	if err != nil {
 		return fmt.Errorf("%w (the build is kept in the store; the next apply publishes it again)", err)
 	}
