@@ -96,7 +96,8 @@ func Apply(ctx context.Context, p *plan.Plan, opts Options) *Result {
 			res.FromStore++
 		case outcome == Built:
 			res.Built++
-		case pubErr == nil:
+		}
+		if err == nil && pubErr == nil && n.PublishPending {
 			res.Published++
 		}
 		if failed := errors.Join(err, pubErr); failed != nil {
@@ -104,9 +105,6 @@ func Apply(ctx context.Context, p *plan.Plan, opts Options) *Result {
 			res.Errors[a.String()] = failed
 			opts.Reporter.Failed(a.String(), failed)
 		} else {
-			if n.PublishPending && outcome != Published {
-				res.Published++
-			}
 			opts.Reporter.Finished(a.String(), outcome, time.Since(start))
 		}
 		return err
