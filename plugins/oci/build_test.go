@@ -3,6 +3,7 @@ package oci
 import (
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
@@ -180,6 +181,7 @@ func TestLayered(t *testing.T) {
 
 	// The top layer alone: the added files, the database, their directories.
 	top := layerListing(t, filepath.Join(dir, layoutDir), layers[len(layers)-1].(string))
+	sort.Strings(top)
 	want := []string{"etc/", "etc/httpd/", "etc/httpd/conf/", "etc/httpd/conf/httpd.conf", "usr/", "usr/lib/", "usr/lib/sysimage/",
 		"usr/lib/sysimage/rpm/", "usr/lib/sysimage/rpm/rpmdb.sqlite", "usr/sbin/", "usr/sbin/httpd",
 		"var/", "var/www/", "var/www/html/", "var/www/html/index.html"}

@@ -8,7 +8,6 @@ import (
 
 	"github.com/strata-build/strata/sdk"
 	"github.com/strata-build/strata/sdk/rootfs"
-	"github.com/strata-build/strata/sdk/rpm"
 	"github.com/strata-build/strata/sdk/rpmdb"
 )
 
@@ -31,14 +30,14 @@ func packageLayer(ctx context.Context, basePkgs, own []sdk.Package, work, blobs 
 			added = append(added, p)
 		}
 	}
-	tree, err := rootfs.Assemble(ctx, all, filepath.Join(work, "staging"))
+	tree, err := rootfs.Assemble(ctx, all, work)
 	if err != nil {
 		return nil, nil, err
 	}
 	for _, w := range tree.Warnings {
 		r.Log("warn", w)
 	}
-	db, err := addDatabase(tree, all, work, ts)
+	db, err := addDatabase(tree, work, ts)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -46,22 +45,15 @@ func packageLayer(ctx context.Context, basePkgs, own []sdk.Package, work, blobs 
 	if len(basePkgs) > 0 {
 		opts.Include = addedEntries(tree, added, db)
 	}
-	l, err := writeLayer(blobs, func(w io.Writer) error { return rootfs.WriteTar(w, tree, opts) })
+	l, err := writeLayer(blobs, func(w io.Writer) error { return rootfs.WriteTar(ctx, w, tree, opts) })
 	return l, added, err
 }
 
-// addDatabase writes the rpm database of pkgs and adds it to the tree.
-func addDatabase(tree *rootfs.Tree, pkgs []sdk.Package, work string, ts int64) (*rootfs.Entry, error) {
-	headers := make([]*rpm.Package, len(pkgs))
-	for i, p := range pkgs {
-		h, err := rpm.ReadFile(p.Path)
-		if err != nil {
-			return nil, err
-		}
-		headers[i] = h
-	}
+// addDatabase writes the rpm database of the tree's packages and adds it
+// to the tree.
+func addDatabase(tree *rootfs.Tree, work string, ts int64) (*rootfs.Entry, error) {
 	path := filepath.Join(work, "rpmdb.sqlite")
-	if err := rpmdb.Write(path, headers); err != nil {
+	if err := rpmdb.Write(path, tree.Headers()); err != nil {
 		return nil, err
 	}
 	f, err := os.Open(path)

@@ -1,10 +1,8 @@
 package rootfs
 
 import (
-	"bufio"
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"path"
 	"sort"
@@ -15,25 +13,35 @@ import (
 	"github.com/strata-build/strata/sdk/rpm"
 )
 
-// Assemble installs the payloads of pkgs into a new tree, in the order
-// given, staging file contents under staging. Packages are read in
-// parallel; the result does not depend on timing.
-func Assemble(ctx context.Context, pkgs []sdk.Package, staging string) (*Tree, error) {
-	if err := os.MkdirAll(staging, 0o755); err != nil {
+// Assemble installs pkgs into a new tree, in the order given, as rpm
+// would: the tree is built from the packages' headers, read in parallel,
+// and file contents stay in the payloads until Tree.Contents reads them.
+// work holds what Tree.AddFile adds. The result does not depend on timing.
+func Assemble(ctx context.Context, pkgs []sdk.Package, work string) (*Tree, error) {
+	if err := os.MkdirAll(work, 0o755); err != nil {
 		return nil, err
 	}
+	t := newTree(work)
+	t.pkgs = make([]treePackage, len(pkgs))
 	read := make([][]*Entry, len(pkgs))
-	err := parallel.Do(len(pkgs), func(i int) (err error) {
+	err := parallel.Do(len(pkgs), func(i int) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		read[i], err = readPackage(pkgs[i].Path, staging, i)
-		return err
+		h, err := rpm.ReadFile(pkgs[i].Path)
+		if err != nil {
+			return err
+		}
+		t.pkgs[i] = treePackage{path: pkgs[i].Path, header: h}
+		read[i], err = entries(h, i)
+		if err != nil {
+			return fmt.Errorf("%s: %w", pkgs[i].Path, err)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	t := newTree(staging)
 	// Directories and links first, shallowest first, so a package's
 	// /lib -> usr/lib is in place before anything is installed below /lib,
 	// whatever order the packages come in. Then the files, in package order.
@@ -55,107 +63,39 @@ func Assemble(ctx context.Context, pkgs []sdk.Package, staging string) (*Tree, e
 			return nil, err
 		}
 	}
-	t.resolveOwners()
+	if err := t.resolveOwners(ctx); err != nil {
+		return nil, err
+	}
 	return t, nil
 }
 
-// readPackage reads one package's file list and stages its payload. Hard
-// link groups are numbered from pkgIndex so they stay apart across
-// packages.
-func readPackage(file, staging string, pkgIndex int) ([]*Entry, error) {
-	f, err := os.Open(file)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	br := bufio.NewReaderSize(f, 256<<10)
-	p, err := rpm.Read(br)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", file, err)
-	}
+// entries turns a header's file list into tree entries. Files of a hard
+// link set share one inode in the header; they get a LinkGroup numbered
+// from pkgIndex so that groups stay apart across packages.
+func entries(p *rpm.Package, pkgIndex int) ([]*Entry, error) {
 	nevra := p.NEVRA()
 	files := p.Files()
-	byPath := make(map[string]int, len(files))
-	for i, hf := range files {
-		if err := checkPath(hf.Path); err != nil {
-			return nil, fmt.Errorf("%s: %s: %w", file, nevra, err)
-		}
-		byPath[hf.Path] = i
-	}
-	staged, err := stagePayload(p, br, files, byPath, staging)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %s: %w", file, nevra, err)
-	}
-	return entries(p, nevra, files, staged, pkgIndex)
-}
-
-type content struct {
-	digest string
-	size   int64
-}
-
-// stagePayload copies the content of every regular file in the payload to
-// the staging area, by header file index.
-func stagePayload(p *rpm.Package, r io.Reader, files []rpm.File, byPath map[string]int, staging string) (map[int]content, error) {
-	pr, err := p.Payload(r)
-	if err != nil {
-		return nil, err
-	}
-	defer pr.Close()
-	staged := map[int]content{}
-	for {
-		m, err := pr.Next()
-		if err == io.EOF {
-			return staged, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		i := m.Index
-		if i < 0 {
-			var ok bool
-			if i, ok = byPath[m.Path]; !ok {
-				if err := checkPath(m.Path); err != nil {
-					return nil, fmt.Errorf("payload: %w", err)
-				}
-				return nil, fmt.Errorf("payload member %s is not in the header's file list", m.Path)
-			}
-		}
-		if !files[i].IsRegular() {
-			continue
-		}
-		digest, n, err := stage(staging, pr)
-		if err != nil {
-			return nil, err
-		}
-		staged[i] = content{digest, n}
-	}
-}
-
-// entries turns the header's file list into tree entries. Files of a hard
-// link set share the content that the payload gave one of them.
-func entries(p *rpm.Package, nevra string, files []rpm.File, staged map[int]content, pkgIndex int) ([]*Entry, error) {
+	algo := p.FileDigestAlgo()
 	type inode struct{ dev, ino uint64 }
-	setContent := map[inode]content{}
 	setSize := map[inode]int{}
-	for i, hf := range files {
+	for _, hf := range files {
+		if err := checkPath(hf.Path); err != nil {
+			return nil, fmt.Errorf("%s: %w", nevra, err)
+		}
 		if hf.IsRegular() && !hf.IsGhost() {
-			k := inode{hf.Device, hf.Inode}
-			setSize[k]++
-			if c, ok := staged[i]; ok && (c.size > 0 || setContent[k].digest == "") {
-				setContent[k] = c
-			}
+			setSize[inode{hf.Device, hf.Inode}]++
 		}
 	}
 	groups := map[inode]int{}
 	var out []*Entry
-	for _, hf := range files {
+	for i, hf := range files {
 		if hf.IsGhost() {
 			continue
 		}
 		e := &Entry{
 			Path: strings.TrimPrefix(hf.Path, "/"), Mode: hf.Mode & 0o7777,
 			User: hf.User, Group: hf.Group, MTime: hf.MTime, Package: nevra,
+			pkg: pkgIndex, fileIndex: i,
 		}
 		switch {
 		case hf.IsDir():
@@ -163,16 +103,11 @@ func entries(p *rpm.Package, nevra string, files []rpm.File, staged map[int]cont
 		case hf.IsSymlink():
 			e.Kind, e.Target = Symlink, hf.LinkTo
 		case hf.IsRegular():
-			k := inode{hf.Device, hf.Inode}
-			c, ok := setContent[k]
-			if !ok {
-				return nil, fmt.Errorf("%s: %s is in the file list but not in the payload", nevra, hf.Path)
+			e.Kind, e.Size = File, hf.Size
+			if hf.Digest != "" && algo != "" {
+				e.Digest = algo + ":" + hf.Digest
 			}
-			if c.size != hf.Size {
-				return nil, fmt.Errorf("%s: %s has %d bytes in the payload, the header says %d", nevra, hf.Path, c.size, hf.Size)
-			}
-			e.Kind, e.SHA256, e.Size = File, c.digest, c.size
-			if setSize[k] > 1 {
+			if k := (inode{hf.Device, hf.Inode}); setSize[k] > 1 {
 				if groups[k] == 0 {
 					groups[k] = (pkgIndex+1)<<20 | len(groups) + 1
 				}

@@ -74,7 +74,7 @@ func TestTarMatchesRPMInstall(t *testing.T) {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	if err := rootfs.WriteTar(&buf, tree, rootfs.TarOptions{MTime: 1800000000}); err != nil {
+	if err := rootfs.WriteTar(context.Background(), &buf, tree, rootfs.TarOptions{MTime: 1800000000}); err != nil {
 		t.Fatal(err)
 	}
 	ours := t.TempDir()

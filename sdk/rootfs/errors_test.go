@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/strata-build/strata/sdk"
 	"github.com/strata-build/strata/sdk/rootfs"
 	"github.com/strata-build/strata/sdk/sdktest"
 )
@@ -54,16 +53,7 @@ func TestAssembleRefuses(t *testing.T) {
 	}}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			dir := t.TempDir()
-			var pkgs []sdk.Package
-			for _, r := range c.rpms {
-				p, err := sdktest.BuildRPM(dir, r)
-				if err != nil {
-					t.Fatal(err)
-				}
-				pkgs = append(pkgs, sdk.Package{Path: p})
-			}
-			_, err := rootfs.Assemble(context.Background(), pkgs, t.TempDir())
+			_, err := rootfs.Assemble(context.Background(), buildPackages(t, c.rpms...), t.TempDir())
 			if err == nil || !strings.Contains(err.Error(), c.want) {
 				t.Errorf("err = %v, want it to contain %q", err, c.want)
 			}
@@ -73,18 +63,10 @@ func TestAssembleRefuses(t *testing.T) {
 
 // An absolute symlink target resolves inside the tree, never on the host.
 func TestAbsoluteLinkStaysInside(t *testing.T) {
-	dir := t.TempDir()
-	var pkgs []sdk.Package
-	for _, r := range []sdktest.RPM{
-		{Name: "a", Version: "1", Release: "1", Files: []sdktest.File{{Path: "/data", Body: "/tmp", Mode: 0o120777}}},
-		{Name: "b", Version: "1", Release: "1", Files: []sdktest.File{{Path: "/data/inside", Body: "x"}}},
-	} {
-		p, err := sdktest.BuildRPM(dir, r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		pkgs = append(pkgs, sdk.Package{Path: p})
-	}
+	pkgs := buildPackages(t,
+		sdktest.RPM{Name: "a", Version: "1", Release: "1", Files: []sdktest.File{{Path: "/data", Body: "/tmp", Mode: 0o120777}}},
+		sdktest.RPM{Name: "b", Version: "1", Release: "1", Files: []sdktest.File{{Path: "/data/inside", Body: "x"}}},
+	)
 	tree, err := rootfs.Assemble(context.Background(), pkgs, t.TempDir())
 	if err != nil {
 		t.Fatal(err)

@@ -1,9 +1,8 @@
 package rootfs
 
 import (
-	"bufio"
+	"context"
 	"fmt"
-	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -13,9 +12,15 @@ import (
 // /etc/passwd and /etc/group, as rpm resolves owner names against the root
 // it installs into. An unknown name becomes root, with the warning rpm
 // prints for it.
-func (t *Tree) resolveOwners() {
-	users := t.idMap("etc/passwd")
-	groups := t.idMap("etc/group")
+func (t *Tree) resolveOwners(ctx context.Context) error {
+	users, err := t.idMap(ctx, "etc/passwd")
+	if err != nil {
+		return err
+	}
+	groups, err := t.idMap(ctx, "etc/group")
+	if err != nil {
+		return err
+	}
 	unknownUsers, unknownGroups := map[string]bool{}, map[string]bool{}
 	for _, e := range t.entries {
 		e.UID = lookupID(users, e.User, unknownUsers)
@@ -34,6 +39,7 @@ func (t *Tree) resolveOwners() {
 			t.Warnings = append(t.Warnings, fmt.Sprintf("%s %s does not exist - using root", kind.what, n))
 		}
 	}
+	return nil
 }
 
 func lookupID(ids map[string]int, name string, unknown map[string]bool) int {
@@ -47,21 +53,21 @@ func lookupID(ids map[string]int, name string, unknown map[string]bool) int {
 	return 0
 }
 
+// idMaxSize bounds the passwd and group files read for owners.
+const idMaxSize = 64 << 20
+
 // idMap reads name:x:id lines from a passwd or group file in the tree.
-func (t *Tree) idMap(p string) map[string]int {
+func (t *Tree) idMap(ctx context.Context, p string) (map[string]int, error) {
 	ids := map[string]int{}
-	e := t.entries[p]
-	if e == nil || e.Kind != File {
-		return ids
+	if e := t.entries[p]; e == nil || e.Kind != File {
+		return ids, nil
 	}
-	f, err := os.Open(t.ContentPath(e.SHA256))
+	data, err := t.ReadFile(ctx, p, idMaxSize)
 	if err != nil {
-		return ids
+		return nil, err
 	}
-	defer f.Close()
-	s := bufio.NewScanner(f)
-	for s.Scan() {
-		fields := strings.Split(s.Text(), ":")
+	for _, line := range strings.Split(string(data), "\n") {
+		fields := strings.Split(line, ":")
 		if len(fields) < 3 {
 			continue
 		}
@@ -71,5 +77,5 @@ func (t *Tree) idMap(p string) map[string]int {
 			}
 		}
 	}
-	return ids
+	return ids, nil
 }

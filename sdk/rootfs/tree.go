@@ -5,6 +5,8 @@ import (
 	"path"
 	"sort"
 	"strings"
+
+	"github.com/strata-build/strata/sdk/rpm"
 )
 
 // Kind is the kind of a tree entry.
@@ -36,10 +38,11 @@ type Entry struct {
 	// MTime is the file's modification time from its package header;
 	// -1 for directories no package lists.
 	MTime int64
-	// Size and SHA256 describe a file's content, which is staged at
-	// Tree.ContentPath(SHA256).
+	// Size and Digest describe a file's content: Digest is the package
+	// header's file digest with its algorithm, "sha256:…" (or "md5:…" for
+	// old packages). Tree.Contents reads the content itself.
 	Size   int64
-	SHA256 string
+	Digest string
 	// Target is a symbolic link's target, as the package spells it.
 	Target string
 	// Xattrs are extended attributes, e.g. security.capability.
@@ -50,19 +53,43 @@ type Entry struct {
 	// Package is the NEVRA of the package that installs the entry; empty
 	// for directories no package lists.
 	Package string
+
+	// from is where a file's content is: the payload of the tree's package
+	// pkg, member fileIndex (or another member of its hard link set), or
+	// the file disk when Tree.AddFile added it.
+	pkg, fileIndex int
+	disk           string
 }
 
 // Tree is an assembled root filesystem.
 type Tree struct {
 	entries map[string]*Entry
-	staging string
+	pkgs    []treePackage
+	// work holds the content of files added with AddFile.
+	work string
 	// Warnings are what rpm would have warned about while installing, such
 	// as owners that do not exist.
 	Warnings []string
 }
 
-func newTree(staging string) *Tree {
-	return &Tree{entries: map[string]*Entry{}, staging: staging}
+// treePackage is one package of the tree: its file and headers.
+type treePackage struct {
+	path   string
+	header *rpm.Package
+}
+
+func newTree(work string) *Tree {
+	return &Tree{entries: map[string]*Entry{}, work: work}
+}
+
+// Headers returns the headers of the tree's packages, in the order they
+// were given to Assemble.
+func (t *Tree) Headers() []*rpm.Package {
+	out := make([]*rpm.Package, len(t.pkgs))
+	for i, p := range t.pkgs {
+		out[i] = p.header
+	}
+	return out
 }
 
 // Entries returns every entry sorted by path (byte order), parents first.
@@ -79,11 +106,6 @@ func (t *Tree) Entries() []*Entry {
 // following symbolic links.
 func (t *Tree) Lookup(p string) *Entry {
 	return t.entries[strings.TrimPrefix(path.Clean("/"+p), "/")]
-}
-
-// ContentPath is where the content with the given digest is staged.
-func (t *Tree) ContentPath(sha256 string) string {
-	return contentPath(t.staging, sha256)
 }
 
 // maxLinkDepth bounds symbolic link resolution, as the kernel's MAXSYMLINKS.
@@ -182,7 +204,7 @@ func same(a, b *Entry) bool {
 	case Symlink:
 		return a.Target == b.Target
 	}
-	return a.SHA256 == b.SHA256 && a.Mode == b.Mode && a.User == b.User && a.Group == b.Group &&
+	return a.Digest != "" && a.Digest == b.Digest && a.Mode == b.Mode && a.User == b.User && a.Group == b.Group &&
 		string(a.Xattrs["security.capability"]) == string(b.Xattrs["security.capability"])
 }
 
@@ -192,7 +214,7 @@ func difference(a, b *Entry) string {
 		return fmt.Sprintf("types (%s, %s)", a.Kind, b.Kind)
 	case a.Kind == Symlink:
 		return fmt.Sprintf("link targets (%s, %s)", a.Target, b.Target)
-	case a.SHA256 != b.SHA256:
+	case a.Digest != b.Digest:
 		return "content"
 	case a.Mode != b.Mode:
 		return fmt.Sprintf("modes (%04o, %04o)", a.Mode, b.Mode)

@@ -132,3 +132,29 @@ func at[T any](s []T, i int) T {
 	}
 	return zero
 }
+
+// FileDigestAlgo names the hash of the file digests (File.Digest) as Go's
+// crypto package and rpm's PGP hash numbers know them: "md5" when the
+// header does not say (rpm before 4.6), "sha256" for most packages since,
+// "" for a number rpm does not define.
+func (p *Package) FileDigestAlgo() string {
+	v, ok := p.Header.Uint(TagFileDigestAlgo)
+	if !ok {
+		return "md5"
+	}
+	switch v {
+	case 1:
+		return "md5"
+	case 2:
+		return "sha1"
+	case 8:
+		return "sha256"
+	case 9:
+		return "sha384"
+	case 10:
+		return "sha512"
+	case 11:
+		return "sha224"
+	}
+	return ""
+}

@@ -77,6 +77,7 @@ const (
 	TagLongFileSizes        Tag = 5008
 	TagLongSize             Tag = 5009
 	TagFileCaps             Tag = 5010
+	TagFileDigestAlgo       Tag = 5011
 	TagRecommendName        Tag = 5046
 	TagRecommendVersion     Tag = 5047
 	TagRecommendFlags       Tag = 5048

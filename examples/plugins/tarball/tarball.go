@@ -89,7 +89,7 @@ func (t tarball) Plan(_ context.Context, req *sdk.PlanRequest) (*sdk.PlanRespons
 func (tarball) Build(ctx context.Context, req *sdk.BuildRequest, r sdk.Reporter) (*sdk.BuildResponse, error) {
 	c := decode(req.Config)
 	r.Progress(0, 2, fmt.Sprintf("assembling %d packages", len(req.Packages)))
-	tree, err := rootfs.Assemble(ctx, req.Packages, filepath.Join(req.WorkDir, "staging"))
+	tree, err := rootfs.Assemble(ctx, req.Packages, req.WorkDir)
 	if err != nil {
 		return nil, err
 	}
@@ -97,7 +97,7 @@ func (tarball) Build(ctx context.Context, req *sdk.BuildRequest, r sdk.Reporter)
 		r.Log("warn", w)
 	}
 	r.Progress(1, 2, "writing "+c.filename)
-	sum, size, err := write(filepath.Join(req.OutputDir, c.filename), c.compression, tree, req.Timestamp)
+	sum, size, err := write(ctx, filepath.Join(req.OutputDir, c.filename), c.compression, tree, req.Timestamp)
 	if err != nil {
 		return nil, err
 	}
@@ -112,7 +112,7 @@ func (tarball) Build(ctx context.Context, req *sdk.BuildRequest, r sdk.Reporter)
 
 // write writes the archive and returns its sha256 and size. The gzip
 // header carries no name and no time, so the bytes depend only on the tree.
-func write(path, compression string, tree *rootfs.Tree, mtime int64) (string, int64, error) {
+func write(ctx context.Context, path, compression string, tree *rootfs.Tree, mtime int64) (string, int64, error) {
 	f, err := os.Create(path)
 	if err != nil {
 		return "", 0, err
@@ -127,7 +127,7 @@ func write(path, compression string, tree *rootfs.Tree, mtime int64) (string, in
 		zw, _ = gzip.NewWriterLevel(bw, gzip.BestCompression)
 		w = zw
 	}
-	if err := rootfs.WriteTar(w, tree, rootfs.TarOptions{MTime: mtime}); err != nil {
+	if err := rootfs.WriteTar(ctx, w, tree, rootfs.TarOptions{MTime: mtime}); err != nil {
 		return "", 0, err
 	}
 	if zw != nil {
