@@ -103,3 +103,37 @@ func NoiseFiles(name string, size int) []sdktest.File {
 		{Path: "/usr/share/" + name + "/data", Body: string(stream[:size])},
 	}
 }
+
+// BinaryFiles are the files of a package shaped like a real one, with
+// about size bytes of content that compresses about as well as compiled
+// programs (roughly 3:1): an executable, a versioned library and its
+// symlink, and a text document. Generating again gives the same bytes.
+func BinaryFiles(name string, size int) []sdktest.File {
+	lib := "/usr/lib64/lib" + name + ".so"
+	return []sdktest.File{
+		{Path: "/usr/bin/" + name, Body: binaryLike(name+"/bin", size*2/5), Mode: 0o755},
+		{Path: lib + ".1.0.0", Body: binaryLike(name+"/lib", size*2/5), Mode: 0o755},
+		{Path: lib + ".1", Body: "lib" + name + ".so.1.0.0", Mode: 0o120777},
+		{Path: "/usr/share/doc/" + name + "/README", Body: readme(Spec{Name: name, Version: "1.0", Release: "1", Size: size / 5}),
+			Mode: 0o644},
+	}
+}
+
+// binaryLike is size bytes in which runs of noise alternate with runs
+// copied from earlier in the stream, the way code and tables repeat in
+// an object file.
+func binaryLike(seed string, size int) string {
+	sum := sha256.Sum256([]byte(seed))
+	out := make([]byte, 0, size+64)
+	for len(out) < size {
+		sum = sha256.Sum256(sum[:])
+		if len(out) < 4096 || sum[0] < 80 {
+			out = append(out, sum[:16]...)
+			continue
+		}
+		from := int(sum[1])<<8 | int(sum[2])
+		from %= len(out) - 64
+		out = append(out, out[from:from+48+int(sum[3])%16]...)
+	}
+	return string(out[:size])
+}

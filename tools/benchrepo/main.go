@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/strata-build/strata/internal/benchrun"
 	"github.com/strata-build/strata/internal/genrpm"
 )
 
@@ -25,11 +26,11 @@ func main() {
 	work := flag.String("work", "", "keep generated packages here between runs (default: a temporary directory)")
 	flag.Parse()
 	bin, err := filepath.Abs(*strata)
-	check(err)
+	benchrun.Check(err)
 	dir := *work
 	if dir == "" {
 		dir, err = os.MkdirTemp("", "benchrepo-")
-		check(err)
+		benchrun.Check(err)
 		defer os.RemoveAll(dir)
 	}
 	fmt.Printf("%-11s | %8s %8s %6s | %8s %8s %6s | %8s %8s %6s\n", "set", "strata", "createre", "ratio",
@@ -39,7 +40,7 @@ func main() {
 		rpms := filepath.Join(dir, set, "rpms")
 		if _, err := os.Stat(rpms); err != nil {
 			fmt.Fprintf(os.Stderr, "generating %d packages of about %d bytes...\n", n, size)
-			check(genrpm.Write(rpms, specs(n, size, 0)))
+			benchrun.Check(genrpm.Write(rpms, specs(n, size, 0)))
 		}
 		r := compare(bin, filepath.Join(dir, set), rpms)
 		fmt.Printf("%-11s | %7.2fs %7.2fs %5.2fx | %8.0f %8.0f %5.2fx | %7.2fs %7.2fs %5.2fx\n", set,
@@ -60,25 +61,25 @@ func compare(strata, dir, rpms string) result {
 	var r result
 	crDir := filepath.Join(dir, "createrepo")
 	os.RemoveAll(crDir)
-	check(linkTree(rpms, crDir))
-	dropCaches()
-	r.createrepo, r.createrepoMB = run("createrepo_c", "--workers", "2", "--no-database", "-q", crDir)
+	benchrun.Check(benchrun.LinkTree(rpms, crDir))
+	benchrun.DropCaches()
+	r.createrepo, r.createrepoMB = benchrun.Run("createrepo_c", "--workers", "2", "--no-database", "-q", crDir)
 
 	cfg := filepath.Join(dir, "strata")
 	os.RemoveAll(cfg)
-	check(os.MkdirAll(cfg, 0o755))
+	benchrun.Check(os.MkdirAll(cfg, 0o755))
 	writeConfig(cfg, rpms)
-	run(strata, "init", cfg)
-	dropCaches()
-	r.strata, r.strataMB = run(strata, "apply", "-auto-approve", cfg)
+	benchrun.Run(strata, "init", cfg)
+	benchrun.DropCaches()
+	r.strata, r.strataMB = benchrun.Run(strata, "apply", "-auto-approve", cfg)
 
 	extra := specs(1, 2000, 99999)
-	check(genrpm.Write(rpms, extra))
-	check(genrpm.Write(crDir, extra))
+	benchrun.Check(genrpm.Write(rpms, extra))
+	benchrun.Check(genrpm.Write(crDir, extra))
 	writeConfig(cfg, rpms)
-	r.update, _ = run("createrepo_c", "--workers", "2", "--no-database", "--update", "-q", crDir)
-	r.strataAdd, _ = run(strata, "apply", "-auto-approve", cfg)
-	check(os.Remove(filepath.Join(rpms, extra[0].RPM().FileName())))
+	r.update, _ = benchrun.Run("createrepo_c", "--workers", "2", "--no-database", "--update", "-q", crDir)
+	r.strataAdd, _ = benchrun.Run(strata, "apply", "-auto-approve", cfg)
+	benchrun.Check(os.Remove(filepath.Join(rpms, extra[0].RPM().FileName())))
 	writeConfig(cfg, rpms)
 	return r
 }
@@ -87,14 +88,14 @@ func compare(strata, dir, rpms string) result {
 // of every package in rpms.
 func writeConfig(cfg, rpms string) {
 	entries, err := os.ReadDir(rpms)
-	check(err)
+	benchrun.Check(err)
 	var names []string
 	for _, e := range entries {
 		if n, ok := strings.CutSuffix(e.Name(), "-1.0-1.x86_64.rpm"); ok {
 			names = append(names, strconv.Quote(n))
 		}
 	}
-	check(os.WriteFile(filepath.Join(cfg, "main.hcl"), []byte(fmt.Sprintf(`compose {
+	benchrun.Check(os.WriteFile(filepath.Join(cfg, "main.hcl"), []byte(fmt.Sprintf(`compose {
   name    = "Bench"
   version = "1"
   closure = "off"
@@ -130,14 +131,7 @@ func parseSet(s string) (int, int) {
 	}
 	sz, err2 := strconv.Atoi(size)
 	if !ok || err1 != nil || err2 != nil {
-		check(fmt.Errorf("set %q is not COUNTxSIZE", s))
+		benchrun.Check(fmt.Errorf("set %q is not COUNTxSIZE", s))
 	}
 	return count, sz * mult
-}
-
-func check(err error) {
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "benchrepo:", err)
-		os.Exit(1)
-	}
 }

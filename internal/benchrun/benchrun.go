@@ -1,4 +1,6 @@
-package main
+// Package benchrun holds what the comparison benchmarks in tools/ share:
+// running a tool while sampling its memory, and starting it cold.
+package benchrun
 
 import (
 	"fmt"
@@ -10,14 +12,14 @@ import (
 	"time"
 )
 
-// run runs a command and returns its wall time and the peak of the sum
+// Run runs a command and returns its wall time and the peak of the sum
 // of its processes' resident memory in MB, sampled every 10 ms.
-func run(name string, args ...string) (time.Duration, float64) {
+func Run(name string, args ...string) (time.Duration, float64) {
 	cmd := exec.Command(name, args...)
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	start := time.Now()
-	check(cmd.Start())
+	Check(cmd.Start())
 	peak := make(chan float64)
 	done := make(chan struct{})
 	go func() { peak <- samplePeak(cmd.Process.Pid, done) }()
@@ -26,7 +28,7 @@ func run(name string, args ...string) (time.Duration, float64) {
 	close(done)
 	mb := <-peak
 	if err != nil {
-		check(fmt.Errorf("%s %s: %v\n%s", name, strings.Join(args, " "), err, stderr.String()))
+		Check(fmt.Errorf("%s %s: %v\n%s", name, strings.Join(args, " "), err, stderr.String()))
 	}
 	return took, mb
 }
@@ -64,15 +66,15 @@ func treeRSS(pid int) float64 {
 	return total
 }
 
-// dropCaches empties the page cache so that both tools start cold; where
+// DropCaches empties the page cache so that both tools start cold; where
 // that is not allowed, both start warm.
-func dropCaches() {
+func DropCaches() {
 	exec.Command("sync").Run()
 	os.WriteFile("/proc/sys/vm/drop_caches", []byte("3\n"), 0o644)
 }
 
-// linkTree hard-links every file of src into dst.
-func linkTree(src, dst string) error {
+// LinkTree hard-links every file of src into dst.
+func LinkTree(src, dst string) error {
 	return filepath.Walk(src, func(p string, fi os.FileInfo, err error) error {
 		if err != nil {
 			return err
@@ -83,4 +85,24 @@ func linkTree(src, dst string) error {
 		}
 		return os.Link(p, filepath.Join(dst, rel))
 	})
+}
+
+// Check ends the benchmark with err, if any.
+func Check(err error) {
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "%s: %v\n", filepath.Base(os.Args[0]), err)
+		os.Exit(1)
+	}
+}
+
+// Output runs a command and returns what it printed.
+func Output(name string, args ...string) []byte {
+	cmd := exec.Command(name, args...)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		Check(fmt.Errorf("%s %s: %v\n%s", name, strings.Join(args, " "), err, stderr.String()))
+	}
+	return out
 }
