@@ -34,7 +34,7 @@ func basePackages(t *testing.T, arch string) []sdk.Package {
 	)
 	shared := filepath.Join(sdktest.SharedTestdata(t), "rpms")
 	for _, f := range []string{"hlinktest-1.0-1.noarch.rpm", "capstest-1.0-1.noarch.rpm"} {
-		pkgs = append(pkgs, pkg(t, filepath.Join(shared, f), arch))
+		pkgs = append(pkgs, sdktest.Package(t, filepath.Join(shared, f), arch))
 	}
 	return pkgs
 }

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -21,51 +20,20 @@ import (
 // ts is the timestamp of every test build.
 const ts = 1700000000
 
-// buildRPMs writes packages into dir and describes them for arch.
+// buildRPMs writes packages into dir and describes them for arch; they
+// are built before the images' timestamp.
 func buildRPMs(t *testing.T, dir, arch string, rpms ...sdktest.RPM) []sdk.Package {
 	t.Helper()
-	var out []sdk.Package
-	for _, r := range rpms {
-		if r.BuildTime == 0 {
-			r.BuildTime = ts - 100
+	for i := range rpms {
+		if rpms[i].BuildTime == 0 {
+			rpms[i].BuildTime = ts - 100
 		}
-		path, err := sdktest.BuildRPM(dir, r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, pkg(t, path, arch))
 	}
-	return out
-}
-
-// pkg describes a package file selected for arch.
-func pkg(t *testing.T, path, arch string) sdk.Package {
-	t.Helper()
-	p := sdk.Package{Path: path, TargetArch: arch}
-	name := strings.TrimSuffix(filepath.Base(path), ".rpm")
-	// name-version-release.arch, as the test packages are named
-	dot := strings.LastIndexByte(name, '.')
-	p.Arch = name[dot+1:]
-	parts := strings.Split(name[:dot], "-")
-	p.Name = strings.Join(parts[:len(parts)-2], "-")
-	p.Version, p.Release = parts[len(parts)-2], parts[len(parts)-1]
-	return p
+	return sdktest.Packages(t, dir, arch, rpms...)
 }
 
 // attrs is an artifact body: the schema's attributes, null unless set.
-func attrs(set map[string]cty.Value) cty.Value {
-	m := map[string]cty.Value{}
-	for _, a := range attributes() {
-		m[a.Name] = cty.NullVal(a.Type)
-		if a.Type == cty.DynamicPseudoType {
-			m[a.Name] = cty.NullVal(cty.DynamicPseudoType)
-		}
-	}
-	for k, v := range set {
-		m[k] = v
-	}
-	return cty.ObjectVal(m)
-}
+func attrs(set map[string]cty.Value) cty.Value { return sdktest.Attrs(attributes(), set) }
 
 // build runs a build over the protocol, in process.
 func build(t *testing.T, addr string, config cty.Value, pkgs []sdk.Package, inputs ...sdk.Input) (*sdk.BuildResult, string) {
@@ -89,11 +57,7 @@ func asInput(addr, dir string, res *sdk.BuildResult, pkgs []sdk.Package) sdk.Inp
 
 func run(t *testing.T, name string, args ...string) string {
 	t.Helper()
-	out, err := exec.Command(sdktest.NeedTool(t, name), args...).CombinedOutput()
-	if err != nil {
-		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
-	}
-	return string(out)
+	return sdktest.Run(t, name, args...)
 }
 
 // skopeoInspect returns what skopeo inspect says of an image reference.
