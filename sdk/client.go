@@ -100,10 +100,19 @@ func (c *Client) Build(ctx context.Context, typ string, req *BuildRequest, rep R
 	if err != nil {
 		return nil, err
 	}
+	var previous *pluginpb.Input
+	if req.Previous != nil {
+		p, err := inputsToProto([]Input{*req.Previous})
+		if err != nil {
+			return nil, err
+		}
+		previous = p[0]
+	}
 	stream, err := c.rpc.Build(ctx, &pluginpb.Build_Request{
 		ArtifactType: typ, Address: req.Address, Config: cfg, Packages: packagesToProto(req.Packages),
 		Inputs: inputs, Compose: composeToProto(req.Compose), OutputDir: req.OutputDir,
 		WorkDir: req.WorkDir, CacheDir: req.CacheDir, Timestamp: req.Timestamp, Content: contentToProto(req.Content),
+		Previous: previous,
 	})
 	if err != nil {
 		return nil, err

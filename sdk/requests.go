@@ -120,6 +120,12 @@ type BuildRequest struct {
 	// Timestamp is the time to stamp into the artifact, in seconds since
 	// the epoch, derived from its inputs; never the clock.
 	Timestamp int64
+	// Previous is the artifact's last build that strata still holds (the
+	// same address, built from other inputs), or nil: a plugin that keeps
+	// history, like an ostree commit's parent, or that builds
+	// incrementally starts from it. Its files belong to the store: link
+	// or copy them, never change them in place. Its Packages are empty.
+	Previous *Input
 }
 
 // BuildResponse is the result of a successful build.

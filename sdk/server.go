@@ -185,12 +185,20 @@ func (s *server) Build(req *pluginpb.Build_Request, stream pluginpb.Plugin_Build
 	if err != nil {
 		return status.Error(codes.InvalidArgument, err.Error())
 	}
+	var previous *Input
+	if req.GetPrevious() != nil {
+		p, err := inputsFromProto([]*pluginpb.Input{req.GetPrevious()})
+		if err != nil {
+			return status.Error(codes.InvalidArgument, err.Error())
+		}
+		previous = &p[0]
+	}
 	rep := &streamReporter{stream: stream}
 	resp, err := t.Build(stream.Context(), &BuildRequest{
 		Address: req.GetAddress(), Config: cfg, Packages: packagesFromProto(req.GetPackages()),
 		Inputs: inputs, Compose: composeFromProto(req.GetCompose()),
 		OutputDir: req.GetOutputDir(), WorkDir: req.GetWorkDir(), CacheDir: req.GetCacheDir(), Timestamp: req.GetTimestamp(),
-		Content: contentFromProto(req.GetContent()),
+		Content: contentFromProto(req.GetContent()), Previous: previous,
 	}, rep)
 	result := &pluginpb.Build_Result{}
 	if err == nil {

@@ -5,14 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
 	"sort"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/strata-build/strata/core/pkgset"
@@ -145,10 +143,11 @@ func build(ctx context.Context, p *plan.Plan, n *plan.Node, opts Options) (Outco
 		dir.Discard()
 		return 0, err
 	}
+	prev, prevEntry := previous(p, n)
 	res, err := n.Plugin.Build(ctx, n.Inst.Addr.Type, &sdk.BuildRequest{
 		Address: addr, Config: config, Packages: pkgs, Inputs: inputs,
 		Compose: n.KeyIn.Compose, Content: p.Content(n), OutputDir: dir.Files, WorkDir: dir.Work,
-		CacheDir: cacheDir, Timestamp: n.KeyIn.Timestamp,
+		CacheDir: cacheDir, Timestamp: n.KeyIn.Timestamp, Previous: prev,
 	}, reporter{addr, opts.Reporter}, timeout(n))
 	if err != nil {
 		dir.Discard()
@@ -159,7 +158,7 @@ func build(ctx context.Context, p *plan.Plan, n *plan.Node, opts Options) (Outco
 		dir.Discard()
 		return 0, err
 	}
-	if err := p.Opts.Store.Commit(dir, entry, linkedPackages(n.Set)); err != nil {
+	if err := p.Opts.Store.Commit(dir, entry, knownFiles(p, n.Set, prevEntry)); err != nil {
 		return 0, fmt.Errorf("%s %s: %w", n.Plugin.Name(), addr, err)
 	}
 	return Built, record()
@@ -313,35 +312,4 @@ func checkPlacements(ps []sdk.Placement) error {
 		}
 	}
 	return nil
-}
-
-// linkedPackages knows the digest of a built file that is a hard link of
-// one of the node's package files, as long as that file is unchanged
-// since strata hashed it: repositories link packages in, and reading
-// them all again would cost more than the build.
-func linkedPackages(set *pkgset.Set) sdk.KnownDigest {
-	type inode struct{ dev, ino uint64 }
-	known := map[inode]string{}
-	for _, pkgs := range set.ByArch {
-		for _, p := range pkgs {
-			if strings.Contains(p.Location, "://") {
-				continue
-			}
-			fi, err := os.Stat(p.Location)
-			if err != nil || !p.Unchanged(fi) {
-				continue
-			}
-			if st, ok := fi.Sys().(*syscall.Stat_t); ok {
-				known[inode{uint64(st.Dev), st.Ino}] = p.SHA256
-			}
-		}
-	}
-	return func(_ string, fi fs.FileInfo) (string, bool) {
-		st, ok := fi.Sys().(*syscall.Stat_t)
-		if !ok {
-			return "", false
-		}
-		sum, ok := known[inode{uint64(st.Dev), st.Ino}]
-		return sum, ok
-	}
 }

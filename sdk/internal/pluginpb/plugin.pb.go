@@ -2218,7 +2218,11 @@ type Build_Request struct {
 	// cache_dir persists across builds, for the plugin alone: per-package
 	// metadata a later build can reuse, say. Anything in it must be keyed
 	// by what it was made from.
-	CacheDir      string `protobuf:"bytes,11,opt,name=cache_dir,json=cacheDir,proto3" json:"cache_dir,omitempty"`
+	CacheDir string `protobuf:"bytes,11,opt,name=cache_dir,json=cacheDir,proto3" json:"cache_dir,omitempty"`
+	// previous is the artifact's last build strata holds (same address,
+	// another key), for plugins that keep history or build incrementally;
+	// unset when there is none. Its files are read-only.
+	Previous      *Input `protobuf:"bytes,12,opt,name=previous,proto3" json:"previous,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2328,6 +2332,13 @@ func (x *Build_Request) GetCacheDir() string {
 		return x.CacheDir
 	}
 	return ""
+}
+
+func (x *Build_Request) GetPrevious() *Input {
+	if x != nil {
+		return x.Previous
+	}
+	return nil
 }
 
 type Build_Event struct {
@@ -2873,8 +2884,8 @@ const file_plugin_proto_rawDesc = "" +
 	"\aaddress\x18\x02 \x01(\tR\aaddress\x12\x16\n" +
 	"\x06config\x18\x03 \x01(\fR\x06config\x12\x12\n" +
 	"\x04path\x18\x04 \x01(\tR\x04path\x12\x18\n" +
-	"\aoutputs\x18\x05 \x01(\fR\aoutputs\"\xd8\b\n" +
-	"\x05Build\x1a\xa7\x03\n" +
+	"\aoutputs\x18\x05 \x01(\fR\aoutputs\"\x8d\t\n" +
+	"\x05Build\x1a\xdc\x03\n" +
 	"\aRequest\x12#\n" +
 	"\rartifact_type\x18\x01 \x01(\tR\fartifactType\x12\x18\n" +
 	"\aaddress\x18\x02 \x01(\tR\aaddress\x12\x16\n" +
@@ -2888,7 +2899,8 @@ const file_plugin_proto_rawDesc = "" +
 	"\ttimestamp\x18\t \x01(\x03R\ttimestamp\x123\n" +
 	"\acontent\x18\n" +
 	" \x01(\v2\x19.strata.plugin.v1.ContentR\acontent\x12\x1b\n" +
-	"\tcache_dir\x18\v \x01(\tR\bcacheDir\x1a\xbb\x01\n" +
+	"\tcache_dir\x18\v \x01(\tR\bcacheDir\x123\n" +
+	"\bprevious\x18\f \x01(\v2\x17.strata.plugin.v1.InputR\bprevious\x1a\xbb\x01\n" +
 	"\x05Event\x12>\n" +
 	"\bprogress\x18\x01 \x01(\v2 .strata.plugin.v1.Build.ProgressH\x00R\bprogress\x12/\n" +
 	"\x03log\x18\x02 \x01(\v2\x1b.strata.plugin.v1.Build.LogH\x00R\x03log\x128\n" +
@@ -3011,29 +3023,30 @@ var file_plugin_proto_depIdxs = []int32{
 	7,  // 25: strata.plugin.v1.Build.Request.inputs:type_name -> strata.plugin.v1.Input
 	8,  // 26: strata.plugin.v1.Build.Request.compose:type_name -> strata.plugin.v1.Compose
 	9,  // 27: strata.plugin.v1.Build.Request.content:type_name -> strata.plugin.v1.Content
-	39, // 28: strata.plugin.v1.Build.Event.progress:type_name -> strata.plugin.v1.Build.Progress
-	40, // 29: strata.plugin.v1.Build.Event.log:type_name -> strata.plugin.v1.Build.Log
-	42, // 30: strata.plugin.v1.Build.Event.result:type_name -> strata.plugin.v1.Build.Result
-	41, // 31: strata.plugin.v1.Build.Result.manifest:type_name -> strata.plugin.v1.Build.File
-	5,  // 32: strata.plugin.v1.Build.Result.diagnostics:type_name -> strata.plugin.v1.Diagnostic
-	14, // 33: strata.plugin.v1.Build.Result.placements:type_name -> strata.plugin.v1.Placement
-	20, // 34: strata.plugin.v1.Plugin.Info:input_type -> strata.plugin.v1.Info.Request
-	22, // 35: strata.plugin.v1.Plugin.Schema:input_type -> strata.plugin.v1.Schema.Request
-	32, // 36: strata.plugin.v1.Plugin.Validate:input_type -> strata.plugin.v1.Validate.Request
-	34, // 37: strata.plugin.v1.Plugin.Plan:input_type -> strata.plugin.v1.Plan.Request
-	37, // 38: strata.plugin.v1.Plugin.Build:input_type -> strata.plugin.v1.Build.Request
-	36, // 39: strata.plugin.v1.Plugin.Publish:input_type -> strata.plugin.v1.Publish.Request
-	21, // 40: strata.plugin.v1.Plugin.Info:output_type -> strata.plugin.v1.Info.Response
-	23, // 41: strata.plugin.v1.Plugin.Schema:output_type -> strata.plugin.v1.Schema.Response
-	33, // 42: strata.plugin.v1.Plugin.Validate:output_type -> strata.plugin.v1.Validate.Response
-	35, // 43: strata.plugin.v1.Plugin.Plan:output_type -> strata.plugin.v1.Plan.Response
-	38, // 44: strata.plugin.v1.Plugin.Build:output_type -> strata.plugin.v1.Build.Event
-	38, // 45: strata.plugin.v1.Plugin.Publish:output_type -> strata.plugin.v1.Build.Event
-	40, // [40:46] is the sub-list for method output_type
-	34, // [34:40] is the sub-list for method input_type
-	34, // [34:34] is the sub-list for extension type_name
-	34, // [34:34] is the sub-list for extension extendee
-	0,  // [0:34] is the sub-list for field type_name
+	7,  // 28: strata.plugin.v1.Build.Request.previous:type_name -> strata.plugin.v1.Input
+	39, // 29: strata.plugin.v1.Build.Event.progress:type_name -> strata.plugin.v1.Build.Progress
+	40, // 30: strata.plugin.v1.Build.Event.log:type_name -> strata.plugin.v1.Build.Log
+	42, // 31: strata.plugin.v1.Build.Event.result:type_name -> strata.plugin.v1.Build.Result
+	41, // 32: strata.plugin.v1.Build.Result.manifest:type_name -> strata.plugin.v1.Build.File
+	5,  // 33: strata.plugin.v1.Build.Result.diagnostics:type_name -> strata.plugin.v1.Diagnostic
+	14, // 34: strata.plugin.v1.Build.Result.placements:type_name -> strata.plugin.v1.Placement
+	20, // 35: strata.plugin.v1.Plugin.Info:input_type -> strata.plugin.v1.Info.Request
+	22, // 36: strata.plugin.v1.Plugin.Schema:input_type -> strata.plugin.v1.Schema.Request
+	32, // 37: strata.plugin.v1.Plugin.Validate:input_type -> strata.plugin.v1.Validate.Request
+	34, // 38: strata.plugin.v1.Plugin.Plan:input_type -> strata.plugin.v1.Plan.Request
+	37, // 39: strata.plugin.v1.Plugin.Build:input_type -> strata.plugin.v1.Build.Request
+	36, // 40: strata.plugin.v1.Plugin.Publish:input_type -> strata.plugin.v1.Publish.Request
+	21, // 41: strata.plugin.v1.Plugin.Info:output_type -> strata.plugin.v1.Info.Response
+	23, // 42: strata.plugin.v1.Plugin.Schema:output_type -> strata.plugin.v1.Schema.Response
+	33, // 43: strata.plugin.v1.Plugin.Validate:output_type -> strata.plugin.v1.Validate.Response
+	35, // 44: strata.plugin.v1.Plugin.Plan:output_type -> strata.plugin.v1.Plan.Response
+	38, // 45: strata.plugin.v1.Plugin.Build:output_type -> strata.plugin.v1.Build.Event
+	38, // 46: strata.plugin.v1.Plugin.Publish:output_type -> strata.plugin.v1.Build.Event
+	41, // [41:47] is the sub-list for method output_type
+	35, // [35:41] is the sub-list for method input_type
+	35, // [35:35] is the sub-list for extension type_name
+	35, // [35:35] is the sub-list for extension extendee
+	0,  // [0:35] is the sub-list for field type_name
 }
 
 func init() { file_plugin_proto_init() }
