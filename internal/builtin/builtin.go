@@ -5,6 +5,7 @@ package builtin
 
 import (
 	"github.com/strata-build/strata/plugins/oci"
+	"github.com/strata-build/strata/plugins/ostree"
 	"github.com/strata-build/strata/plugins/yumrepo"
 	"github.com/strata-build/strata/sdk"
 )
@@ -12,6 +13,7 @@ import (
 // Plugins are the built-in plugins by artifact type.
 var Plugins = map[string]func() *sdk.Plugin{
 	"oci":     oci.Plugin,
+	"ostree":  ostree.Plugin,
 	"yumrepo": yumrepo.Plugin,
 }
 

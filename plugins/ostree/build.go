@@ -1,0 +1,149 @@
+package ostree
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+
+	"github.com/strata-build/strata/plugins/ostree/gvariant"
+	"github.com/strata-build/strata/plugins/ostree/repo"
+	"github.com/strata-build/strata/sdk"
+	"github.com/strata-build/strata/sdk/files"
+	"github.com/strata-build/strata/sdk/rootfs"
+	"github.com/strata-build/strata/sdk/rpmdb"
+	"github.com/zclconf/go-cty/cty"
+)
+
+func (ostreeType) Build(ctx context.Context, req *sdk.BuildRequest, r sdk.Reporter) (*sdk.BuildResponse, error) {
+	c, diags := decode(req.Config, req.Compose)
+	if diags.HasErrors() {
+		return nil, diags.Err()
+	}
+	if len(req.Packages) == 0 {
+		return nil, fmt.Errorf("%s has no packages: select a variant, modules or packages", req.Address)
+	}
+	dir := filepath.Join(req.OutputDir, repoDir)
+	if req.Previous != nil {
+		r.Progress(0, 4, "linking the previous repository")
+		if err := linkRepo(filepath.Join(req.Previous.Path, repoDir), dir); err != nil {
+			return nil, fmt.Errorf("the previous build's repository: %w", err)
+		}
+	}
+	rp, err := repo.Init(dir)
+	if err != nil {
+		return nil, err
+	}
+	parent, _, err := rp.Ref(c.ref)
+	if err != nil {
+		return nil, err
+	}
+	r.Progress(1, 4, fmt.Sprintf("assembling %d packages", len(req.Packages)))
+	tree, err := rootfs.Assemble(ctx, req.Packages, req.WorkDir)
+	if err != nil {
+		return nil, err
+	}
+	if err := addDatabase(tree, req.WorkDir, req.Timestamp); err != nil {
+		return nil, err
+	}
+	h, err := adapt(tree)
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range append(tree.Warnings, h.warnings...) {
+		r.Log("warn", w)
+	}
+	r.Progress(2, 4, "writing objects")
+	rootTree, rootMeta, err := writeTree(ctx, rp, tree, h)
+	if err != nil {
+		return nil, err
+	}
+	r.Progress(3, 4, "committing")
+	info := repo.CommitInfo{Metadata: metadata(c, req, h), Parent: parent, Subject: c.subject, Body: c.body, Timestamp: uint64(req.Timestamp)}
+	obj, err := repo.CommitObject(info, rootTree, rootMeta)
+	if err != nil {
+		return nil, err
+	}
+	commit, err := rp.WriteMetadata(repo.Commit, obj)
+	if err != nil {
+		return nil, err
+	}
+	if err := rp.SetRef(c.ref, commit); err != nil {
+		return nil, err
+	}
+	if err := rp.WriteSummary(); err != nil {
+		return nil, err
+	}
+	r.Progress(4, 4, "done")
+	return &sdk.BuildResponse{Outputs: outputs(c, cty.StringVal(commit))}, nil
+}
+
+// metadata is the commit's metadata: its version, the compose it belongs
+// to (without the date: an unchanged commit keeps its checksum from one
+// day's compose to the next), the hash of its inputs and its package list
+// as rpm-ostree records them, and the kernel of a bootable tree. Strings
+// come first, then the rest, as `ostree commit` orders
+// --add-metadata-string before --add-metadata.
+func metadata(c config, req *sdk.BuildRequest, h *host) repo.Metadata {
+	pkgs := append([]sdk.Package(nil), req.Packages...)
+	sort.Slice(pkgs, func(i, j int) bool { return pkgs[i].NEVRA() < pkgs[j].NEVRA() })
+	hash := sha256.New()
+	fmt.Fprintf(hash, "strata ostree %s\nref %s\nsubject %s\nbody %s\nversion %s\n", Version, c.ref, c.subject, c.body, c.version)
+	list := make([]gvariant.Value, len(pkgs))
+	for i, p := range pkgs {
+		fmt.Fprintf(hash, "%s %s\n", p.NEVRA(), p.SHA256)
+		list[i] = gvariant.Tuple(gvariant.String(p.Name), gvariant.Uint64(p.Epoch), gvariant.String(p.Version),
+			gvariant.String(p.Release), gvariant.String(p.Arch))
+	}
+	md := repo.Metadata{
+		{Key: "version", Value: gvariant.String(c.version)},
+		{Key: "strata.compose", Value: gvariant.String(req.Compose.Short + "-" + req.Compose.Version)},
+		{Key: "rpmostree.inputhash", Value: gvariant.String(hex.EncodeToString(hash.Sum(nil)))},
+	}
+	if len(h.kernels) > 0 {
+		md = append(md, repo.MetadataEntry{Key: "ostree.linux", Value: gvariant.String(h.kernels[len(h.kernels)-1])})
+	}
+	md = append(md, repo.MetadataEntry{Key: "rpmostree.rpmdb.pkglist", Value: gvariant.Array("(stsss)", list...)})
+	if len(h.kernels) > 0 {
+		md = append(md, repo.MetadataEntry{Key: "ostree.bootable", Value: gvariant.Bool(true)})
+	}
+	return md
+}
+
+// addDatabase writes the rpm database of the tree's packages into it.
+func addDatabase(tree *rootfs.Tree, work string, ts int64) error {
+	path := filepath.Join(work, "rpmdb.sqlite")
+	if err := rpmdb.Write(path, tree.Headers()); err != nil {
+		return err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = tree.AddFile(rpmdb.Path, f, 0o644, ts)
+	return err
+}
+
+// linkRepo recreates the previous repository at dst with hard links:
+// objects never change, and refs and the summary are replaced, not
+// rewritten, so the previous build stays as it was.
+func linkRepo(src, dst string) error {
+	return filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		to := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(to, 0o755)
+		}
+		if !d.Type().IsRegular() {
+			return fmt.Errorf("%s is not a regular file", p)
+		}
+		return files.LinkOrCopy(p, to, 0o644)
+	})
+}
