@@ -3,7 +3,6 @@ package oci
 import (
 	"context"
 	"io"
-	"os"
 	"path/filepath"
 
 	"github.com/strata-build/strata/sdk"
@@ -37,7 +36,7 @@ func packageLayer(ctx context.Context, basePkgs, own []sdk.Package, work, blobs 
 	for _, w := range tree.Warnings {
 		r.Log("warn", w)
 	}
-	db, err := addDatabase(tree, work, ts)
+	db, err := rpmdb.AddTo(tree, work, ts)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -47,21 +46,6 @@ func packageLayer(ctx context.Context, basePkgs, own []sdk.Package, work, blobs 
 	}
 	l, err := writeLayer(blobs, func(w io.Writer) error { return rootfs.WriteTar(ctx, w, tree, opts) })
 	return l, added, err
-}
-
-// addDatabase writes the rpm database of the tree's packages and adds it
-// to the tree.
-func addDatabase(tree *rootfs.Tree, work string, ts int64) (*rootfs.Entry, error) {
-	path := filepath.Join(work, "rpmdb.sqlite")
-	if err := rpmdb.Write(path, tree.Headers()); err != nil {
-		return nil, err
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return tree.AddFile(rpmdb.Path, f, 0o644, ts)
 }
 
 // addedEntries selects what a layer on a base holds: the entries of the

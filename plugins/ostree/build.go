@@ -46,7 +46,7 @@ func (ostreeType) Build(ctx context.Context, req *sdk.BuildRequest, r sdk.Report
 	if err != nil {
 		return nil, err
 	}
-	if err := addDatabase(tree, req.WorkDir, req.Timestamp); err != nil {
+	if _, err := rpmdb.AddTo(tree, req.WorkDir, req.Timestamp); err != nil {
 		return nil, err
 	}
 	h, err := adapt(tree)
@@ -111,21 +111,6 @@ func metadata(c config, req *sdk.BuildRequest, h *host) repo.Metadata {
 		md = append(md, repo.MetadataEntry{Key: "ostree.bootable", Value: gvariant.Bool(true)})
 	}
 	return md
-}
-
-// addDatabase writes the rpm database of the tree's packages into it.
-func addDatabase(tree *rootfs.Tree, work string, ts int64) error {
-	path := filepath.Join(work, "rpmdb.sqlite")
-	if err := rpmdb.Write(path, tree.Headers()); err != nil {
-		return err
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	_, err = tree.AddFile(rpmdb.Path, f, 0o644, ts)
-	return err
 }
 
 // linkRepo recreates the previous repository at dst with hard links:
