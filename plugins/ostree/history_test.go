@@ -1,6 +1,7 @@
 package ostree
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -105,7 +106,7 @@ func TestReproducible(t *testing.T) {
 }
 
 func TestRefuses(t *testing.T) {
-	if diags := (ostreeType{}).Validate(nil, attrs(map[string]cty.Value{"ref": cty.StringVal("fedora//x86_64")})); !diags.HasErrors() ||
+	if diags := (ostreeType{}).Validate(context.Background(), attrs(map[string]cty.Value{"ref": cty.StringVal("fedora//x86_64")})); !diags.HasErrors() ||
 		!strings.Contains(diags.Err().Error(), `invalid ref "fedora//x86_64"`) {
 		t.Errorf("a ref ostree rejects: %v", diags)
 	}

@@ -214,22 +214,7 @@ func (w *ContentWriter) Write(m FileMeta, content []byte) (string, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return "", err
 	}
-	tmp, err := os.CreateTemp(w.repo.tmp(), "strata-")
-	if err != nil {
-		return "", err
-	}
-	err = w.writeFilez(tmp, m, content)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp.Name(), 0o644)
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
+	if err := writeAtomicFunc(w.repo.tmp(), path, func(out io.Writer) error { return w.writeFilez(out, m, content) }); err != nil {
 		return "", err
 	}
 	return checksum, nil

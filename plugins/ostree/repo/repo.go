@@ -15,6 +15,7 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -172,11 +173,19 @@ func (r *Repo) tmp() string { return filepath.Join(r.path, "tmp") }
 // into place, so that readers see the old content or the new, never a
 // part.
 func writeAtomic(tmpDir, path string, data []byte) error {
+	return writeAtomicFunc(tmpDir, path, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
+
+// writeAtomicFunc is writeAtomic of what write writes.
+func writeAtomicFunc(tmpDir, path string, write func(io.Writer) error) error {
 	tmp, err := os.CreateTemp(tmpDir, "strata-")
 	if err != nil {
 		return err
 	}
-	_, err = tmp.Write(data)
+	err = write(tmp)
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}
