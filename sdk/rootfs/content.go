@@ -13,8 +13,6 @@ import (
 	"io"
 	"os"
 	"strings"
-
-	"github.com/strata-build/strata/sdk/rpm"
 )
 
 // ContentFunc receives the content of one file of the tree: e is the
@@ -84,11 +82,11 @@ func (t *Tree) readPayload(i int, want []*Entry, fn ContentFunc) error {
 		return err
 	}
 	defer f.Close()
-	br := bufio.NewReaderSize(f, 256<<10)
-	if _, err := rpm.Read(br); err != nil {
+	// The payload starts where the main header ends; Assemble read it.
+	if _, err := f.Seek(p.header.HeaderEnd, io.SeekStart); err != nil {
 		return err
 	}
-	pr, err := p.header.Payload(br)
+	pr, err := p.header.Payload(bufio.NewReaderSize(f, 256<<10))
 	if err != nil {
 		return err
 	}
@@ -135,9 +133,9 @@ func (t *Tree) readPayload(i int, want []*Entry, fn ContentFunc) error {
 // deliver hands fn e's content from r, then reads what fn left and checks
 // the digest, when the package gives one in an algorithm Go knows.
 func deliver(e *Entry, links []*Entry, r io.Reader, algo, digest string, fn ContentFunc) error {
-	h := newHash(algo)
-	if digest == "" || h == nil {
-		h = nil
+	var h hash.Hash
+	if digest != "" {
+		h = newHash(algo)
 	}
 	body := io.LimitReader(r, e.Size)
 	if h != nil {

@@ -3,6 +3,8 @@ package rootfs
 import (
 	"context"
 	"fmt"
+	"io"
+	"path"
 	"sort"
 	"strconv"
 	"strings"
@@ -13,14 +15,20 @@ import (
 // it installs into. An unknown name becomes root, with the warning rpm
 // prints for it.
 func (t *Tree) resolveOwners(ctx context.Context) error {
-	users, err := t.idMap(ctx, "etc/passwd")
+	passwd, group := t.entries["etc/passwd"], t.entries["etc/group"]
+	texts := map[*Entry][]byte{}
+	err := t.Contents(ctx, func(e *Entry) bool { return e == passwd || e == group }, func(e *Entry, _ []*Entry, r io.Reader) error {
+		if e.Size > idMaxSize {
+			return fmt.Errorf("%d bytes is too large for a %s file", e.Size, path.Base(e.Path))
+		}
+		data, err := io.ReadAll(r)
+		texts[e] = data
+		return err
+	})
 	if err != nil {
 		return err
 	}
-	groups, err := t.idMap(ctx, "etc/group")
-	if err != nil {
-		return err
-	}
+	users, groups := idMap(texts[passwd]), idMap(texts[group])
 	unknownUsers, unknownGroups := map[string]bool{}, map[string]bool{}
 	for _, e := range t.entries {
 		e.UID = lookupID(users, e.User, unknownUsers)
@@ -56,17 +64,10 @@ func lookupID(ids map[string]int, name string, unknown map[string]bool) int {
 // idMaxSize bounds the passwd and group files read for owners.
 const idMaxSize = 64 << 20
 
-// idMap reads name:x:id lines from a passwd or group file in the tree.
-func (t *Tree) idMap(ctx context.Context, p string) (map[string]int, error) {
+// idMap reads the name:x:id lines of a passwd or group file.
+func idMap(text []byte) map[string]int {
 	ids := map[string]int{}
-	if e := t.entries[p]; e == nil || e.Kind != File {
-		return ids, nil
-	}
-	data, err := t.ReadFile(ctx, p, idMaxSize)
-	if err != nil {
-		return nil, err
-	}
-	for _, line := range strings.Split(string(data), "\n") {
+	for _, line := range strings.Split(string(text), "\n") {
 		fields := strings.Split(line, ":")
 		if len(fields) < 3 {
 			continue
@@ -77,5 +78,5 @@ func (t *Tree) idMap(ctx context.Context, p string) (map[string]int, error) {
 			}
 		}
 	}
-	return ids, nil
+	return ids
 }
