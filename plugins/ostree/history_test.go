@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/strata-build/strata/plugins/ostree/repo"
 	"github.com/strata-build/strata/sdk/sdktest"
 	"github.com/zclconf/go-cty/cty"
@@ -27,7 +28,7 @@ func TestHistory(t *testing.T) {
 			{Path: "/usr/bin/ping", Body: "ELF ping 2.1", Mode: 0o4755, Caps: "cap_net_raw=ep"},
 			{Path: "/etc/tools.conf", Body: "verbose = 1\n", Config: true},
 		}})
-	var next = changed
+	next := changed
 	for _, p := range pkgs {
 		if p.Name != "tools" {
 			next = append(next, p)
@@ -43,8 +44,8 @@ func TestHistory(t *testing.T) {
 	if !strings.Contains(log, "commit "+second) || !strings.Contains(log, "commit "+first) || strings.Index(log, second) > strings.Index(log, first) {
 		t.Errorf("ostree log does not show %s then its parent %s:\n%s", second, first, log)
 	}
-	if diff := sdktest.ListTree(t, dir1); strings.Join(diff, "\n") != strings.Join(before, "\n") {
-		t.Error("the second build changed the first build's files")
+	if diff := cmp.Diff(before, sdktest.ListTree(t, dir1)); diff != "" {
+		t.Errorf("the second build changed the first build's files:\n%s", diff)
 	}
 	// Only what changed is new: the new ping, the rpm database and the
 	// tmpfiles list (/var/log is gone with tools.log), the directories
@@ -100,8 +101,8 @@ func TestReproducible(t *testing.T) {
 	if a != b {
 		t.Fatalf("two builds gave commits %s and %s", a, b)
 	}
-	if diff := strings.Join(sdktest.ListTree(t, dirA), "\n") == strings.Join(sdktest.ListTree(t, dirB), "\n"); !diff {
-		t.Error("two builds wrote different repositories")
+	if diff := cmp.Diff(withoutTimes(sdktest.ListTree(t, dirA)), withoutTimes(sdktest.ListTree(t, dirB))); diff != "" {
+		t.Errorf("two builds wrote different repositories (-first +second):\n%s", diff)
 	}
 }
 
@@ -119,8 +120,8 @@ func TestRefuses(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "the repository is in mode bare-user; strata writes archive repositories") {
 		t.Errorf("building on a bare-user repository: %v", err)
 	}
-	if after := sdktest.ListTree(t, prev); strings.Join(after, "\n") != strings.Join(before, "\n") {
-		t.Error("the bare-user repository changed")
+	if diff := cmp.Diff(before, sdktest.ListTree(t, prev)); diff != "" {
+		t.Errorf("the bare-user repository changed:\n%s", diff)
 	}
 }
 
