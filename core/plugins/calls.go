@@ -25,7 +25,7 @@ func (p *Plugin) fail(err error, during string) error {
 	switch {
 	case p.exited():
 		return fmt.Errorf("plugin %s crashed while %s%s", name, during, p.stderr.suffix())
-	case errors.Is(err, context.DeadlineExceeded) || strings.Contains(err.Error(), "DeadlineExceeded"):
+	case timedOut(nil, err):
 		return fmt.Errorf("plugin %s did not finish %s in time; it was stopped", name, during)
 	}
 	var be *sdk.BuildError
@@ -33,6 +33,16 @@ func (p *Plugin) fail(err error, during string) error {
 		return be
 	}
 	return fmt.Errorf("plugin %s failed while %s: %w", name, during, err)
+}
+
+// timedOut reports whether a call ended because its deadline passed. The
+// plugin enforces the deadline it was sent too, and may answer
+// DeadlineExceeded a moment before ctx's own timer fires.
+func timedOut(ctx context.Context, err error) bool {
+	if ctx != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return true
+	}
+	return errors.Is(err, context.DeadlineExceeded) || strings.Contains(err.Error(), "DeadlineExceeded")
 }
 
 // exited reports whether the plugin process has ended, giving it a moment:
@@ -96,7 +106,7 @@ func (p *Plugin) Build(ctx context.Context, typ string, req *sdk.BuildRequest, r
 	defer cancel()
 	res, err := p.proc.Build(ctx, typ, req, rep)
 	if err != nil {
-		if ctx.Err() == context.DeadlineExceeded {
+		if timedOut(ctx, err) {
 			return nil, fmt.Errorf("plugin %s did not finish building %s within %s; it was stopped", p.Name(), req.Address, timeout)
 		}
 		return nil, p.fail(err, "building "+req.Address)
@@ -111,7 +121,7 @@ func (p *Plugin) Publish(ctx context.Context, typ string, req *sdk.PublishReques
 	defer cancel()
 	res, err := p.proc.Publish(ctx, typ, req, rep)
 	if err != nil {
-		if ctx.Err() == context.DeadlineExceeded {
+		if timedOut(ctx, err) {
 			return nil, fmt.Errorf("plugin %s did not finish publishing %s within %s; it was stopped", p.Name(), req.Address, timeout)
 		}
 		return nil, p.fail(err, "publishing "+req.Address)
