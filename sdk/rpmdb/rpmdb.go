@@ -143,35 +143,70 @@ func createTables(tx *sql.Tx) error {
 	return nil
 }
 
+// insert adds the packages and their index entries. The rows go in
+// statements of many rows each: the driver prepares a statement on every
+// execution, and one row at a time that would be most of the work.
 func insert(tx *sql.Tx, pkgs []*rpm.Package) error {
-	addPkg, err := tx.Prepare("INSERT INTO 'Packages' (hnum, blob) VALUES (?, ?)")
-	if err != nil {
-		return err
-	}
-	defer addPkg.Close()
-	addKey := map[string]*sql.Stmt{}
+	addPkg := newBatch(tx, "INSERT INTO 'Packages' (hnum, blob) VALUES ", 2, 32)
+	addKey := map[string]*batch{}
 	for _, ix := range indexes {
-		st, err := tx.Prepare(fmt.Sprintf("INSERT INTO '%s' (key, hnum, idx) VALUES (?, ?, ?)", ix.table))
-		if err != nil {
-			return err
-		}
-		defer st.Close()
-		addKey[ix.table] = st
+		addKey[ix.table] = newBatch(tx, fmt.Sprintf("INSERT INTO '%s' (key, hnum, idx) VALUES ", ix.table), 3, 64)
 	}
 	for i, p := range pkgs {
 		hnum := i + 1
-		if _, err := addPkg.Exec(hnum, p.Header.Blob()); err != nil {
+		if err := addPkg.add(hnum, p.Header.Blob()); err != nil {
 			return fmt.Errorf("%s: %w", p.NEVRA(), err)
 		}
 		for _, ix := range indexes {
 			for _, k := range keys(p.Header, ix.tag) {
-				if _, err := addKey[ix.table].Exec(k.value, hnum, k.idx); err != nil {
+				if err := addKey[ix.table].add(k.value, hnum, k.idx); err != nil {
 					return fmt.Errorf("%s: %s index: %w", p.NEVRA(), ix.table, err)
 				}
 			}
 		}
 	}
+	if err := addPkg.flush(); err != nil {
+		return err
+	}
+	for _, ix := range indexes {
+		if err := addKey[ix.table].flush(); err != nil {
+			return fmt.Errorf("%s index: %w", ix.table, err)
+		}
+	}
 	return nil
+}
+
+// batch gathers the rows of one INSERT and executes it every size rows.
+type batch struct {
+	tx      *sql.Tx
+	prefix  string
+	columns int
+	size    int
+	args    []any
+}
+
+func newBatch(tx *sql.Tx, prefix string, columns, size int) *batch {
+	return &batch{tx: tx, prefix: prefix, columns: columns, size: size}
+}
+
+func (b *batch) add(row ...any) error {
+	b.args = append(b.args, row...)
+	if len(b.args) < b.columns*b.size {
+		return nil
+	}
+	return b.flush()
+}
+
+func (b *batch) flush() error {
+	rows := len(b.args) / b.columns
+	if rows == 0 {
+		return nil
+	}
+	tuple := "(?" + strings.Repeat(", ?", b.columns-1) + ")"
+	query := b.prefix + tuple + strings.Repeat(", "+tuple, rows-1)
+	_, err := b.tx.Exec(query, b.args...)
+	b.args = b.args[:0]
+	return err
 }
 
 type key struct {
