@@ -179,7 +179,8 @@ func inputsToProto(in []Input) ([]*pluginpb.Input, error) {
 		if err != nil {
 			return nil, fmt.Errorf("outputs of %s: %w", x.Address, err)
 		}
-		out[i] = &pluginpb.Input{Address: x.Address, Type: x.Type, Key: x.Key, Path: x.Path, Outputs: o, Packages: packagesToProto(x.Packages)}
+		out[i] = &pluginpb.Input{Address: x.Address, Type: x.Type, Key: x.Key, Path: x.Path, Outputs: o, Packages: packagesToProto(x.Packages),
+			Manifest: manifestToProto(x.Manifest)}
 	}
 	return out, nil
 }
@@ -191,7 +192,8 @@ func inputsFromProto(in []*pluginpb.Input) ([]Input, error) {
 		if err != nil {
 			return nil, fmt.Errorf("outputs of %s: %w", x.GetAddress(), err)
 		}
-		out[i] = Input{Address: x.GetAddress(), Type: x.GetType(), Key: x.GetKey(), Path: x.GetPath(), Outputs: o, Packages: packagesFromProto(x.GetPackages())}
+		out[i] = Input{Address: x.GetAddress(), Type: x.GetType(), Key: x.GetKey(), Path: x.GetPath(), Outputs: o, Packages: packagesFromProto(x.GetPackages()),
+			Manifest: manifestFromProto(x.GetManifest())}
 	}
 	return out, nil
 }

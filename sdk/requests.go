@@ -51,6 +51,9 @@ type Input struct {
 	Outputs cty.Value
 	// Packages are the packages the upstream was built from.
 	Packages []Package
+	// Manifest lists the upstream's files as the store recorded them;
+	// set for a build's Previous only.
+	Manifest []ManifestFile
 }
 
 // Compose names the product being composed.
@@ -124,7 +127,9 @@ type BuildRequest struct {
 	// same address, built from other inputs), or nil: a plugin that keeps
 	// history, like an ostree commit's parent, or that builds
 	// incrementally starts from it. Its files belong to the store: link
-	// or copy them, never change them in place. Its Packages are empty.
+	// or copy them, never change them in place. Its Packages are empty;
+	// its Manifest is set, and files hard-linked from it are not hashed
+	// again when the build is listed.
 	Previous *Input
 }
 

@@ -202,7 +202,7 @@ func (s *server) Build(req *pluginpb.Build_Request, stream pluginpb.Plugin_Build
 	}, rep)
 	result := &pluginpb.Build_Result{}
 	if err == nil {
-		result, err = finishBuild(req.GetOutputDir(), resp)
+		result, err = finishBuild(req.GetOutputDir(), resp, previous)
 	}
 	if err != nil {
 		result = &pluginpb.Build_Result{Error: err.Error()}
@@ -210,14 +210,22 @@ func (s *server) Build(req *pluginpb.Build_Request, stream pluginpb.Plugin_Build
 	return rep.send(&pluginpb.Build_Event{Event: &pluginpb.Build_Event_Result{Result: result}})
 }
 
-// finishBuild lists what the build wrote and encodes its outputs.
-func finishBuild(dir string, resp *BuildResponse) (*pluginpb.Build_Result, error) {
+// finishBuild lists what the build wrote and encodes its outputs. Files
+// the response knows the digest of, or linked from the previous build,
+// are not hashed again.
+func finishBuild(dir string, resp *BuildResponse, previous *Input) (*pluginpb.Build_Result, error) {
 	if resp == nil {
 		resp = &BuildResponse{}
 	}
-	var known KnownDigest
-	if len(resp.Known) > 0 {
-		known = func(path string, _ fs.FileInfo) (string, bool) { sum, ok := resp.Known[path]; return sum, ok }
+	linked := LinkedDigests{}
+	if previous != nil {
+		linked.AddManifest(previous.Path, previous.Manifest)
+	}
+	known := func(path string, fi fs.FileInfo) (string, bool) {
+		if sum, ok := resp.Known[path]; ok {
+			return sum, true
+		}
+		return linked.Known(path, fi)
 	}
 	manifest, err := ScanManifest(dir, known)
 	if err != nil {

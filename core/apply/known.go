@@ -1,11 +1,8 @@
 package apply
 
 import (
-	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
-	"syscall"
 
 	"github.com/strata-build/strata/core/pkgset"
 	"github.com/strata-build/strata/core/plan"
@@ -29,17 +26,7 @@ func previous(p *plan.Plan, n *plan.Node) (*sdk.Input, *store.Entry) {
 	if err != nil {
 		return nil, nil
 	}
-	return &sdk.Input{Address: addr, Type: e.Type, Key: e.Key, Path: p.Opts.Store.FilesPath(e.Key), Outputs: outputs}, e
-}
-
-type inode struct{ dev, ino uint64 }
-
-func inodeOf(fi fs.FileInfo) (inode, bool) {
-	st, ok := fi.Sys().(*syscall.Stat_t)
-	if !ok {
-		return inode{}, false
-	}
-	return inode{uint64(st.Dev), st.Ino}, true
+	return &sdk.Input{Address: addr, Type: e.Type, Key: e.Key, Path: p.Opts.Store.FilesPath(e.Key), Outputs: outputs, Manifest: e.Manifest}, e
 }
 
 // knownFiles knows the digest of a built file that is a hard link of one
@@ -49,42 +36,19 @@ func inodeOf(fi fs.FileInfo) (inode, bool) {
 // build's entry, whose digests the store recorded (an ostree repository
 // links its earlier objects in).
 func knownFiles(p *plan.Plan, set *pkgset.Set, prev *store.Entry) sdk.KnownDigest {
-	known := map[inode]string{}
+	known := sdk.LinkedDigests{}
 	for _, pkgs := range set.ByArch {
 		for _, pkg := range pkgs {
 			if strings.Contains(pkg.Location, "://") {
 				continue
 			}
-			fi, err := os.Stat(pkg.Location)
-			if err != nil || !pkg.Unchanged(fi) {
-				continue
-			}
-			if k, ok := inodeOf(fi); ok {
-				known[k] = pkg.SHA256
+			if fi, err := os.Stat(pkg.Location); err == nil && pkg.Unchanged(fi) {
+				known.Add(fi, pkg.SHA256)
 			}
 		}
 	}
 	if prev != nil {
-		dir := p.Opts.Store.FilesPath(prev.Key)
-		for _, f := range prev.Manifest {
-			if f.Link != "" {
-				continue
-			}
-			fi, err := os.Lstat(filepath.Join(dir, filepath.FromSlash(f.Path)))
-			if err != nil || !fi.Mode().IsRegular() || fi.Size() != f.Size {
-				continue
-			}
-			if k, ok := inodeOf(fi); ok {
-				known[k] = f.SHA256
-			}
-		}
+		known.AddManifest(p.Opts.Store.FilesPath(prev.Key), prev.Manifest)
 	}
-	return func(_ string, fi fs.FileInfo) (string, bool) {
-		k, ok := inodeOf(fi)
-		if !ok {
-			return "", false
-		}
-		sum, ok := known[k]
-		return sum, ok
-	}
+	return known.Known
 }

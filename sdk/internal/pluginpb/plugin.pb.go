@@ -445,13 +445,16 @@ func (x *Package) GetScriptlets() bool {
 }
 
 type Input struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Address       string                 `protobuf:"bytes,1,opt,name=address,proto3" json:"address,omitempty"`
-	Type          string                 `protobuf:"bytes,2,opt,name=type,proto3" json:"type,omitempty"`
-	Key           string                 `protobuf:"bytes,3,opt,name=key,proto3" json:"key,omitempty"`
-	Path          string                 `protobuf:"bytes,4,opt,name=path,proto3" json:"path,omitempty"`
-	Outputs       []byte                 `protobuf:"bytes,5,opt,name=outputs,proto3" json:"outputs,omitempty"`
-	Packages      []*Package             `protobuf:"bytes,6,rep,name=packages,proto3" json:"packages,omitempty"`
+	state    protoimpl.MessageState `protogen:"open.v1"`
+	Address  string                 `protobuf:"bytes,1,opt,name=address,proto3" json:"address,omitempty"`
+	Type     string                 `protobuf:"bytes,2,opt,name=type,proto3" json:"type,omitempty"`
+	Key      string                 `protobuf:"bytes,3,opt,name=key,proto3" json:"key,omitempty"`
+	Path     string                 `protobuf:"bytes,4,opt,name=path,proto3" json:"path,omitempty"`
+	Outputs  []byte                 `protobuf:"bytes,5,opt,name=outputs,proto3" json:"outputs,omitempty"`
+	Packages []*Package             `protobuf:"bytes,6,rep,name=packages,proto3" json:"packages,omitempty"`
+	// manifest lists the files as the store recorded them; sent for a
+	// build's previous build only.
+	Manifest      []*Build_File `protobuf:"bytes,7,rep,name=manifest,proto3" json:"manifest,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -524,6 +527,13 @@ func (x *Input) GetOutputs() []byte {
 func (x *Input) GetPackages() []*Package {
 	if x != nil {
 		return x.Packages
+	}
+	return nil
+}
+
+func (x *Input) GetManifest() []*Build_File {
+	if x != nil {
+		return x.Manifest
 	}
 	return nil
 }
@@ -2779,14 +2789,15 @@ const file_plugin_proto_rawDesc = "" +
 	"\amodules\x18\v \x03(\tR\amodules\x12\x1e\n" +
 	"\n" +
 	"scriptlets\x18\f \x01(\bR\n" +
-	"scriptlets\"\xac\x01\n" +
+	"scriptlets\"\xe6\x01\n" +
 	"\x05Input\x12\x18\n" +
 	"\aaddress\x18\x01 \x01(\tR\aaddress\x12\x12\n" +
 	"\x04type\x18\x02 \x01(\tR\x04type\x12\x10\n" +
 	"\x03key\x18\x03 \x01(\tR\x03key\x12\x12\n" +
 	"\x04path\x18\x04 \x01(\tR\x04path\x12\x18\n" +
 	"\aoutputs\x18\x05 \x01(\fR\aoutputs\x125\n" +
-	"\bpackages\x18\x06 \x03(\v2\x19.strata.plugin.v1.PackageR\bpackages\"a\n" +
+	"\bpackages\x18\x06 \x03(\v2\x19.strata.plugin.v1.PackageR\bpackages\x128\n" +
+	"\bmanifest\x18\a \x03(\v2\x1c.strata.plugin.v1.Build.FileR\bmanifest\"a\n" +
 	"\aCompose\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x14\n" +
 	"\x05short\x18\x02 \x01(\tR\x05short\x12\x18\n" +
@@ -2999,54 +3010,55 @@ var file_plugin_proto_depIdxs = []int32{
 	1,  // 1: strata.plugin.v1.Diagnostic.severity:type_name -> strata.plugin.v1.Diagnostic.Severity
 	4,  // 2: strata.plugin.v1.Diagnostic.attribute:type_name -> strata.plugin.v1.AttributePath
 	6,  // 3: strata.plugin.v1.Input.packages:type_name -> strata.plugin.v1.Package
-	10, // 4: strata.plugin.v1.Content.groups:type_name -> strata.plugin.v1.Group
-	11, // 5: strata.plugin.v1.Content.modules:type_name -> strata.plugin.v1.Module
-	13, // 6: strata.plugin.v1.Content.variant:type_name -> strata.plugin.v1.Variant
-	28, // 7: strata.plugin.v1.Group.conditional:type_name -> strata.plugin.v1.Group.ConditionalEntry
-	29, // 8: strata.plugin.v1.Group.name_translations:type_name -> strata.plugin.v1.Group.NameTranslationsEntry
-	30, // 9: strata.plugin.v1.Group.description_translations:type_name -> strata.plugin.v1.Group.DescriptionTranslationsEntry
-	31, // 10: strata.plugin.v1.Module.profiles:type_name -> strata.plugin.v1.Module.ProfilesEntry
-	15, // 11: strata.plugin.v1.Placement.rpms:type_name -> strata.plugin.v1.PlacedRPM
-	24, // 12: strata.plugin.v1.Schema.Response.block:type_name -> strata.plugin.v1.Schema.Block
-	25, // 13: strata.plugin.v1.Schema.Block.attributes:type_name -> strata.plugin.v1.Schema.Attribute
-	26, // 14: strata.plugin.v1.Schema.Block.blocks:type_name -> strata.plugin.v1.Schema.NestedBlock
-	0,  // 15: strata.plugin.v1.Schema.NestedBlock.nesting:type_name -> strata.plugin.v1.Schema.NestedBlock.Nesting
-	24, // 16: strata.plugin.v1.Schema.NestedBlock.block:type_name -> strata.plugin.v1.Schema.Block
-	12, // 17: strata.plugin.v1.Module.ProfilesEntry.value:type_name -> strata.plugin.v1.Strings
-	5,  // 18: strata.plugin.v1.Validate.Response.diagnostics:type_name -> strata.plugin.v1.Diagnostic
-	6,  // 19: strata.plugin.v1.Plan.Request.packages:type_name -> strata.plugin.v1.Package
-	7,  // 20: strata.plugin.v1.Plan.Request.inputs:type_name -> strata.plugin.v1.Input
-	8,  // 21: strata.plugin.v1.Plan.Request.compose:type_name -> strata.plugin.v1.Compose
-	9,  // 22: strata.plugin.v1.Plan.Request.content:type_name -> strata.plugin.v1.Content
-	5,  // 23: strata.plugin.v1.Plan.Response.diagnostics:type_name -> strata.plugin.v1.Diagnostic
-	6,  // 24: strata.plugin.v1.Build.Request.packages:type_name -> strata.plugin.v1.Package
-	7,  // 25: strata.plugin.v1.Build.Request.inputs:type_name -> strata.plugin.v1.Input
-	8,  // 26: strata.plugin.v1.Build.Request.compose:type_name -> strata.plugin.v1.Compose
-	9,  // 27: strata.plugin.v1.Build.Request.content:type_name -> strata.plugin.v1.Content
-	7,  // 28: strata.plugin.v1.Build.Request.previous:type_name -> strata.plugin.v1.Input
-	39, // 29: strata.plugin.v1.Build.Event.progress:type_name -> strata.plugin.v1.Build.Progress
-	40, // 30: strata.plugin.v1.Build.Event.log:type_name -> strata.plugin.v1.Build.Log
-	42, // 31: strata.plugin.v1.Build.Event.result:type_name -> strata.plugin.v1.Build.Result
-	41, // 32: strata.plugin.v1.Build.Result.manifest:type_name -> strata.plugin.v1.Build.File
-	5,  // 33: strata.plugin.v1.Build.Result.diagnostics:type_name -> strata.plugin.v1.Diagnostic
-	14, // 34: strata.plugin.v1.Build.Result.placements:type_name -> strata.plugin.v1.Placement
-	20, // 35: strata.plugin.v1.Plugin.Info:input_type -> strata.plugin.v1.Info.Request
-	22, // 36: strata.plugin.v1.Plugin.Schema:input_type -> strata.plugin.v1.Schema.Request
-	32, // 37: strata.plugin.v1.Plugin.Validate:input_type -> strata.plugin.v1.Validate.Request
-	34, // 38: strata.plugin.v1.Plugin.Plan:input_type -> strata.plugin.v1.Plan.Request
-	37, // 39: strata.plugin.v1.Plugin.Build:input_type -> strata.plugin.v1.Build.Request
-	36, // 40: strata.plugin.v1.Plugin.Publish:input_type -> strata.plugin.v1.Publish.Request
-	21, // 41: strata.plugin.v1.Plugin.Info:output_type -> strata.plugin.v1.Info.Response
-	23, // 42: strata.plugin.v1.Plugin.Schema:output_type -> strata.plugin.v1.Schema.Response
-	33, // 43: strata.plugin.v1.Plugin.Validate:output_type -> strata.plugin.v1.Validate.Response
-	35, // 44: strata.plugin.v1.Plugin.Plan:output_type -> strata.plugin.v1.Plan.Response
-	38, // 45: strata.plugin.v1.Plugin.Build:output_type -> strata.plugin.v1.Build.Event
-	38, // 46: strata.plugin.v1.Plugin.Publish:output_type -> strata.plugin.v1.Build.Event
-	41, // [41:47] is the sub-list for method output_type
-	35, // [35:41] is the sub-list for method input_type
-	35, // [35:35] is the sub-list for extension type_name
-	35, // [35:35] is the sub-list for extension extendee
-	0,  // [0:35] is the sub-list for field type_name
+	41, // 4: strata.plugin.v1.Input.manifest:type_name -> strata.plugin.v1.Build.File
+	10, // 5: strata.plugin.v1.Content.groups:type_name -> strata.plugin.v1.Group
+	11, // 6: strata.plugin.v1.Content.modules:type_name -> strata.plugin.v1.Module
+	13, // 7: strata.plugin.v1.Content.variant:type_name -> strata.plugin.v1.Variant
+	28, // 8: strata.plugin.v1.Group.conditional:type_name -> strata.plugin.v1.Group.ConditionalEntry
+	29, // 9: strata.plugin.v1.Group.name_translations:type_name -> strata.plugin.v1.Group.NameTranslationsEntry
+	30, // 10: strata.plugin.v1.Group.description_translations:type_name -> strata.plugin.v1.Group.DescriptionTranslationsEntry
+	31, // 11: strata.plugin.v1.Module.profiles:type_name -> strata.plugin.v1.Module.ProfilesEntry
+	15, // 12: strata.plugin.v1.Placement.rpms:type_name -> strata.plugin.v1.PlacedRPM
+	24, // 13: strata.plugin.v1.Schema.Response.block:type_name -> strata.plugin.v1.Schema.Block
+	25, // 14: strata.plugin.v1.Schema.Block.attributes:type_name -> strata.plugin.v1.Schema.Attribute
+	26, // 15: strata.plugin.v1.Schema.Block.blocks:type_name -> strata.plugin.v1.Schema.NestedBlock
+	0,  // 16: strata.plugin.v1.Schema.NestedBlock.nesting:type_name -> strata.plugin.v1.Schema.NestedBlock.Nesting
+	24, // 17: strata.plugin.v1.Schema.NestedBlock.block:type_name -> strata.plugin.v1.Schema.Block
+	12, // 18: strata.plugin.v1.Module.ProfilesEntry.value:type_name -> strata.plugin.v1.Strings
+	5,  // 19: strata.plugin.v1.Validate.Response.diagnostics:type_name -> strata.plugin.v1.Diagnostic
+	6,  // 20: strata.plugin.v1.Plan.Request.packages:type_name -> strata.plugin.v1.Package
+	7,  // 21: strata.plugin.v1.Plan.Request.inputs:type_name -> strata.plugin.v1.Input
+	8,  // 22: strata.plugin.v1.Plan.Request.compose:type_name -> strata.plugin.v1.Compose
+	9,  // 23: strata.plugin.v1.Plan.Request.content:type_name -> strata.plugin.v1.Content
+	5,  // 24: strata.plugin.v1.Plan.Response.diagnostics:type_name -> strata.plugin.v1.Diagnostic
+	6,  // 25: strata.plugin.v1.Build.Request.packages:type_name -> strata.plugin.v1.Package
+	7,  // 26: strata.plugin.v1.Build.Request.inputs:type_name -> strata.plugin.v1.Input
+	8,  // 27: strata.plugin.v1.Build.Request.compose:type_name -> strata.plugin.v1.Compose
+	9,  // 28: strata.plugin.v1.Build.Request.content:type_name -> strata.plugin.v1.Content
+	7,  // 29: strata.plugin.v1.Build.Request.previous:type_name -> strata.plugin.v1.Input
+	39, // 30: strata.plugin.v1.Build.Event.progress:type_name -> strata.plugin.v1.Build.Progress
+	40, // 31: strata.plugin.v1.Build.Event.log:type_name -> strata.plugin.v1.Build.Log
+	42, // 32: strata.plugin.v1.Build.Event.result:type_name -> strata.plugin.v1.Build.Result
+	41, // 33: strata.plugin.v1.Build.Result.manifest:type_name -> strata.plugin.v1.Build.File
+	5,  // 34: strata.plugin.v1.Build.Result.diagnostics:type_name -> strata.plugin.v1.Diagnostic
+	14, // 35: strata.plugin.v1.Build.Result.placements:type_name -> strata.plugin.v1.Placement
+	20, // 36: strata.plugin.v1.Plugin.Info:input_type -> strata.plugin.v1.Info.Request
+	22, // 37: strata.plugin.v1.Plugin.Schema:input_type -> strata.plugin.v1.Schema.Request
+	32, // 38: strata.plugin.v1.Plugin.Validate:input_type -> strata.plugin.v1.Validate.Request
+	34, // 39: strata.plugin.v1.Plugin.Plan:input_type -> strata.plugin.v1.Plan.Request
+	37, // 40: strata.plugin.v1.Plugin.Build:input_type -> strata.plugin.v1.Build.Request
+	36, // 41: strata.plugin.v1.Plugin.Publish:input_type -> strata.plugin.v1.Publish.Request
+	21, // 42: strata.plugin.v1.Plugin.Info:output_type -> strata.plugin.v1.Info.Response
+	23, // 43: strata.plugin.v1.Plugin.Schema:output_type -> strata.plugin.v1.Schema.Response
+	33, // 44: strata.plugin.v1.Plugin.Validate:output_type -> strata.plugin.v1.Validate.Response
+	35, // 45: strata.plugin.v1.Plugin.Plan:output_type -> strata.plugin.v1.Plan.Response
+	38, // 46: strata.plugin.v1.Plugin.Build:output_type -> strata.plugin.v1.Build.Event
+	38, // 47: strata.plugin.v1.Plugin.Publish:output_type -> strata.plugin.v1.Build.Event
+	42, // [42:48] is the sub-list for method output_type
+	36, // [36:42] is the sub-list for method input_type
+	36, // [36:36] is the sub-list for extension type_name
+	36, // [36:36] is the sub-list for extension extendee
+	0,  // [0:36] is the sub-list for field type_name
 }
 
 func init() { file_plugin_proto_init() }
