@@ -57,7 +57,8 @@ func (ostreeType) Build(ctx context.Context, req *sdk.BuildRequest, r sdk.Report
 		r.Log("warn", w)
 	}
 	r.Progress(2, 4, "writing objects")
-	rootTree, rootMeta, err := writeTree(ctx, rp, tree, h)
+	idx := loadIndex(req.CacheDir, req.Address)
+	rootTree, rootMeta, err := writeTree(ctx, rp, tree, h, idx)
 	if err != nil {
 		return nil, err
 	}
@@ -76,6 +77,9 @@ func (ostreeType) Build(ctx context.Context, req *sdk.BuildRequest, r sdk.Report
 	}
 	if err := rp.WriteSummary(); err != nil {
 		return nil, err
+	}
+	if err := idx.save(); err != nil {
+		r.Log("warn", fmt.Sprintf("the content index could not be kept (the next commit reads every payload): %v", err))
 	}
 	r.Progress(4, 4, "done")
 	return &sdk.BuildResponse{Outputs: outputs(c, cty.StringVal(commit))}, nil

@@ -24,8 +24,8 @@ const (
 // contents are read from the payloads once, in Tree.Contents order, and
 // hashed and compressed on every core; objects the repository has are
 // not written again.
-func writeTree(ctx context.Context, r *repo.Repo, tree *rootfs.Tree, h *host) (string, string, error) {
-	sums, err := writeContents(ctx, r, tree, h)
+func writeTree(ctx context.Context, r *repo.Repo, tree *rootfs.Tree, h *host, idx *contentIndex) (string, string, error) {
+	sums, err := writeContents(ctx, r, tree, h, idx)
 	if err != nil {
 		return "", "", err
 	}
@@ -68,8 +68,9 @@ func writeTree(ctx context.Context, r *repo.Repo, tree *rootfs.Tree, h *host) (s
 }
 
 // writeContents writes the content object of every file and link and
-// returns their checksums by path.
-func writeContents(ctx context.Context, r *repo.Repo, tree *rootfs.Tree, h *host) (map[string]string, error) {
+// returns their checksums by path. A packaged file whose object the
+// index names and the repository has is not read.
+func writeContents(ctx context.Context, r *repo.Repo, tree *rootfs.Tree, h *host, idx *contentIndex) (map[string]string, error) {
 	w := r.Content()
 	sums := map[string]string{}
 	var mu sync.Mutex
@@ -99,6 +100,19 @@ func writeContents(ctx context.Context, r *repo.Repo, tree *rootfs.Tree, h *host
 			byEntry[n.entry] = n
 		}
 	}
+	keys := map[*rootfs.Entry]indexKey{}
+	for e, n := range byEntry {
+		k, ok := idx.key(n.meta(), e)
+		if !ok {
+			continue
+		}
+		if sum, ok := idx.lookup(r, k); ok {
+			record(sum, n.path)
+			delete(byEntry, e)
+			continue
+		}
+		keys[e] = k
+	}
 	pool := newPool(runtime.NumCPU(), 256<<20)
 	err := tree.Contents(ctx, func(e *rootfs.Entry) bool { return byEntry[e] != nil }, func(e *rootfs.Entry, links []*rootfs.Entry, rd io.Reader) error {
 		n := byEntry[e]
@@ -116,6 +130,11 @@ func writeContents(ctx context.Context, r *repo.Repo, tree *rootfs.Tree, h *host
 				return fmt.Errorf("/%s: %w", n.path, err)
 			}
 			record(sum, paths...)
+			for _, e := range append(links, e) {
+				if k, ok := keys[e]; ok {
+					idx.add(k, sum)
+				}
+			}
 			return nil
 		})
 	})

@@ -52,21 +52,33 @@ func hostPackages(t *testing.T) []sdk.Package {
 	)...)
 }
 
-// build commits pkgs over the protocol, in process, into out, starting
+// request asks to commit pkgs into a new output directory, starting
 // from the repository of previous (a directory holding repo/) if any.
-func build(t *testing.T, config cty.Value, pkgs []sdk.Package, previous string) (*sdk.BuildResult, string, error) {
+func request(t *testing.T, config cty.Value, pkgs []sdk.Package, previous string) *sdk.BuildRequest {
 	t.Helper()
-	client := sdktest.Connect(t, Plugin())
-	out := t.TempDir()
 	req := &sdk.BuildRequest{
-		Address: "artifact.ostree.host", Config: config, Packages: pkgs, OutputDir: out, WorkDir: t.TempDir(),
+		Address: "artifact.ostree.host", Config: config, Packages: pkgs, OutputDir: t.TempDir(), WorkDir: t.TempDir(),
 		Timestamp: ts, Compose: sdk.Compose{Name: "Test", Short: "Test", Version: "41"},
 	}
 	if previous != "" {
 		req.Previous = &sdk.Input{Address: req.Address, Type: "ostree", Key: "previous", Path: previous}
 	}
-	res, err := client.Build(context.Background(), "ostree", req, &sdktest.Recorder{})
-	return res, out, err
+	return req
+}
+
+// run builds req over the protocol, in process.
+func run(t *testing.T, req *sdk.BuildRequest) (*sdk.BuildResult, error) {
+	t.Helper()
+	return sdktest.Connect(t, Plugin()).Build(context.Background(), "ostree", req, &sdktest.Recorder{})
+}
+
+// build commits pkgs into a new output directory, starting from the
+// repository of previous if any.
+func build(t *testing.T, config cty.Value, pkgs []sdk.Package, previous string) (*sdk.BuildResult, string, error) {
+	t.Helper()
+	req := request(t, config, pkgs, previous)
+	res, err := run(t, req)
+	return res, req.OutputDir, err
 }
 
 func mustBuild(t *testing.T, config cty.Value, pkgs []sdk.Package, previous string) (string, string) {

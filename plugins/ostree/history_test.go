@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/strata-build/strata/plugins/ostree/repo"
+	"github.com/strata-build/strata/sdk"
 	"github.com/strata-build/strata/sdk/sdktest"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -23,18 +24,7 @@ func TestHistory(t *testing.T) {
 	first, dir1 := mustBuild(t, config, pkgs, "")
 	before := sdktest.ListTree(t, dir1)
 
-	changed := sdktest.Packages(t, t.TempDir(), "x86_64", sdktest.RPM{Name: "tools", Version: "2.1", Release: "1", Arch: "x86_64",
-		BuildTime: ts - 40, Requires: []string{"setup"}, Files: []sdktest.File{
-			{Path: "/usr/bin/ping", Body: "ELF ping 2.1", Mode: 0o4755, Caps: "cap_net_raw=ep"},
-			{Path: "/etc/tools.conf", Body: "verbose = 1\n", Config: true},
-		}})
-	next := changed
-	for _, p := range pkgs {
-		if p.Name != "tools" {
-			next = append(next, p)
-		}
-	}
-	second, dir2 := mustBuild(t, config, next, dir1)
+	second, dir2 := mustBuild(t, config, updateTools(t, pkgs), dir1)
 	if second == first {
 		t.Fatal("a changed package gave the same commit")
 	}
@@ -70,6 +60,23 @@ func TestHistory(t *testing.T) {
 	if view := ostree(t, "summary", "--view", "--repo="+repo2); !strings.Contains(view, "* "+testRef) || !strings.Contains(view, second) {
 		t.Errorf("summary:\n%s", view)
 	}
+}
+
+// updateTools is pkgs with tools 2.0 updated to 2.1: a new ping, the
+// log under /var and two files gone.
+func updateTools(t *testing.T, pkgs []sdk.Package) []sdk.Package {
+	t.Helper()
+	next := sdktest.Packages(t, t.TempDir(), "x86_64", sdktest.RPM{Name: "tools", Version: "2.1", Release: "1", Arch: "x86_64",
+		BuildTime: ts - 40, Requires: []string{"setup"}, Files: []sdktest.File{
+			{Path: "/usr/bin/ping", Body: "ELF ping 2.1", Mode: 0o4755, Caps: "cap_net_raw=ep"},
+			{Path: "/etc/tools.conf", Body: "verbose = 1\n", Config: true},
+		}})
+	for _, p := range pkgs {
+		if p.Name != "tools" {
+			next = append(next, p)
+		}
+	}
+	return next
 }
 
 // newObjects counts the objects of b that a lacks, by type.

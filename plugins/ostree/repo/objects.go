@@ -174,11 +174,15 @@ const (
 	modeDir      = 0o040000
 )
 
+// Header is the framed file header a content object's checksum covers
+// before the content.
+func (m FileMeta) Header() []byte { return sizedHeader(fileHeader(m)) }
+
 // ContentChecksum is the checksum of a content object:
 // sha256(sized header ‖ content).
 func ContentChecksum(m FileMeta, content []byte) string {
 	h := sha256.New()
-	h.Write(sizedHeader(fileHeader(m)))
+	h.Write(m.Header())
 	h.Write(content)
 	return hex.EncodeToString(h.Sum(nil))
 }
