@@ -24,7 +24,7 @@ func Assemble(ctx context.Context, pkgs []sdk.Package, work string) (*Tree, erro
 	t := newTree(work)
 	t.pkgs = make([]treePackage, len(pkgs))
 	read := make([][]*Entry, len(pkgs))
-	err := parallel.Do(len(pkgs), func(i int) error {
+	err := parallel.IO(len(pkgs), func(i int) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
