@@ -10,8 +10,10 @@ require (
 	github.com/klauspost/compress v1.18.0
 	github.com/ulikunitz/xz v0.5.12
 	github.com/zclconf/go-cty v1.17.0
+	golang.org/x/sys v0.34.0
 	google.golang.org/grpc v1.75.0
 	google.golang.org/protobuf v1.36.10
+	modernc.org/sqlite v1.38.2
 )
 
 require (
@@ -32,11 +34,9 @@ require (
 	github.com/vmihailenco/tagparser/v2 v2.0.0 // indirect
 	golang.org/x/exp v0.0.0-20250620022241-b7579e27df2b // indirect
 	golang.org/x/net v0.41.0 // indirect
-	golang.org/x/sys v0.34.0 // indirect
 	golang.org/x/text v0.26.0 // indirect
 	google.golang.org/genproto/googleapis/rpc v0.0.0-20250707201910-8d1bb00bc6a7 // indirect
 	modernc.org/libc v1.66.3 // indirect
 	modernc.org/mathutil v1.7.1 // indirect
 	modernc.org/memory v1.11.0 // indirect
-	modernc.org/sqlite v1.38.2 // indirect
 )

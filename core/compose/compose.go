@@ -14,7 +14,6 @@ import (
 	"github.com/strata-build/strata/internal/addrs"
 	"github.com/strata-build/strata/sdk"
 	"github.com/strata-build/strata/sdk/files"
-	"github.com/strata-build/strata/sdk/parallel"
 )
 
 // Info describes the compose.
@@ -118,7 +117,7 @@ func layOut(composeDir string, arts []Artifact) error {
 				return fmt.Errorf("%s and %s both place files in compose/%s", prev, a.Addr, pl.ComposePath)
 			}
 			claimed[pl.ComposePath] = a.Addr
-			if err := link(filepath.Join(a.Files, pl.Path), filepath.Join(composeDir, pl.ComposePath)); err != nil {
+			if err := files.LinkTree(filepath.Join(a.Files, pl.Path), filepath.Join(composeDir, pl.ComposePath)); err != nil {
 				return fmt.Errorf("laying out %s: %w", a.Addr, err)
 			}
 		}
@@ -165,43 +164,6 @@ func pointLatest(outDir, id string) error {
 		return err
 	}
 	return os.Rename(tmp, filepath.Join(outDir, "latest"))
-}
-
-// link recreates src under dst with hard links, copying where the file
-// system refuses them. Directories are made first; files are linked on
-// every CPU, as a repository holds thousands of them.
-func link(src, dst string) error {
-	type file struct {
-		rel  string
-		mode os.FileMode
-	}
-	var todo []file
-	err := filepath.Walk(src, func(p string, fi os.FileInfo, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		if fi.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		todo = append(todo, file{rel, fi.Mode()})
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	return parallel.Do(len(todo), func(i int) error {
-		f := todo[i]
-		from, to := filepath.Join(src, f.rel), filepath.Join(dst, f.rel)
-		if f.mode&os.ModeSymlink != 0 {
-			l, err := os.Readlink(from)
-			if err != nil {
-				return err
-			}
-			return os.Symlink(l, to)
-		}
-		return files.LinkOrCopy(from, to, f.mode)
-	})
 }
 
 func writeFile(path string, content any) error {

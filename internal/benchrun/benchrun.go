@@ -73,20 +73,6 @@ func DropCaches() {
 	os.WriteFile("/proc/sys/vm/drop_caches", []byte("3\n"), 0o644)
 }
 
-// LinkTree hard-links every file of src into dst.
-func LinkTree(src, dst string) error {
-	return filepath.Walk(src, func(p string, fi os.FileInfo, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		if fi.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		return os.Link(p, filepath.Join(dst, rel))
-	})
-}
-
 // Check ends the benchmark with err, if any.
 func Check(err error) {
 	if err != nil {
@@ -105,4 +91,41 @@ func Output(name string, args ...string) []byte {
 		Check(fmt.Errorf("%s %s: %v\n%s", name, strings.Join(args, " "), err, stderr.String()))
 	}
 	return out
+}
+
+// Quoted is names as the items of an HCL list.
+func Quoted(names []string) string {
+	quoted := make([]string, len(names))
+	for i, n := range names {
+		quoted[i] = strconv.Quote(n)
+	}
+	return strings.Join(quoted, ", ")
+}
+
+// TreeBytes is the size of the regular files under dir.
+func TreeBytes(dir string) int64 {
+	var total int64
+	Check(filepath.Walk(dir, func(_ string, fi os.FileInfo, err error) error {
+		if err == nil && fi.Mode().IsRegular() {
+			total += fi.Size()
+		}
+		return err
+	}))
+	return total
+}
+
+// ParseSet reads a package set written COUNTxSIZE, SIZE in bytes or
+// with k for thousands: 2000x250k.
+func ParseSet(s string) (count, size int) {
+	n, sz, ok := strings.Cut(s, "x")
+	count, err1 := strconv.Atoi(n)
+	mult := 1
+	if strings.HasSuffix(sz, "k") {
+		sz, mult = strings.TrimSuffix(sz, "k"), 1000
+	}
+	size, err2 := strconv.Atoi(sz)
+	if !ok || err1 != nil || err2 != nil {
+		Check(fmt.Errorf("set %q is not COUNTxSIZE", s))
+	}
+	return count, size * mult
 }

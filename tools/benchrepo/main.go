@@ -18,6 +18,7 @@ import (
 
 	"github.com/strata-build/strata/internal/benchrun"
 	"github.com/strata-build/strata/internal/genrpm"
+	"github.com/strata-build/strata/sdk/files"
 )
 
 func main() {
@@ -36,7 +37,7 @@ func main() {
 	fmt.Printf("%-11s | %8s %8s %6s | %8s %8s %6s | %8s %8s %6s\n", "set", "strata", "createre", "ratio",
 		"strataMB", "createMB", "ratio", "add one", "--update", "ratio")
 	for _, set := range strings.Split(*sets, ",") {
-		n, size := parseSet(set)
+		n, size := benchrun.ParseSet(set)
 		rpms := filepath.Join(dir, set, "rpms")
 		if _, err := os.Stat(rpms); err != nil {
 			fmt.Fprintf(os.Stderr, "generating %d packages of about %d bytes...\n", n, size)
@@ -61,7 +62,7 @@ func compare(strata, dir, rpms string) result {
 	var r result
 	crDir := filepath.Join(dir, "createrepo")
 	os.RemoveAll(crDir)
-	benchrun.Check(benchrun.LinkTree(rpms, crDir))
+	benchrun.Check(files.LinkTree(rpms, crDir))
 	benchrun.DropCaches()
 	r.createrepo, r.createrepoMB = benchrun.Run("createrepo_c", "--workers", "2", "--no-database", "-q", crDir)
 
@@ -120,18 +121,4 @@ func specs(n, size, offset int) []genrpm.Spec {
 			Files: genrpm.NoiseFiles(name, size)}
 	}
 	return out
-}
-
-func parseSet(s string) (int, int) {
-	n, size, ok := strings.Cut(s, "x")
-	count, err1 := strconv.Atoi(n)
-	mult := 1
-	if strings.HasSuffix(size, "k") {
-		size, mult = strings.TrimSuffix(size, "k"), 1000
-	}
-	sz, err2 := strconv.Atoi(size)
-	if !ok || err1 != nil || err2 != nil {
-		benchrun.Check(fmt.Errorf("set %q is not COUNTxSIZE", s))
-	}
-	return count, sz * mult
 }
