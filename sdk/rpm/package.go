@@ -59,7 +59,8 @@ func ReadFile(path string) (*Package, error) {
 		return nil, err
 	}
 	defer f.Close()
-	p, err := Read(bufio.NewReaderSize(f, 64<<10))
+	// Headers are a few kilobytes; a larger buffer would read the payload.
+	p, err := Read(bufio.NewReaderSize(f, 8<<10))
 	return p, withFile(err, path)
 }
 

@@ -8,6 +8,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+	"sync"
 
 	"github.com/klauspost/compress/zstd"
 	"github.com/ulikunitz/xz"
@@ -42,6 +43,10 @@ func (p *Package) Payload(r io.Reader) (*PayloadReader, error) {
 	}, nil
 }
 
+// zstdDecoders keeps zstd decoders for reuse: each holds a window of
+// history that a new decoder per package would allocate again.
+var zstdDecoders sync.Pool
+
 func decompressor(name string, r io.Reader) (io.Reader, func(), error) {
 	nop := func() {}
 	switch name {
@@ -69,11 +74,18 @@ func decompressor(name string, r io.Reader) (io.Reader, func(), error) {
 		}
 		return z, nop, nil
 	case "zstd":
-		z, err := zstd.NewReader(r, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true))
-		if err != nil {
+		z, _ := zstdDecoders.Get().(*zstd.Decoder)
+		if z == nil {
+			var err error
+			if z, err = zstd.NewReader(nil, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true)); err != nil {
+				return nil, nil, fmt.Errorf("zstd: %w", err)
+			}
+		}
+		if err := z.Reset(r); err != nil {
+			zstdDecoders.Put(z)
 			return nil, nil, fmt.Errorf("zstd: %w", err)
 		}
-		return z, z.Close, nil
+		return z, func() { z.Reset(nil); zstdDecoders.Put(z) }, nil
 	case "identity":
 		return r, nop, nil
 	}
@@ -132,6 +144,9 @@ func (pr *PayloadReader) Read(b []byte) (int, error) {
 
 // Close releases the decompressor.
 func (pr *PayloadReader) Close() error {
-	pr.close()
+	if pr.close != nil {
+		pr.close()
+		pr.close = nil
+	}
 	return nil
 }
