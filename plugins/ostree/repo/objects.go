@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"sync"
 
 	"github.com/klauspost/compress/flate"
 	"github.com/strata-build/strata/plugins/ostree/gvariant"
@@ -191,6 +192,10 @@ func ContentChecksum(m FileMeta, content []byte) string {
 type ContentWriter struct {
 	repo  *Repo
 	level int
+	// compressors keeps deflate writers for reuse: each holds tables of
+	// about a megabyte, which a new writer per object would allocate and
+	// clear again.
+	compressors sync.Pool
 }
 
 // Content returns a writer of content objects at the zlib level ostree
@@ -233,10 +238,16 @@ func (w *ContentWriter) writeFilez(out io.Writer, m FileMeta, content []byte) er
 	if m.Mode&modeTypeMask == modeSymlink {
 		return nil
 	}
-	z, err := flate.NewWriter(out, w.level)
-	if err != nil {
-		return err
+	z, _ := w.compressors.Get().(*flate.Writer)
+	if z == nil {
+		var err error
+		if z, err = flate.NewWriter(out, w.level); err != nil {
+			return err
+		}
+	} else {
+		z.Reset(out)
 	}
+	defer w.compressors.Put(z)
 	if _, err := z.Write(content); err != nil {
 		return err
 	}

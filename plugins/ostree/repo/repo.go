@@ -21,6 +21,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Repo is an archive-mode repository on disk.
@@ -179,18 +180,26 @@ func writeAtomic(tmpDir, path string, data []byte) error {
 	})
 }
 
-// writeAtomicFunc is writeAtomic of what write writes.
+// writeAtomicFunc is writeAtomic of what write writes, through a buffer:
+// a compressor writes in small pieces.
 func writeAtomicFunc(tmpDir, path string, write func(io.Writer) error) error {
 	tmp, err := os.CreateTemp(tmpDir, "strata-")
 	if err != nil {
 		return err
 	}
-	err = write(tmp)
+	buf := writeBuffers.Get().(*bufio.Writer)
+	buf.Reset(tmp)
+	err = write(buf)
+	if err == nil {
+		err = buf.Flush()
+	}
+	buf.Reset(nil)
+	writeBuffers.Put(buf)
+	if err == nil {
+		err = tmp.Chmod(0o644)
+	}
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp.Name(), 0o644)
 	}
 	if err == nil {
 		err = os.Rename(tmp.Name(), path)
@@ -200,3 +209,5 @@ func writeAtomicFunc(tmpDir, path string, write func(io.Writer) error) error {
 	}
 	return err
 }
+
+var writeBuffers = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 64<<10) }}
