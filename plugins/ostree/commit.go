@@ -120,11 +120,14 @@ func writeContents(ctx context.Context, r *repo.Repo, tree *rootfs.Tree, h *host
 		for _, l := range links {
 			paths = append(paths, byEntry[l].path)
 		}
-		data := make([]byte, e.Size)
+		buf := getBuffer(int(e.Size))
+		data := *buf
 		if _, err := io.ReadFull(rd, data); err != nil {
+			putBuffer(buf)
 			return err
 		}
 		return pool.run(len(data), func() error {
+			defer putBuffer(buf)
 			sum, err := w.Write(n.meta(), data)
 			if err != nil {
 				return fmt.Errorf("/%s: %w", n.path, err)

@@ -69,3 +69,29 @@ func (p *pool) wait() error {
 	p.wg.Wait()
 	return p.err
 }
+
+// buffers holds file contents between reading and compressing, reused
+// so that a commit of many files does not keep the collector busy.
+var buffers sync.Pool
+
+// maxPooled is the largest buffer kept for reuse.
+const maxPooled = 16 << 20
+
+// getBuffer returns a buffer of n bytes.
+func getBuffer(n int) *[]byte {
+	if b, ok := buffers.Get().(*[]byte); ok && cap(*b) >= n {
+		*b = (*b)[:n]
+		return b
+	} else if ok {
+		buffers.Put(b)
+	}
+	b := make([]byte, n)
+	return &b
+}
+
+// putBuffer gives a buffer back.
+func putBuffer(b *[]byte) {
+	if cap(*b) <= maxPooled {
+		buffers.Put(b)
+	}
+}
