@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 
@@ -26,43 +25,34 @@ func (ostreeType) Build(ctx context.Context, req *sdk.BuildRequest, r sdk.Report
 	if len(req.Packages) == 0 {
 		return nil, fmt.Errorf("%s has no packages: select a variant, modules or packages", req.Address)
 	}
-	dir := filepath.Join(req.OutputDir, repoDir)
-	if req.Previous != nil {
-		r.Progress(0, 4, "linking the previous repository")
-		if err := linkRepo(filepath.Join(req.Previous.Path, repoDir), dir); err != nil {
-			return nil, fmt.Errorf("the previous build's repository: %w", err)
-		}
-	}
-	rp, err := repo.Init(dir)
-	if err != nil {
+	r.Progress(0, 3, fmt.Sprintf("assembling %d packages", len(req.Packages)))
+	// The previous repository is linked while the tree is assembled: one
+	// waits on the disk, the other mostly computes.
+	var rp *repo.Repo
+	var parent string
+	opened := make(chan error, 1)
+	go func() {
+		var err error
+		rp, parent, err = openRepo(filepath.Join(req.OutputDir, repoDir), req.Previous, c.ref)
+		opened <- err
+	}()
+	tree, h, err := assemble(ctx, req)
+	if err := <-opened; err != nil {
 		return nil, err
 	}
-	parent, _, err := rp.Ref(c.ref)
-	if err != nil {
-		return nil, err
-	}
-	r.Progress(1, 4, fmt.Sprintf("assembling %d packages", len(req.Packages)))
-	tree, err := rootfs.Assemble(ctx, req.Packages, req.WorkDir)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := rpmdb.AddTo(tree, req.WorkDir, req.Timestamp); err != nil {
-		return nil, err
-	}
-	h, err := adapt(tree)
 	if err != nil {
 		return nil, err
 	}
 	for _, w := range append(tree.Warnings, h.warnings...) {
 		r.Log("warn", w)
 	}
-	r.Progress(2, 4, "writing objects")
+	r.Progress(1, 3, "writing objects")
 	idx := loadIndex(req.CacheDir, req.Address)
 	rootTree, rootMeta, err := writeTree(ctx, rp, tree, h, idx)
 	if err != nil {
 		return nil, err
 	}
-	r.Progress(3, 4, "committing")
+	r.Progress(2, 3, "committing")
 	info := repo.CommitInfo{Metadata: metadata(c, req, h), Parent: parent, Subject: c.subject, Body: c.body, Timestamp: uint64(req.Timestamp)}
 	obj, err := repo.CommitObject(info, rootTree, rootMeta)
 	if err != nil {
@@ -81,8 +71,40 @@ func (ostreeType) Build(ctx context.Context, req *sdk.BuildRequest, r sdk.Report
 	if err := idx.save(); err != nil {
 		r.Log("warn", fmt.Sprintf("the content index could not be kept (the next commit reads every payload): %v", err))
 	}
-	r.Progress(4, 4, "done")
+	r.Progress(3, 3, "done")
 	return &sdk.BuildResponse{Outputs: outputs(c, cty.StringVal(commit))}, nil
+}
+
+// openRepo makes the repository at dir, starting from the previous
+// build's when there is one, and returns the commit ref points to.
+func openRepo(dir string, previous *sdk.Input, ref string) (*repo.Repo, string, error) {
+	if previous != nil {
+		// Objects never change, and refs and the summary are replaced,
+		// not rewritten: linked, the previous build stays as it was.
+		if err := files.LinkTree(filepath.Join(previous.Path, repoDir), dir); err != nil {
+			return nil, "", fmt.Errorf("the previous build's repository: %w", err)
+		}
+	}
+	rp, err := repo.Init(dir)
+	if err != nil {
+		return nil, "", err
+	}
+	parent, _, err := rp.Ref(ref)
+	return rp, parent, err
+}
+
+// assemble builds the tree of the packages with their rpm database, laid
+// out for an ostree host.
+func assemble(ctx context.Context, req *sdk.BuildRequest) (*rootfs.Tree, *host, error) {
+	tree, err := rootfs.Assemble(ctx, req.Packages, req.WorkDir)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := rpmdb.AddTo(tree, req.WorkDir, req.Timestamp); err != nil {
+		return nil, nil, err
+	}
+	h, err := adapt(tree)
+	return tree, h, err
 }
 
 // metadata is the commit's metadata: its version, the compose it belongs
@@ -115,24 +137,4 @@ func metadata(c config, req *sdk.BuildRequest, h *host) repo.Metadata {
 		md = append(md, repo.MetadataEntry{Key: "ostree.bootable", Value: gvariant.Bool(true)})
 	}
 	return md
-}
-
-// linkRepo recreates the previous repository at dst with hard links:
-// objects never change, and refs and the summary are replaced, not
-// rewritten, so the previous build stays as it was.
-func linkRepo(src, dst string) error {
-	return filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		to := filepath.Join(dst, rel)
-		if d.IsDir() {
-			return os.MkdirAll(to, 0o755)
-		}
-		if !d.Type().IsRegular() {
-			return fmt.Errorf("%s is not a regular file", p)
-		}
-		return files.LinkOrCopy(p, to, 0o644)
-	})
 }
