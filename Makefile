@@ -34,6 +34,7 @@ bench: build
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./core/plan/
 	$(GO) run ./tools/benchrepo -strata $(BIN)/strata -sets 2000x250k,20000x2k
 	$(GO) run ./tools/benchoci -strata $(BIN)/strata -packages 2000 -size 100k
+	$(GO) run ./tools/benchostree -strata $(BIN)/strata -sets 2000x250k,2000x100k
 
 demo: build
 	$(GO) run ./tools/genrpms -spec $(EXAMPLE)/packages.json -out $(EXAMPLE)/rpms

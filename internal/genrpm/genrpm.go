@@ -119,6 +119,28 @@ func BinaryFiles(name string, size int) []sdktest.File {
 	}
 }
 
+// Binaries describes n packages named prefixNNNNN, each with about size
+// bytes of files shaped and compressing like a distribution's
+// (BinaryFiles), zstd-compressed as Fedora's are.
+func Binaries(prefix string, n, size int) []Spec {
+	out := make([]Spec, n)
+	for i := range out {
+		name := fmt.Sprintf("%s%05d", prefix, i)
+		out[i] = Spec{Name: name, Version: "1.0", Release: "1", Arch: "x86_64", Compress: "zstd",
+			Provides: []string{"lib" + name + ".so.1()(64bit)"}, Files: BinaryFiles(name, size)}
+	}
+	return out
+}
+
+// Names is the names of specs.
+func Names(specs []Spec) []string {
+	out := make([]string, len(specs))
+	for i, s := range specs {
+		out[i] = s.Name
+	}
+	return out
+}
+
 // binaryLike is size bytes in which runs of noise alternate with runs
 // copied from earlier in the stream, the way code and tables repeat in
 // an object file.

@@ -42,7 +42,7 @@ func main() {
 	}
 	set := fmt.Sprintf("%dx%s", *count, *size)
 	rpms := filepath.Join(dir, set, "rpms")
-	base, extra := specs("bench", *count, bytes), specs("extra", 2, bytes)
+	base, extra := genrpm.Binaries("bench", *count, bytes), genrpm.Binaries("extra", 2, bytes)
 	if _, err := os.Stat(rpms); err != nil {
 		fmt.Fprintf(os.Stderr, "generating %d packages of about %d bytes...\n", *count, bytes)
 		benchrun.Check(genrpm.Write(rpms, append(base, extra...)))
@@ -79,7 +79,7 @@ func measure(strata, dir, rpms string, base, extra []genrpm.Spec) result {
 	os.RemoveAll(tree)
 	benchrun.Check(os.MkdirAll(tree, 0o755))
 	benchrun.Run("tar", "-xzf", layerBlob(strata, cfg), "-C", tree, "--numeric-owner")
-	r.payload = treeBytes(tree)
+	r.payload = benchrun.TreeBytes(tree)
 	benchrun.DropCaches()
 	r.gzip, _ = benchrun.Run("sh", "-c", fmt.Sprintf("tar -C %q -cf - . | gzip -6 > %q", tree, filepath.Join(dir, "tree.tar.gz")))
 	os.RemoveAll(tree)
@@ -105,35 +105,15 @@ source "rpm_dir" "all" {
 artifact "oci" "base" {
   packages = [%s]
 }
-`, rpms, names(base))
+`, rpms, benchrun.Quoted(genrpm.Names(base)))
 	if len(layered) > 0 {
 		text += fmt.Sprintf(`artifact "oci" "app" {
   base     = artifact.oci.base
   packages = [%s]
 }
-`, names(layered))
+`, benchrun.Quoted(genrpm.Names(layered)))
 	}
 	benchrun.Check(os.WriteFile(filepath.Join(cfg, "main.hcl"), []byte(text), 0o644))
-}
-
-func names(specs []genrpm.Spec) string {
-	quoted := make([]string, len(specs))
-	for i, s := range specs {
-		quoted[i] = strconv.Quote(s.Name)
-	}
-	return strings.Join(quoted, ", ")
-}
-
-// specs describes n packages named prefixNNNNN, each with about size
-// bytes of files shaped and compressing like a distribution's.
-func specs(prefix string, n, size int) []genrpm.Spec {
-	out := make([]genrpm.Spec, n)
-	for i := range out {
-		name := fmt.Sprintf("%s%05d", prefix, i)
-		out[i] = genrpm.Spec{Name: name, Version: "1.0", Release: "1", Arch: "x86_64", Compress: "zstd",
-			Provides: []string{"lib" + name + ".so.1()(64bit)"}, Files: genrpm.BinaryFiles(name, size)}
-	}
-	return out
 }
 
 // layerBlob is the path of the base image's one layer, found through
@@ -174,16 +154,4 @@ func readBlob(layout, rel string) []byte {
 	data, err := os.ReadFile(filepath.Join(layout, rel))
 	benchrun.Check(err)
 	return data
-}
-
-// treeBytes is the size of the regular files under dir.
-func treeBytes(dir string) int64 {
-	var total int64
-	benchrun.Check(filepath.Walk(dir, func(_ string, fi os.FileInfo, err error) error {
-		if err == nil && fi.Mode().IsRegular() {
-			total += fi.Size()
-		}
-		return err
-	}))
-	return total
 }

@@ -1,0 +1,139 @@
+// Command benchostree measures strata's ostree artifact against
+// `ostree commit` of the same tree, in one run: strata commits the
+// packages into an archive repository, the commit is checked out, and
+// `ostree commit` writes that tree into a fresh archive repository, both
+// cold. Both root trees must have the same checksum. Then one package
+// changes and strata commits again on the first commit. make bench runs
+// it.
+//
+//	go run ./tools/benchostree -strata bin/strata -sets 2000x250k,2000x100k
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/strata-build/strata/internal/benchrun"
+	"github.com/strata-build/strata/internal/genrpm"
+)
+
+const ref = "bench/x86_64/host"
+
+func main() {
+	strata := flag.String("strata", "bin/strata", "the strata binary")
+	sets := flag.String("sets", "2000x250k,2000x100k", "package sets: COUNTxSIZE, comma-separated")
+	work := flag.String("work", "", "keep generated packages here between runs (default: a temporary directory)")
+	flag.Parse()
+	bin, err := filepath.Abs(*strata)
+	benchrun.Check(err)
+	dir := *work
+	if dir == "" {
+		dir, err = os.MkdirTemp("", "benchostree-")
+		benchrun.Check(err)
+		defer os.RemoveAll(dir)
+	}
+	fmt.Printf("%-10s | %7s | %8s %5s | %8s %5s | %6s | %8s %6s\n", "set", "tree",
+		"strata", "MB", "ostree", "MB", "time", "1 chg", "/full")
+	for _, set := range strings.Split(*sets, ",") {
+		n, size := benchrun.ParseSet(set)
+		base := genrpm.Binaries("bench", n, size)
+		changed := base[0]
+		changed.Release = "2"
+		changed.Files = genrpm.BinaryFiles(changed.Name, size+1000)
+		rpms, update := filepath.Join(dir, set, "rpms"), filepath.Join(dir, set, "update")
+		if _, err := os.Stat(update); err != nil {
+			fmt.Fprintf(os.Stderr, "generating %d packages of about %d bytes...\n", n, size)
+			benchrun.Check(genrpm.Write(rpms, base))
+			benchrun.Check(genrpm.Write(update, []genrpm.Spec{changed}))
+		}
+		r := measure(bin, filepath.Join(dir, set), rpms, update, genrpm.Names(base))
+		fmt.Printf("%-10s | %5.0fMB | %7.2fs %5.0f | %7.2fs %5.0f | %5.2fx | %7.2fs %5.2fx\n", set, float64(r.payload)/1e6,
+			r.strata.Seconds(), r.strataMB, r.ostree.Seconds(), r.ostreeMB,
+			r.strata.Seconds()/r.ostree.Seconds(), r.changed.Seconds(), r.changed.Seconds()/r.strata.Seconds())
+	}
+}
+
+type result struct {
+	payload                 int64
+	strata, ostree, changed time.Duration
+	strataMB, ostreeMB      float64
+}
+
+// measure commits the packages with strata cold, checks the commit out
+// and commits that tree with ostree cold, compares the two root trees,
+// then commits again, cold, with one package changed.
+func measure(strata, dir, rpms, update string, names []string) result {
+	var r result
+	cfg := filepath.Join(dir, "strata")
+	os.RemoveAll(cfg)
+	benchrun.Check(os.MkdirAll(cfg, 0o755))
+	writeConfig(cfg, names, rpms)
+	benchrun.Run(strata, "init", cfg)
+	benchrun.DropCaches()
+	r.strata, r.strataMB = benchrun.Run(strata, "apply", "-auto-approve", cfg)
+	ours := repoPath(strata, cfg)
+
+	tree, theirs := filepath.Join(dir, "tree"), filepath.Join(dir, "ostree-repo")
+	os.RemoveAll(tree)
+	os.RemoveAll(theirs)
+	checkout := []string{"--repo=" + ours, "checkout", ref, tree}
+	if os.Geteuid() != 0 {
+		checkout = append([]string{"--repo=" + ours, "checkout", "-U"}, ref, tree)
+	}
+	benchrun.Run("ostree", checkout...)
+	r.payload = benchrun.TreeBytes(tree)
+	benchrun.Run("ostree", "init", "--mode=archive", "--repo="+theirs)
+	benchrun.DropCaches()
+	r.ostree, r.ostreeMB = benchrun.Run("ostree", "commit", "--repo="+theirs, "--branch="+ref, "--tree=dir="+tree,
+		"--owner-uid=0", "--owner-gid=0", "--timestamp=2025-01-01T00:00:00Z", "--subject=bench")
+	a, b := rootTree(ours), rootTree(theirs)
+	if !bytes.Equal(a, b) {
+		benchrun.Check(fmt.Errorf("strata and ostree committed different trees:\n%s\n%s", a, b))
+	}
+	os.RemoveAll(tree)
+	os.RemoveAll(theirs)
+
+	writeConfig(cfg, names, rpms, update)
+	benchrun.DropCaches()
+	r.changed, _ = benchrun.Run(strata, "apply", "-auto-approve", cfg)
+	return r
+}
+
+// writeConfig writes a configuration committing the named packages,
+// taken from the newest build the sources hold.
+func writeConfig(cfg string, names []string, sources ...string) {
+	var text strings.Builder
+	fmt.Fprintf(&text, "compose {\n  name    = \"Bench\"\n  version = \"1\"\n  closure = \"off\"\n}\n")
+	for i, s := range sources {
+		fmt.Fprintf(&text, "source \"rpm_dir\" \"s%d\" {\n  path = %q\n}\n", i, s)
+	}
+	fmt.Fprintf(&text, "artifact \"ostree\" \"host\" {\n  ref      = %q\n  packages = [%s]\n}\n", ref, benchrun.Quoted(names))
+	benchrun.Check(os.WriteFile(filepath.Join(cfg, "main.hcl"), []byte(text.String()), 0o644))
+}
+
+// repoPath is the stored repository of the artifact, found through
+// strata show.
+func repoPath(strata, cfg string) string {
+	var shown struct {
+		Path    string `json:"path"`
+		Outputs struct {
+			Value struct {
+				Repo string `json:"repo"`
+			} `json:"value"`
+		} `json:"outputs"`
+	}
+	benchrun.Check(json.Unmarshal(benchrun.Output(strata, "show", "-json", "artifact.ostree.host", cfg), &shown))
+	return filepath.Join(shown.Path, shown.Outputs.Value.Repo)
+}
+
+// rootTree is what `ostree ls` prints of the root directory of the ref,
+// with its dirtree and dirmeta checksums.
+func rootTree(repo string) []byte {
+	return benchrun.Output("ostree", "--repo="+repo, "ls", "-C", "-d", ref, "/")
+}
