@@ -1,0 +1,107 @@
+package iso9660
+
+import (
+	"fmt"
+	"io"
+	"io/fs"
+	"strings"
+	"time"
+)
+
+// SectorSize is the logical block size of every image.
+const SectorSize = 2048
+
+// File is one entry of the image. Directories that hold entries need not
+// be listed; listed ones give their mode and owner.
+type File struct {
+	// Path is slash-separated and relative: "repodata/repomd.xml".
+	Path string
+	// Mode holds the type (fs.ModeDir, fs.ModeSymlink or none for a
+	// regular file) and the permission bits, with setuid, setgid and
+	// sticky.
+	Mode     fs.FileMode
+	UID, GID uint32
+	// Size is a regular file's length; Open must give that many bytes.
+	Size int64
+	Open func() (io.ReadCloser, error)
+	// Target is a symbolic link's target.
+	Target string
+}
+
+// Platform is the firmware an El Torito entry boots.
+type Platform byte
+
+const (
+	BIOS Platform = 0x00
+	EFI  Platform = 0xef
+)
+
+func (p Platform) String() string {
+	if p == EFI {
+		return "UEFI"
+	}
+	return "BIOS"
+}
+
+// BootEntry is one El Torito boot image, a file of the image. Entries
+// are made without emulation, as isolinux, GRUB and EFI system
+// partitions expect.
+type BootEntry struct {
+	Platform Platform
+	Path     string
+	// LoadSectors is how many 512-byte sectors the firmware loads; 0
+	// means the whole file (what UEFI entries give).
+	LoadSectors uint16
+	// InfoTable patches the boot information table into the image's copy
+	// of the file at offset 8, as -boot-info-table does for isolinux.
+	InfoTable bool
+}
+
+// Options describe the volume.
+type Options struct {
+	// VolumeID is at most 32 characters of A–Z, 0–9 and _ (ISO 9660's
+	// d-characters), also the Joliet volume id (its first 16 characters).
+	VolumeID string
+	// Publisher, Preparer and Application fill the descriptors' fields.
+	Publisher, Preparer, Application string
+	// Time stamps the volume and every record: the image depends on no
+	// clock.
+	Time time.Time
+	// Joliet adds the Joliet tree.
+	Joliet bool
+	// Boot entries, in catalog order; the first is the default. Catalog
+	// is the path of the boot catalog in the image.
+	Boot    []BootEntry
+	Catalog string
+	// ImplantMD5 implants the MD5 of the image as implantisomd5 does;
+	// Supported sets its RHLISOSTATUS to 1 (implantisomd5
+	// --supported-iso).
+	ImplantMD5, Supported bool
+}
+
+// Result describes a written image.
+type Result struct {
+	// Size is the image's length in bytes.
+	Size int64
+	// MD5 is the implanted MD5 (hex), empty without ImplantMD5.
+	MD5 string
+}
+
+// maxFileSize is the largest file one extent holds.
+const maxFileSize = 1<<32 - 1
+
+// CheckVolumeID reports why id cannot be a volume identifier, or nil.
+func CheckVolumeID(id string) error {
+	if id == "" {
+		return fmt.Errorf("the volume id is empty")
+	}
+	if len(id) > 32 {
+		return fmt.Errorf("the volume id %q has %d characters; ISO 9660 allows 32", id, len(id))
+	}
+	if i := strings.IndexFunc(id, func(r rune) bool { return !isDChar(r) }); i >= 0 {
+		return fmt.Errorf("the volume id %q has %q at %d; ISO 9660 allows A–Z, 0–9 and _", id, id[i], i)
+	}
+	return nil
+}
+
+func isDChar(r rune) bool { return r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' }
