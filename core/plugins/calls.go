@@ -25,7 +25,7 @@ func (p *Plugin) fail(err error, during string) error {
 	switch {
 	case p.exited():
 		return fmt.Errorf("plugin %s crashed while %s%s", name, during, p.stderr.suffix())
-	case timedOut(nil, err):
+	case deadlineError(err):
 		return fmt.Errorf("plugin %s did not finish %s in time; it was stopped", name, during)
 	}
 	var be *sdk.BuildError
@@ -39,9 +39,12 @@ func (p *Plugin) fail(err error, during string) error {
 // plugin enforces the deadline it was sent too, and may answer
 // DeadlineExceeded a moment before ctx's own timer fires.
 func timedOut(ctx context.Context, err error) bool {
-	if ctx != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		return true
-	}
+	return errors.Is(ctx.Err(), context.DeadlineExceeded) || deadlineError(err)
+}
+
+// deadlineError reports whether err says a deadline passed, here or in
+// the plugin.
+func deadlineError(err error) bool {
 	return errors.Is(err, context.DeadlineExceeded) || strings.Contains(err.Error(), "DeadlineExceeded")
 }
 

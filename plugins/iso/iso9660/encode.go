@@ -59,6 +59,3 @@ func ucs2Padded(s string, n int) []byte {
 	}
 	return b
 }
-
-// sectors is how many sectors n bytes take.
-func sectors(n int64) uint32 { return uint32((n + SectorSize - 1) / SectorSize) }
