@@ -129,3 +129,14 @@ func ParseSet(s string) (count, size int) {
 	}
 	return count, size * mult
 }
+
+// WorkDir is dir, kept, or when dir is empty a new temporary directory
+// that cleanup removes.
+func WorkDir(dir string) (string, func()) {
+	if dir != "" {
+		return dir, func() {}
+	}
+	dir, err := os.MkdirTemp("", filepath.Base(os.Args[0])+"-")
+	Check(err)
+	return dir, func() { os.RemoveAll(dir) }
+}

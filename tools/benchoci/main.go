@@ -34,12 +34,8 @@ func main() {
 	if strings.HasSuffix(*size, "k") {
 		bytes *= 1000
 	}
-	dir := *work
-	if dir == "" {
-		dir, err = os.MkdirTemp("", "benchoci-")
-		benchrun.Check(err)
-		defer os.RemoveAll(dir)
-	}
+	dir, cleanup := benchrun.WorkDir(*work)
+	defer cleanup()
 	set := fmt.Sprintf("%dx%s", *count, *size)
 	rpms := filepath.Join(dir, set, "rpms")
 	base, extra := genrpm.Binaries("bench", *count, bytes), genrpm.Binaries("extra", 2, bytes)

@@ -32,12 +32,8 @@ func main() {
 	flag.Parse()
 	bin, err := filepath.Abs(*strata)
 	benchrun.Check(err)
-	dir := *work
-	if dir == "" {
-		dir, err = os.MkdirTemp("", "benchostree-")
-		benchrun.Check(err)
-		defer os.RemoveAll(dir)
-	}
+	dir, cleanup := benchrun.WorkDir(*work)
+	defer cleanup()
 	fmt.Printf("%-10s | %7s | %8s %5s | %8s %5s | %6s | %8s %6s\n", "set", "tree",
 		"strata", "MB", "ostree", "MB", "time", "1 chg", "/full")
 	for _, set := range strings.Split(*sets, ",") {

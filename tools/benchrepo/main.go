@@ -28,12 +28,8 @@ func main() {
 	flag.Parse()
 	bin, err := filepath.Abs(*strata)
 	benchrun.Check(err)
-	dir := *work
-	if dir == "" {
-		dir, err = os.MkdirTemp("", "benchrepo-")
-		benchrun.Check(err)
-		defer os.RemoveAll(dir)
-	}
+	dir, cleanup := benchrun.WorkDir(*work)
+	defer cleanup()
 	fmt.Printf("%-11s | %8s %8s %6s | %8s %8s %6s | %8s %8s %6s\n", "set", "strata", "createre", "ratio",
 		"strataMB", "createMB", "ratio", "add one", "--update", "ratio")
 	for _, set := range strings.Split(*sets, ",") {
