@@ -36,13 +36,6 @@ const (
 	EFI  Platform = 0xef
 )
 
-func (p Platform) String() string {
-	if p == EFI {
-		return "UEFI"
-	}
-	return "BIOS"
-}
-
 // BootEntry is one El Torito boot image, a file of the image. Entries
 // are made without emulation, as isolinux, GRUB and EFI system
 // partitions expect.

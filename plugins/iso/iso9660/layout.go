@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"sort"
+	"strings"
 )
 
 // record is one directory record before the extents are known.
@@ -45,12 +46,8 @@ type layout struct {
 	catalog              *node
 	files                []*node // regular files, in data order
 	boot                 []*node // the boot entries' files
-	// descriptors is the number of volume descriptors, the terminator
-	// included.
-	descriptors uint32
-	// dataEnd is the first sector after the data; volume the image's
-	// size in sectors, padding included.
-	dataEnd, volume uint32
+	// volume is the image's size in sectors, padding included.
+	volume uint32
 }
 
 // padding is the zero sectors after the data, as genisoimage and xorriso
@@ -101,7 +98,7 @@ func newLayout(files []File, opts Options) (*layout, error) {
 
 // find returns the node at a slash-separated path, or nil.
 func (n *node) find(p string) *node {
-	for _, part := range splitPath(p) {
+	for _, part := range strings.Split(p, "/") {
 		var next *node
 		for _, c := range n.children {
 			if c.name == part {
@@ -116,14 +113,6 @@ func (n *node) find(p string) *node {
 	return n
 }
 
-func splitPath(p string) []string {
-	var out []string
-	for _, s := range bytes.Split([]byte(p), []byte("/")) {
-		out = append(out, string(s))
-	}
-	return out
-}
-
 // primaryRecords are a directory's records with their Rock Ridge
 // entries: the root's "." starts with SP and refers to the extension.
 func primaryRecords(d *node, isRoot bool, opts Options) ([]*record, error) {
@@ -135,12 +124,13 @@ func primaryRecords(d *node, isRoot bool, opts Options) ([]*record, error) {
 	if isRoot {
 		dot = append([][]byte{spEntry()}, append(dot, erEntry())...)
 	}
-	specs := []struct {
+	type spec struct {
 		target  *node
 		self    bool
 		id      []byte
 		entries [][]byte
-	}{
+	}
+	specs := []spec{
 		{d, true, []byte{0}, dot},
 		{parent, true, []byte{1}, [][]byte{pxEntry(parent.file.Mode, nlink(parent), parent.file.UID, parent.file.GID), tfEntry(opts.Time)}},
 	}
@@ -150,12 +140,7 @@ func primaryRecords(d *node, isRoot bool, opts Options) ([]*record, error) {
 		if c.isSymlink() {
 			entries = append(entries, slEntries(c.file.Target)...)
 		}
-		specs = append(specs, struct {
-			target  *node
-			self    bool
-			id      []byte
-			entries [][]byte
-		}{c, false, c.id, entries})
+		specs = append(specs, spec{c, false, c.id, entries})
 	}
 	out := make([]*record, len(specs))
 	for i, s := range specs {
@@ -255,15 +240,15 @@ func jolietPathID(n *node) []byte {
 
 // place gives every part its sectors, in the order the image holds them.
 func (l *layout) place() {
-	next := uint32(16)
-	l.descriptors = 2
+	// After the system area: the primary descriptor, the boot record, the
+	// Joliet descriptor and the terminator.
+	next := uint32(16 + 2)
 	if len(l.opts.Boot) > 0 {
-		l.descriptors++
+		next++
 	}
 	if l.opts.Joliet {
-		l.descriptors++
+		next++
 	}
-	next += l.descriptors
 	take := func(bytes uint32) uint32 {
 		at := next
 		next += (bytes + SectorSize - 1) / SectorSize
@@ -317,7 +302,6 @@ func (l *layout) place() {
 		}
 	}
 	walk(l.root)
-	l.dataEnd = next
 	l.volume = next + padding
 	if l.opts.ImplantMD5 {
 		l.volume = max(l.volume, minImplanted)

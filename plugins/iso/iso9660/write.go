@@ -97,18 +97,13 @@ func (l *layout) write(w *imageWriter) error {
 			return err
 		}
 	}
-	tables := []struct {
+	type table struct {
 		at   uint32
 		data []byte
-	}{{l.ptL, pathTable(l.dirs, false, false)}, {l.ptM, pathTable(l.dirs, false, true)}}
+	}
+	tables := []table{{l.ptL, pathTable(l.dirs, false, false)}, {l.ptM, pathTable(l.dirs, false, true)}}
 	if l.opts.Joliet {
-		tables = append(tables, struct {
-			at   uint32
-			data []byte
-		}{l.jptL, pathTable(l.jdirs, true, false)}, struct {
-			at   uint32
-			data []byte
-		}{l.jptM, pathTable(l.jdirs, true, true)})
+		tables = append(tables, table{l.jptL, pathTable(l.jdirs, true, false)}, table{l.jptM, pathTable(l.jdirs, true, true)})
 	}
 	for _, t := range tables {
 		if err := w.padTo(t.at); err != nil {
