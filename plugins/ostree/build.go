@@ -25,21 +25,12 @@ func (ostreeType) Build(ctx context.Context, req *sdk.BuildRequest, r sdk.Report
 	if len(req.Packages) == 0 {
 		return nil, fmt.Errorf("%s has no packages: select a variant, modules or packages", req.Address)
 	}
-	r.Progress(0, 3, fmt.Sprintf("assembling %d packages", len(req.Packages)))
-	// The previous repository is linked while the tree is assembled: one
-	// waits on the disk, the other mostly computes.
-	var rp *repo.Repo
-	var parent string
-	opened := make(chan error, 1)
-	go func() {
-		var err error
-		rp, parent, err = openRepo(filepath.Join(req.OutputDir, repoDir), req.Previous, c.ref)
-		opened <- err
-	}()
-	tree, h, err := assemble(ctx, req)
-	if err := <-opened; err != nil {
+	rp, parent, err := openRepo(filepath.Join(req.OutputDir, repoDir), req.Previous, c.ref)
+	if err != nil {
 		return nil, err
 	}
+	r.Progress(0, 3, fmt.Sprintf("assembling %d packages", len(req.Packages)))
+	tree, h, err := assemble(ctx, req)
 	if err != nil {
 		return nil, err
 	}
