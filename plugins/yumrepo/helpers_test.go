@@ -69,6 +69,13 @@ func build(t testing.TB, req *sdk.BuildRequest, config map[string]cty.Value) (st
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Metadata is readable by all, as createrepo_c leaves it.
+	meta, _ := filepath.Glob(filepath.Join(req.OutputDir, "x86_64", "repodata", "*"))
+	for _, m := range meta {
+		if fi, err := os.Stat(m); err != nil || fi.Mode().Perm() != 0o644 {
+			t.Errorf("%s: mode %v, want 0644 (%v)", m, fi.Mode(), err)
+		}
+	}
 	return filepath.Join(req.OutputDir, "x86_64"), res
 }
 

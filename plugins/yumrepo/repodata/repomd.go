@@ -76,6 +76,11 @@ func WriteFile(dir, typ, ext string, c Compression, timestamp int64, write func(
 	if err == nil && zw != nil {
 		err = zw.Close()
 	}
+	if err == nil {
+		// Readable by all, as createrepo_c leaves it: a web server
+		// serves the repository as another user.
+		err = tmp.Chmod(0o644)
+	}
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}
