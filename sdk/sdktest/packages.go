@@ -1,6 +1,7 @@
 package sdktest
 
 import (
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -25,10 +26,18 @@ func Packages(t testing.TB, dir, arch string, rpms ...RPM) []sdk.Package {
 }
 
 // Package describes a package file named NAME-VERSION-RELEASE.ARCH.rpm,
-// selected for arch.
+// selected for arch, with its size and digest as strata gives them.
 func Package(t testing.TB, path, arch string) sdk.Package {
 	t.Helper()
 	p := sdk.Package{Path: path, TargetArch: arch}
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.SHA256, err = sdk.FileSHA256(path); err != nil {
+		t.Fatal(err)
+	}
+	p.Size = fi.Size()
 	name := strings.TrimSuffix(filepath.Base(path), ".rpm")
 	dot := strings.LastIndexByte(name, '.')
 	parts := strings.Split(name[:max(dot, 0)], "-")
