@@ -54,7 +54,7 @@ type Variant struct {
 // Placement says where part of a built artifact belongs in the compose
 // tree; strata links it there and writes the compose metadata from it.
 type Placement struct {
-	// Path is a directory of the artifact, "" for all of it.
+	// Path is a directory or file of the artifact, "" for all of it.
 	Path string
 	// ComposePath is where it goes under the compose's compose/ directory,
 	// e.g. "Server/x86_64/os".
@@ -65,6 +65,28 @@ type Placement struct {
 	Arch    string
 	// RPMs lists a repository's packages, for rpms.json.
 	RPMs []PlacedRPM
+	// Image describes an image (a file placed with Kind "image"), for
+	// images.json.
+	Image *Image `json:",omitempty"`
+}
+
+// Image is an image's entry in productmd's images.json.
+type Image struct {
+	// Type is productmd's image type: "dvd", "boot", "dvd-ostree"…
+	Type string
+	// Format is the file's format, such as "iso".
+	Format     string
+	Bootable   bool
+	VolumeID   string
+	ImplantMD5 string // hex, or "" when none is implanted
+	SHA256     string
+	Size       int64
+	DiscNumber int
+	DiscCount  int
+	// Subvariant names the image's content, such as "Server".
+	Subvariant string
+	// MTime is the image's timestamp, in seconds since the epoch.
+	MTime int64
 }
 
 // PlacedRPM is one package of a repository placement.

@@ -71,6 +71,11 @@ func placementsToProto(ps []Placement) []*pluginpb.Placement {
 		for _, r := range p.RPMs {
 			pp.Rpms = append(pp.Rpms, &pluginpb.PlacedRPM{Nevra: r.NEVRA, SrpmNevra: r.SRPMNEVRA, Path: r.Path})
 		}
+		if im := p.Image; im != nil {
+			pp.Image = &pluginpb.Image{Type: im.Type, Format: im.Format, Bootable: im.Bootable, VolumeId: im.VolumeID,
+				ImplantMd5: im.ImplantMD5, Sha256: im.SHA256, Size: im.Size, DiscNumber: int32(im.DiscNumber),
+				DiscCount: int32(im.DiscCount), Subvariant: im.Subvariant, Mtime: im.MTime}
+		}
 		out[i] = pp
 	}
 	return out
@@ -82,6 +87,11 @@ func placementsFromProto(ps []*pluginpb.Placement) []Placement {
 		sp := Placement{Path: p.GetPath(), ComposePath: p.GetComposePath(), Kind: p.GetKind(), Variant: p.GetVariant(), Arch: p.GetArch()}
 		for _, r := range p.GetRpms() {
 			sp.RPMs = append(sp.RPMs, PlacedRPM{NEVRA: r.GetNevra(), SRPMNEVRA: r.GetSrpmNevra(), Path: r.GetPath()})
+		}
+		if im := p.GetImage(); im != nil {
+			sp.Image = &Image{Type: im.GetType(), Format: im.GetFormat(), Bootable: im.GetBootable(), VolumeID: im.GetVolumeId(),
+				ImplantMD5: im.GetImplantMd5(), SHA256: im.GetSha256(), Size: im.GetSize(), DiscNumber: int(im.GetDiscNumber()),
+				DiscCount: int(im.GetDiscCount()), Subvariant: im.GetSubvariant(), MTime: im.GetMtime()}
 		}
 		out[i] = sp
 	}

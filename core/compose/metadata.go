@@ -2,6 +2,7 @@ package compose
 
 import (
 	"encoding/json"
+	"path"
 	"sort"
 	"strings"
 
@@ -98,7 +99,7 @@ func composeInfo(info Info, head map[string]any, arts []Artifact) any {
 				set("repository", pl.ComposePath)
 				set("packages", pl.ComposePath+"/Packages")
 			case "image":
-				set("isos", pl.ComposePath)
+				set("isos", path.Dir(pl.ComposePath))
 			}
 		}
 	}
@@ -147,10 +148,51 @@ func rpmsDoc(head map[string]any, arts []Artifact) any {
 		"payload": map[string]any{"compose": head, "rpms": rpms}}
 }
 
-// imagesDoc is productmd's images.json; image artifacts add to it.
+// imagesDoc is productmd's images.json: every image placement, by
+// variant and arch, sorted by path as productmd sorts them.
 func imagesDoc(head map[string]any, arts []Artifact) any {
+	images := map[string]map[string][]image{}
+	for _, a := range arts {
+		for _, pl := range placements(a) {
+			im := pl.Image
+			if pl.Kind != "image" || im == nil {
+				continue
+			}
+			if images[pl.Variant] == nil {
+				images[pl.Variant] = map[string][]image{}
+			}
+			images[pl.Variant][pl.Arch] = append(images[pl.Variant][pl.Arch], image{
+				Arch: pl.Arch, Bootable: im.Bootable, Checksums: map[string]string{"sha256": im.SHA256},
+				DiscCount: im.DiscCount, DiscNumber: im.DiscNumber, Format: im.Format, ImplantMD5: nullable(im.ImplantMD5),
+				MTime: im.MTime, Path: pl.ComposePath, Size: im.Size, Subvariant: im.Subvariant, Type: im.Type,
+				VolumeID: nullable(im.VolumeID)})
+		}
+	}
+	for _, byArch := range images {
+		for _, list := range byArch {
+			sort.Slice(list, func(i, j int) bool { return list[i].Path < list[j].Path })
+		}
+	}
 	return map[string]any{"header": header{Type: "productmd.images", Version: "1.2"},
-		"payload": map[string]any{"compose": head, "images": map[string]any{}}}
+		"payload": map[string]any{"compose": head, "images": images}}
+}
+
+// image is one entry of images.json, its keys in productmd's order
+// (sorted).
+type image struct {
+	Arch       string            `json:"arch"`
+	Bootable   bool              `json:"bootable"`
+	Checksums  map[string]string `json:"checksums"`
+	DiscCount  int               `json:"disc_count"`
+	DiscNumber int               `json:"disc_number"`
+	Format     string            `json:"format"`
+	ImplantMD5 any               `json:"implant_md5"`
+	MTime      int64             `json:"mtime"`
+	Path       string            `json:"path"`
+	Size       int64             `json:"size"`
+	Subvariant string            `json:"subvariant"`
+	Type       string            `json:"type"`
+	VolumeID   any               `json:"volume_id"`
 }
 
 func addSorted(list []string, s string) []string {

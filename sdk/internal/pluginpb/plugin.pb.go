@@ -1078,7 +1078,7 @@ func (x *Variant) GetArches() []string {
 // Placement says where part of an artifact belongs in the compose tree.
 type Placement struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// path is a directory of the artifact ("" for all of it).
+	// path is a directory or file of the artifact ("" for all of it).
 	Path string `protobuf:"bytes,1,opt,name=path,proto3" json:"path,omitempty"`
 	// compose_path is where it goes, relative to the compose's compose/
 	// directory, e.g. "Server/x86_64/os".
@@ -1088,7 +1088,9 @@ type Placement struct {
 	Variant string `protobuf:"bytes,4,opt,name=variant,proto3" json:"variant,omitempty"`
 	Arch    string `protobuf:"bytes,5,opt,name=arch,proto3" json:"arch,omitempty"`
 	// rpms lists the packages of a repository placement, for rpms.json.
-	Rpms          []*PlacedRPM `protobuf:"bytes,6,rep,name=rpms,proto3" json:"rpms,omitempty"`
+	Rpms []*PlacedRPM `protobuf:"bytes,6,rep,name=rpms,proto3" json:"rpms,omitempty"`
+	// image describes an image placement (a file), for images.json.
+	Image         *Image `protobuf:"bytes,7,opt,name=image,proto3" json:"image,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1165,6 +1167,143 @@ func (x *Placement) GetRpms() []*PlacedRPM {
 	return nil
 }
 
+func (x *Placement) GetImage() *Image {
+	if x != nil {
+		return x.Image
+	}
+	return nil
+}
+
+// Image is an image's entry in productmd's images.json.
+type Image struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// type is productmd's image type: "dvd", "boot", "dvd-ostree", ...
+	Type string `protobuf:"bytes,1,opt,name=type,proto3" json:"type,omitempty"`
+	// format is the file's format, such as "iso".
+	Format   string `protobuf:"bytes,2,opt,name=format,proto3" json:"format,omitempty"`
+	Bootable bool   `protobuf:"varint,3,opt,name=bootable,proto3" json:"bootable,omitempty"`
+	VolumeId string `protobuf:"bytes,4,opt,name=volume_id,json=volumeId,proto3" json:"volume_id,omitempty"`
+	// implant_md5 is the MD5 implanted in the image, hex, or "".
+	ImplantMd5 string `protobuf:"bytes,5,opt,name=implant_md5,json=implantMd5,proto3" json:"implant_md5,omitempty"`
+	Sha256     string `protobuf:"bytes,6,opt,name=sha256,proto3" json:"sha256,omitempty"`
+	Size       int64  `protobuf:"varint,7,opt,name=size,proto3" json:"size,omitempty"`
+	DiscNumber int32  `protobuf:"varint,8,opt,name=disc_number,json=discNumber,proto3" json:"disc_number,omitempty"`
+	DiscCount  int32  `protobuf:"varint,9,opt,name=disc_count,json=discCount,proto3" json:"disc_count,omitempty"`
+	// subvariant names the image's content, such as "Server".
+	Subvariant string `protobuf:"bytes,10,opt,name=subvariant,proto3" json:"subvariant,omitempty"`
+	// mtime is the image's timestamp, in seconds since the epoch.
+	Mtime         int64 `protobuf:"varint,11,opt,name=mtime,proto3" json:"mtime,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Image) Reset() {
+	*x = Image{}
+	mi := &file_plugin_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Image) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Image) ProtoMessage() {}
+
+func (x *Image) ProtoReflect() protoreflect.Message {
+	mi := &file_plugin_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Image.ProtoReflect.Descriptor instead.
+func (*Image) Descriptor() ([]byte, []int) {
+	return file_plugin_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *Image) GetType() string {
+	if x != nil {
+		return x.Type
+	}
+	return ""
+}
+
+func (x *Image) GetFormat() string {
+	if x != nil {
+		return x.Format
+	}
+	return ""
+}
+
+func (x *Image) GetBootable() bool {
+	if x != nil {
+		return x.Bootable
+	}
+	return false
+}
+
+func (x *Image) GetVolumeId() string {
+	if x != nil {
+		return x.VolumeId
+	}
+	return ""
+}
+
+func (x *Image) GetImplantMd5() string {
+	if x != nil {
+		return x.ImplantMd5
+	}
+	return ""
+}
+
+func (x *Image) GetSha256() string {
+	if x != nil {
+		return x.Sha256
+	}
+	return ""
+}
+
+func (x *Image) GetSize() int64 {
+	if x != nil {
+		return x.Size
+	}
+	return 0
+}
+
+func (x *Image) GetDiscNumber() int32 {
+	if x != nil {
+		return x.DiscNumber
+	}
+	return 0
+}
+
+func (x *Image) GetDiscCount() int32 {
+	if x != nil {
+		return x.DiscCount
+	}
+	return 0
+}
+
+func (x *Image) GetSubvariant() string {
+	if x != nil {
+		return x.Subvariant
+	}
+	return ""
+}
+
+func (x *Image) GetMtime() int64 {
+	if x != nil {
+		return x.Mtime
+	}
+	return 0
+}
+
 type PlacedRPM struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// nevra is name-epoch:version-release.arch, epoch always written.
@@ -1179,7 +1318,7 @@ type PlacedRPM struct {
 
 func (x *PlacedRPM) Reset() {
 	*x = PlacedRPM{}
-	mi := &file_plugin_proto_msgTypes[13]
+	mi := &file_plugin_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1191,7 +1330,7 @@ func (x *PlacedRPM) String() string {
 func (*PlacedRPM) ProtoMessage() {}
 
 func (x *PlacedRPM) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[13]
+	mi := &file_plugin_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1204,7 +1343,7 @@ func (x *PlacedRPM) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PlacedRPM.ProtoReflect.Descriptor instead.
 func (*PlacedRPM) Descriptor() ([]byte, []int) {
-	return file_plugin_proto_rawDescGZIP(), []int{13}
+	return file_plugin_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *PlacedRPM) GetNevra() string {
@@ -1236,7 +1375,7 @@ type Validate struct {
 
 func (x *Validate) Reset() {
 	*x = Validate{}
-	mi := &file_plugin_proto_msgTypes[14]
+	mi := &file_plugin_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1248,7 +1387,7 @@ func (x *Validate) String() string {
 func (*Validate) ProtoMessage() {}
 
 func (x *Validate) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[14]
+	mi := &file_plugin_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1261,7 +1400,7 @@ func (x *Validate) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Validate.ProtoReflect.Descriptor instead.
 func (*Validate) Descriptor() ([]byte, []int) {
-	return file_plugin_proto_rawDescGZIP(), []int{14}
+	return file_plugin_proto_rawDescGZIP(), []int{15}
 }
 
 type Plan struct {
@@ -1272,7 +1411,7 @@ type Plan struct {
 
 func (x *Plan) Reset() {
 	*x = Plan{}
-	mi := &file_plugin_proto_msgTypes[15]
+	mi := &file_plugin_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1284,7 +1423,7 @@ func (x *Plan) String() string {
 func (*Plan) ProtoMessage() {}
 
 func (x *Plan) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[15]
+	mi := &file_plugin_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1297,7 +1436,7 @@ func (x *Plan) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Plan.ProtoReflect.Descriptor instead.
 func (*Plan) Descriptor() ([]byte, []int) {
-	return file_plugin_proto_rawDescGZIP(), []int{15}
+	return file_plugin_proto_rawDescGZIP(), []int{16}
 }
 
 type Publish struct {
@@ -1308,7 +1447,7 @@ type Publish struct {
 
 func (x *Publish) Reset() {
 	*x = Publish{}
-	mi := &file_plugin_proto_msgTypes[16]
+	mi := &file_plugin_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1320,7 +1459,7 @@ func (x *Publish) String() string {
 func (*Publish) ProtoMessage() {}
 
 func (x *Publish) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[16]
+	mi := &file_plugin_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1333,7 +1472,7 @@ func (x *Publish) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Publish.ProtoReflect.Descriptor instead.
 func (*Publish) Descriptor() ([]byte, []int) {
-	return file_plugin_proto_rawDescGZIP(), []int{16}
+	return file_plugin_proto_rawDescGZIP(), []int{17}
 }
 
 type Build struct {
@@ -1344,7 +1483,7 @@ type Build struct {
 
 func (x *Build) Reset() {
 	*x = Build{}
-	mi := &file_plugin_proto_msgTypes[17]
+	mi := &file_plugin_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1356,7 +1495,7 @@ func (x *Build) String() string {
 func (*Build) ProtoMessage() {}
 
 func (x *Build) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[17]
+	mi := &file_plugin_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1369,7 +1508,7 @@ func (x *Build) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Build.ProtoReflect.Descriptor instead.
 func (*Build) Descriptor() ([]byte, []int) {
-	return file_plugin_proto_rawDescGZIP(), []int{17}
+	return file_plugin_proto_rawDescGZIP(), []int{18}
 }
 
 type Info_Request struct {
@@ -1380,7 +1519,7 @@ type Info_Request struct {
 
 func (x *Info_Request) Reset() {
 	*x = Info_Request{}
-	mi := &file_plugin_proto_msgTypes[18]
+	mi := &file_plugin_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1392,7 +1531,7 @@ func (x *Info_Request) String() string {
 func (*Info_Request) ProtoMessage() {}
 
 func (x *Info_Request) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[18]
+	mi := &file_plugin_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1420,7 +1559,7 @@ type Info_Response struct {
 
 func (x *Info_Response) Reset() {
 	*x = Info_Response{}
-	mi := &file_plugin_proto_msgTypes[19]
+	mi := &file_plugin_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1432,7 +1571,7 @@ func (x *Info_Response) String() string {
 func (*Info_Response) ProtoMessage() {}
 
 func (x *Info_Response) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[19]
+	mi := &file_plugin_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1485,7 +1624,7 @@ type Schema_Request struct {
 
 func (x *Schema_Request) Reset() {
 	*x = Schema_Request{}
-	mi := &file_plugin_proto_msgTypes[20]
+	mi := &file_plugin_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1497,7 +1636,7 @@ func (x *Schema_Request) String() string {
 func (*Schema_Request) ProtoMessage() {}
 
 func (x *Schema_Request) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[20]
+	mi := &file_plugin_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1533,7 +1672,7 @@ type Schema_Response struct {
 
 func (x *Schema_Response) Reset() {
 	*x = Schema_Response{}
-	mi := &file_plugin_proto_msgTypes[21]
+	mi := &file_plugin_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1545,7 +1684,7 @@ func (x *Schema_Response) String() string {
 func (*Schema_Response) ProtoMessage() {}
 
 func (x *Schema_Response) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[21]
+	mi := &file_plugin_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1592,7 +1731,7 @@ type Schema_Block struct {
 
 func (x *Schema_Block) Reset() {
 	*x = Schema_Block{}
-	mi := &file_plugin_proto_msgTypes[22]
+	mi := &file_plugin_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1604,7 +1743,7 @@ func (x *Schema_Block) String() string {
 func (*Schema_Block) ProtoMessage() {}
 
 func (x *Schema_Block) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[22]
+	mi := &file_plugin_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1646,7 +1785,7 @@ type Schema_Attribute struct {
 
 func (x *Schema_Attribute) Reset() {
 	*x = Schema_Attribute{}
-	mi := &file_plugin_proto_msgTypes[23]
+	mi := &file_plugin_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1658,7 +1797,7 @@ func (x *Schema_Attribute) String() string {
 func (*Schema_Attribute) ProtoMessage() {}
 
 func (x *Schema_Attribute) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[23]
+	mi := &file_plugin_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1715,7 +1854,7 @@ type Schema_NestedBlock struct {
 
 func (x *Schema_NestedBlock) Reset() {
 	*x = Schema_NestedBlock{}
-	mi := &file_plugin_proto_msgTypes[24]
+	mi := &file_plugin_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1727,7 +1866,7 @@ func (x *Schema_NestedBlock) String() string {
 func (*Schema_NestedBlock) ProtoMessage() {}
 
 func (x *Schema_NestedBlock) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[24]
+	mi := &file_plugin_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1792,7 +1931,7 @@ type AttributePath_Step struct {
 
 func (x *AttributePath_Step) Reset() {
 	*x = AttributePath_Step{}
-	mi := &file_plugin_proto_msgTypes[25]
+	mi := &file_plugin_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1804,7 +1943,7 @@ func (x *AttributePath_Step) String() string {
 func (*AttributePath_Step) ProtoMessage() {}
 
 func (x *AttributePath_Step) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[25]
+	mi := &file_plugin_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1886,7 +2025,7 @@ type Validate_Request struct {
 
 func (x *Validate_Request) Reset() {
 	*x = Validate_Request{}
-	mi := &file_plugin_proto_msgTypes[30]
+	mi := &file_plugin_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1898,7 +2037,7 @@ func (x *Validate_Request) String() string {
 func (*Validate_Request) ProtoMessage() {}
 
 func (x *Validate_Request) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[30]
+	mi := &file_plugin_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1911,7 +2050,7 @@ func (x *Validate_Request) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Validate_Request.ProtoReflect.Descriptor instead.
 func (*Validate_Request) Descriptor() ([]byte, []int) {
-	return file_plugin_proto_rawDescGZIP(), []int{14, 0}
+	return file_plugin_proto_rawDescGZIP(), []int{15, 0}
 }
 
 func (x *Validate_Request) GetArtifactType() string {
@@ -1937,7 +2076,7 @@ type Validate_Response struct {
 
 func (x *Validate_Response) Reset() {
 	*x = Validate_Response{}
-	mi := &file_plugin_proto_msgTypes[31]
+	mi := &file_plugin_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1949,7 +2088,7 @@ func (x *Validate_Response) String() string {
 func (*Validate_Response) ProtoMessage() {}
 
 func (x *Validate_Response) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[31]
+	mi := &file_plugin_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1962,7 +2101,7 @@ func (x *Validate_Response) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Validate_Response.ProtoReflect.Descriptor instead.
 func (*Validate_Response) Descriptor() ([]byte, []int) {
-	return file_plugin_proto_rawDescGZIP(), []int{14, 1}
+	return file_plugin_proto_rawDescGZIP(), []int{15, 1}
 }
 
 func (x *Validate_Response) GetDiagnostics() []*Diagnostic {
@@ -1987,7 +2126,7 @@ type Plan_Request struct {
 
 func (x *Plan_Request) Reset() {
 	*x = Plan_Request{}
-	mi := &file_plugin_proto_msgTypes[32]
+	mi := &file_plugin_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1999,7 +2138,7 @@ func (x *Plan_Request) String() string {
 func (*Plan_Request) ProtoMessage() {}
 
 func (x *Plan_Request) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[32]
+	mi := &file_plugin_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2012,7 +2151,7 @@ func (x *Plan_Request) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Plan_Request.ProtoReflect.Descriptor instead.
 func (*Plan_Request) Descriptor() ([]byte, []int) {
-	return file_plugin_proto_rawDescGZIP(), []int{15, 0}
+	return file_plugin_proto_rawDescGZIP(), []int{16, 0}
 }
 
 func (x *Plan_Request) GetArtifactType() string {
@@ -2079,7 +2218,7 @@ type Plan_Response struct {
 
 func (x *Plan_Response) Reset() {
 	*x = Plan_Response{}
-	mi := &file_plugin_proto_msgTypes[33]
+	mi := &file_plugin_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2091,7 +2230,7 @@ func (x *Plan_Response) String() string {
 func (*Plan_Response) ProtoMessage() {}
 
 func (x *Plan_Response) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[33]
+	mi := &file_plugin_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2104,7 +2243,7 @@ func (x *Plan_Response) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Plan_Response.ProtoReflect.Descriptor instead.
 func (*Plan_Response) Descriptor() ([]byte, []int) {
-	return file_plugin_proto_rawDescGZIP(), []int{15, 1}
+	return file_plugin_proto_rawDescGZIP(), []int{16, 1}
 }
 
 func (x *Plan_Response) GetOutputs() []byte {
@@ -2150,7 +2289,7 @@ type Publish_Request struct {
 
 func (x *Publish_Request) Reset() {
 	*x = Publish_Request{}
-	mi := &file_plugin_proto_msgTypes[34]
+	mi := &file_plugin_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2162,7 +2301,7 @@ func (x *Publish_Request) String() string {
 func (*Publish_Request) ProtoMessage() {}
 
 func (x *Publish_Request) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[34]
+	mi := &file_plugin_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2175,7 +2314,7 @@ func (x *Publish_Request) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Publish_Request.ProtoReflect.Descriptor instead.
 func (*Publish_Request) Descriptor() ([]byte, []int) {
-	return file_plugin_proto_rawDescGZIP(), []int{16, 0}
+	return file_plugin_proto_rawDescGZIP(), []int{17, 0}
 }
 
 func (x *Publish_Request) GetArtifactType() string {
@@ -2239,7 +2378,7 @@ type Build_Request struct {
 
 func (x *Build_Request) Reset() {
 	*x = Build_Request{}
-	mi := &file_plugin_proto_msgTypes[35]
+	mi := &file_plugin_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2251,7 +2390,7 @@ func (x *Build_Request) String() string {
 func (*Build_Request) ProtoMessage() {}
 
 func (x *Build_Request) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[35]
+	mi := &file_plugin_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2264,7 +2403,7 @@ func (x *Build_Request) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Build_Request.ProtoReflect.Descriptor instead.
 func (*Build_Request) Descriptor() ([]byte, []int) {
-	return file_plugin_proto_rawDescGZIP(), []int{17, 0}
+	return file_plugin_proto_rawDescGZIP(), []int{18, 0}
 }
 
 func (x *Build_Request) GetArtifactType() string {
@@ -2365,7 +2504,7 @@ type Build_Event struct {
 
 func (x *Build_Event) Reset() {
 	*x = Build_Event{}
-	mi := &file_plugin_proto_msgTypes[36]
+	mi := &file_plugin_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2377,7 +2516,7 @@ func (x *Build_Event) String() string {
 func (*Build_Event) ProtoMessage() {}
 
 func (x *Build_Event) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[36]
+	mi := &file_plugin_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2390,7 +2529,7 @@ func (x *Build_Event) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Build_Event.ProtoReflect.Descriptor instead.
 func (*Build_Event) Descriptor() ([]byte, []int) {
-	return file_plugin_proto_rawDescGZIP(), []int{17, 1}
+	return file_plugin_proto_rawDescGZIP(), []int{18, 1}
 }
 
 func (x *Build_Event) GetEvent() isBuild_Event_Event {
@@ -2460,7 +2599,7 @@ type Build_Progress struct {
 
 func (x *Build_Progress) Reset() {
 	*x = Build_Progress{}
-	mi := &file_plugin_proto_msgTypes[37]
+	mi := &file_plugin_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2472,7 +2611,7 @@ func (x *Build_Progress) String() string {
 func (*Build_Progress) ProtoMessage() {}
 
 func (x *Build_Progress) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[37]
+	mi := &file_plugin_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2485,7 +2624,7 @@ func (x *Build_Progress) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Build_Progress.ProtoReflect.Descriptor instead.
 func (*Build_Progress) Descriptor() ([]byte, []int) {
-	return file_plugin_proto_rawDescGZIP(), []int{17, 2}
+	return file_plugin_proto_rawDescGZIP(), []int{18, 2}
 }
 
 func (x *Build_Progress) GetDone() int64 {
@@ -2519,7 +2658,7 @@ type Build_Log struct {
 
 func (x *Build_Log) Reset() {
 	*x = Build_Log{}
-	mi := &file_plugin_proto_msgTypes[38]
+	mi := &file_plugin_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2531,7 +2670,7 @@ func (x *Build_Log) String() string {
 func (*Build_Log) ProtoMessage() {}
 
 func (x *Build_Log) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[38]
+	mi := &file_plugin_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2544,7 +2683,7 @@ func (x *Build_Log) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Build_Log.ProtoReflect.Descriptor instead.
 func (*Build_Log) Descriptor() ([]byte, []int) {
-	return file_plugin_proto_rawDescGZIP(), []int{17, 3}
+	return file_plugin_proto_rawDescGZIP(), []int{18, 3}
 }
 
 func (x *Build_Log) GetLevel() string {
@@ -2575,7 +2714,7 @@ type Build_File struct {
 
 func (x *Build_File) Reset() {
 	*x = Build_File{}
-	mi := &file_plugin_proto_msgTypes[39]
+	mi := &file_plugin_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2587,7 +2726,7 @@ func (x *Build_File) String() string {
 func (*Build_File) ProtoMessage() {}
 
 func (x *Build_File) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[39]
+	mi := &file_plugin_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2600,7 +2739,7 @@ func (x *Build_File) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Build_File.ProtoReflect.Descriptor instead.
 func (*Build_File) Descriptor() ([]byte, []int) {
-	return file_plugin_proto_rawDescGZIP(), []int{17, 4}
+	return file_plugin_proto_rawDescGZIP(), []int{18, 4}
 }
 
 func (x *Build_File) GetPath() string {
@@ -2652,7 +2791,7 @@ type Build_Result struct {
 
 func (x *Build_Result) Reset() {
 	*x = Build_Result{}
-	mi := &file_plugin_proto_msgTypes[40]
+	mi := &file_plugin_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2664,7 +2803,7 @@ func (x *Build_Result) String() string {
 func (*Build_Result) ProtoMessage() {}
 
 func (x *Build_Result) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[40]
+	mi := &file_plugin_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2677,7 +2816,7 @@ func (x *Build_Result) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Build_Result.ProtoReflect.Descriptor instead.
 func (*Build_Result) Descriptor() ([]byte, []int) {
-	return file_plugin_proto_rawDescGZIP(), []int{17, 5}
+	return file_plugin_proto_rawDescGZIP(), []int{18, 5}
 }
 
 func (x *Build_Result) GetOutputs() []byte {
@@ -2856,14 +2995,33 @@ const file_plugin_proto_rawDesc = "" +
 	"\x03uid\x18\x02 \x01(\tR\x03uid\x12\x12\n" +
 	"\x04name\x18\x03 \x01(\tR\x04name\x12\x12\n" +
 	"\x04type\x18\x04 \x01(\tR\x04type\x12\x16\n" +
-	"\x06arches\x18\x05 \x03(\tR\x06arches\"\xb5\x01\n" +
+	"\x06arches\x18\x05 \x03(\tR\x06arches\"\xe4\x01\n" +
 	"\tPlacement\x12\x12\n" +
 	"\x04path\x18\x01 \x01(\tR\x04path\x12!\n" +
 	"\fcompose_path\x18\x02 \x01(\tR\vcomposePath\x12\x12\n" +
 	"\x04kind\x18\x03 \x01(\tR\x04kind\x12\x18\n" +
 	"\avariant\x18\x04 \x01(\tR\avariant\x12\x12\n" +
 	"\x04arch\x18\x05 \x01(\tR\x04arch\x12/\n" +
-	"\x04rpms\x18\x06 \x03(\v2\x1b.strata.plugin.v1.PlacedRPMR\x04rpms\"T\n" +
+	"\x04rpms\x18\x06 \x03(\v2\x1b.strata.plugin.v1.PlacedRPMR\x04rpms\x12-\n" +
+	"\x05image\x18\a \x01(\v2\x17.strata.plugin.v1.ImageR\x05image\"\xaf\x02\n" +
+	"\x05Image\x12\x12\n" +
+	"\x04type\x18\x01 \x01(\tR\x04type\x12\x16\n" +
+	"\x06format\x18\x02 \x01(\tR\x06format\x12\x1a\n" +
+	"\bbootable\x18\x03 \x01(\bR\bbootable\x12\x1b\n" +
+	"\tvolume_id\x18\x04 \x01(\tR\bvolumeId\x12\x1f\n" +
+	"\vimplant_md5\x18\x05 \x01(\tR\n" +
+	"implantMd5\x12\x16\n" +
+	"\x06sha256\x18\x06 \x01(\tR\x06sha256\x12\x12\n" +
+	"\x04size\x18\a \x01(\x03R\x04size\x12\x1f\n" +
+	"\vdisc_number\x18\b \x01(\x05R\n" +
+	"discNumber\x12\x1d\n" +
+	"\n" +
+	"disc_count\x18\t \x01(\x05R\tdiscCount\x12\x1e\n" +
+	"\n" +
+	"subvariant\x18\n" +
+	" \x01(\tR\n" +
+	"subvariant\x12\x14\n" +
+	"\x05mtime\x18\v \x01(\x03R\x05mtime\"T\n" +
 	"\tPlacedRPM\x12\x14\n" +
 	"\x05nevra\x18\x01 \x01(\tR\x05nevra\x12\x1d\n" +
 	"\n" +
@@ -2959,7 +3117,7 @@ func file_plugin_proto_rawDescGZIP() []byte {
 }
 
 var file_plugin_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_plugin_proto_msgTypes = make([]protoimpl.MessageInfo, 41)
+var file_plugin_proto_msgTypes = make([]protoimpl.MessageInfo, 42)
 var file_plugin_proto_goTypes = []any{
 	(Schema_NestedBlock_Nesting)(0), // 0: strata.plugin.v1.Schema.NestedBlock.Nesting
 	(Diagnostic_Severity)(0),        // 1: strata.plugin.v1.Diagnostic.Severity
@@ -2976,89 +3134,91 @@ var file_plugin_proto_goTypes = []any{
 	(*Strings)(nil),                 // 12: strata.plugin.v1.Strings
 	(*Variant)(nil),                 // 13: strata.plugin.v1.Variant
 	(*Placement)(nil),               // 14: strata.plugin.v1.Placement
-	(*PlacedRPM)(nil),               // 15: strata.plugin.v1.PlacedRPM
-	(*Validate)(nil),                // 16: strata.plugin.v1.Validate
-	(*Plan)(nil),                    // 17: strata.plugin.v1.Plan
-	(*Publish)(nil),                 // 18: strata.plugin.v1.Publish
-	(*Build)(nil),                   // 19: strata.plugin.v1.Build
-	(*Info_Request)(nil),            // 20: strata.plugin.v1.Info.Request
-	(*Info_Response)(nil),           // 21: strata.plugin.v1.Info.Response
-	(*Schema_Request)(nil),          // 22: strata.plugin.v1.Schema.Request
-	(*Schema_Response)(nil),         // 23: strata.plugin.v1.Schema.Response
-	(*Schema_Block)(nil),            // 24: strata.plugin.v1.Schema.Block
-	(*Schema_Attribute)(nil),        // 25: strata.plugin.v1.Schema.Attribute
-	(*Schema_NestedBlock)(nil),      // 26: strata.plugin.v1.Schema.NestedBlock
-	(*AttributePath_Step)(nil),      // 27: strata.plugin.v1.AttributePath.Step
-	nil,                             // 28: strata.plugin.v1.Group.ConditionalEntry
-	nil,                             // 29: strata.plugin.v1.Group.NameTranslationsEntry
-	nil,                             // 30: strata.plugin.v1.Group.DescriptionTranslationsEntry
-	nil,                             // 31: strata.plugin.v1.Module.ProfilesEntry
-	(*Validate_Request)(nil),        // 32: strata.plugin.v1.Validate.Request
-	(*Validate_Response)(nil),       // 33: strata.plugin.v1.Validate.Response
-	(*Plan_Request)(nil),            // 34: strata.plugin.v1.Plan.Request
-	(*Plan_Response)(nil),           // 35: strata.plugin.v1.Plan.Response
-	(*Publish_Request)(nil),         // 36: strata.plugin.v1.Publish.Request
-	(*Build_Request)(nil),           // 37: strata.plugin.v1.Build.Request
-	(*Build_Event)(nil),             // 38: strata.plugin.v1.Build.Event
-	(*Build_Progress)(nil),          // 39: strata.plugin.v1.Build.Progress
-	(*Build_Log)(nil),               // 40: strata.plugin.v1.Build.Log
-	(*Build_File)(nil),              // 41: strata.plugin.v1.Build.File
-	(*Build_Result)(nil),            // 42: strata.plugin.v1.Build.Result
+	(*Image)(nil),                   // 15: strata.plugin.v1.Image
+	(*PlacedRPM)(nil),               // 16: strata.plugin.v1.PlacedRPM
+	(*Validate)(nil),                // 17: strata.plugin.v1.Validate
+	(*Plan)(nil),                    // 18: strata.plugin.v1.Plan
+	(*Publish)(nil),                 // 19: strata.plugin.v1.Publish
+	(*Build)(nil),                   // 20: strata.plugin.v1.Build
+	(*Info_Request)(nil),            // 21: strata.plugin.v1.Info.Request
+	(*Info_Response)(nil),           // 22: strata.plugin.v1.Info.Response
+	(*Schema_Request)(nil),          // 23: strata.plugin.v1.Schema.Request
+	(*Schema_Response)(nil),         // 24: strata.plugin.v1.Schema.Response
+	(*Schema_Block)(nil),            // 25: strata.plugin.v1.Schema.Block
+	(*Schema_Attribute)(nil),        // 26: strata.plugin.v1.Schema.Attribute
+	(*Schema_NestedBlock)(nil),      // 27: strata.plugin.v1.Schema.NestedBlock
+	(*AttributePath_Step)(nil),      // 28: strata.plugin.v1.AttributePath.Step
+	nil,                             // 29: strata.plugin.v1.Group.ConditionalEntry
+	nil,                             // 30: strata.plugin.v1.Group.NameTranslationsEntry
+	nil,                             // 31: strata.plugin.v1.Group.DescriptionTranslationsEntry
+	nil,                             // 32: strata.plugin.v1.Module.ProfilesEntry
+	(*Validate_Request)(nil),        // 33: strata.plugin.v1.Validate.Request
+	(*Validate_Response)(nil),       // 34: strata.plugin.v1.Validate.Response
+	(*Plan_Request)(nil),            // 35: strata.plugin.v1.Plan.Request
+	(*Plan_Response)(nil),           // 36: strata.plugin.v1.Plan.Response
+	(*Publish_Request)(nil),         // 37: strata.plugin.v1.Publish.Request
+	(*Build_Request)(nil),           // 38: strata.plugin.v1.Build.Request
+	(*Build_Event)(nil),             // 39: strata.plugin.v1.Build.Event
+	(*Build_Progress)(nil),          // 40: strata.plugin.v1.Build.Progress
+	(*Build_Log)(nil),               // 41: strata.plugin.v1.Build.Log
+	(*Build_File)(nil),              // 42: strata.plugin.v1.Build.File
+	(*Build_Result)(nil),            // 43: strata.plugin.v1.Build.Result
 }
 var file_plugin_proto_depIdxs = []int32{
-	27, // 0: strata.plugin.v1.AttributePath.steps:type_name -> strata.plugin.v1.AttributePath.Step
+	28, // 0: strata.plugin.v1.AttributePath.steps:type_name -> strata.plugin.v1.AttributePath.Step
 	1,  // 1: strata.plugin.v1.Diagnostic.severity:type_name -> strata.plugin.v1.Diagnostic.Severity
 	4,  // 2: strata.plugin.v1.Diagnostic.attribute:type_name -> strata.plugin.v1.AttributePath
 	6,  // 3: strata.plugin.v1.Input.packages:type_name -> strata.plugin.v1.Package
-	41, // 4: strata.plugin.v1.Input.manifest:type_name -> strata.plugin.v1.Build.File
+	42, // 4: strata.plugin.v1.Input.manifest:type_name -> strata.plugin.v1.Build.File
 	10, // 5: strata.plugin.v1.Content.groups:type_name -> strata.plugin.v1.Group
 	11, // 6: strata.plugin.v1.Content.modules:type_name -> strata.plugin.v1.Module
 	13, // 7: strata.plugin.v1.Content.variant:type_name -> strata.plugin.v1.Variant
-	28, // 8: strata.plugin.v1.Group.conditional:type_name -> strata.plugin.v1.Group.ConditionalEntry
-	29, // 9: strata.plugin.v1.Group.name_translations:type_name -> strata.plugin.v1.Group.NameTranslationsEntry
-	30, // 10: strata.plugin.v1.Group.description_translations:type_name -> strata.plugin.v1.Group.DescriptionTranslationsEntry
-	31, // 11: strata.plugin.v1.Module.profiles:type_name -> strata.plugin.v1.Module.ProfilesEntry
-	15, // 12: strata.plugin.v1.Placement.rpms:type_name -> strata.plugin.v1.PlacedRPM
-	24, // 13: strata.plugin.v1.Schema.Response.block:type_name -> strata.plugin.v1.Schema.Block
-	25, // 14: strata.plugin.v1.Schema.Block.attributes:type_name -> strata.plugin.v1.Schema.Attribute
-	26, // 15: strata.plugin.v1.Schema.Block.blocks:type_name -> strata.plugin.v1.Schema.NestedBlock
-	0,  // 16: strata.plugin.v1.Schema.NestedBlock.nesting:type_name -> strata.plugin.v1.Schema.NestedBlock.Nesting
-	24, // 17: strata.plugin.v1.Schema.NestedBlock.block:type_name -> strata.plugin.v1.Schema.Block
-	12, // 18: strata.plugin.v1.Module.ProfilesEntry.value:type_name -> strata.plugin.v1.Strings
-	5,  // 19: strata.plugin.v1.Validate.Response.diagnostics:type_name -> strata.plugin.v1.Diagnostic
-	6,  // 20: strata.plugin.v1.Plan.Request.packages:type_name -> strata.plugin.v1.Package
-	7,  // 21: strata.plugin.v1.Plan.Request.inputs:type_name -> strata.plugin.v1.Input
-	8,  // 22: strata.plugin.v1.Plan.Request.compose:type_name -> strata.plugin.v1.Compose
-	9,  // 23: strata.plugin.v1.Plan.Request.content:type_name -> strata.plugin.v1.Content
-	5,  // 24: strata.plugin.v1.Plan.Response.diagnostics:type_name -> strata.plugin.v1.Diagnostic
-	6,  // 25: strata.plugin.v1.Build.Request.packages:type_name -> strata.plugin.v1.Package
-	7,  // 26: strata.plugin.v1.Build.Request.inputs:type_name -> strata.plugin.v1.Input
-	8,  // 27: strata.plugin.v1.Build.Request.compose:type_name -> strata.plugin.v1.Compose
-	9,  // 28: strata.plugin.v1.Build.Request.content:type_name -> strata.plugin.v1.Content
-	7,  // 29: strata.plugin.v1.Build.Request.previous:type_name -> strata.plugin.v1.Input
-	39, // 30: strata.plugin.v1.Build.Event.progress:type_name -> strata.plugin.v1.Build.Progress
-	40, // 31: strata.plugin.v1.Build.Event.log:type_name -> strata.plugin.v1.Build.Log
-	42, // 32: strata.plugin.v1.Build.Event.result:type_name -> strata.plugin.v1.Build.Result
-	41, // 33: strata.plugin.v1.Build.Result.manifest:type_name -> strata.plugin.v1.Build.File
-	5,  // 34: strata.plugin.v1.Build.Result.diagnostics:type_name -> strata.plugin.v1.Diagnostic
-	14, // 35: strata.plugin.v1.Build.Result.placements:type_name -> strata.plugin.v1.Placement
-	20, // 36: strata.plugin.v1.Plugin.Info:input_type -> strata.plugin.v1.Info.Request
-	22, // 37: strata.plugin.v1.Plugin.Schema:input_type -> strata.plugin.v1.Schema.Request
-	32, // 38: strata.plugin.v1.Plugin.Validate:input_type -> strata.plugin.v1.Validate.Request
-	34, // 39: strata.plugin.v1.Plugin.Plan:input_type -> strata.plugin.v1.Plan.Request
-	37, // 40: strata.plugin.v1.Plugin.Build:input_type -> strata.plugin.v1.Build.Request
-	36, // 41: strata.plugin.v1.Plugin.Publish:input_type -> strata.plugin.v1.Publish.Request
-	21, // 42: strata.plugin.v1.Plugin.Info:output_type -> strata.plugin.v1.Info.Response
-	23, // 43: strata.plugin.v1.Plugin.Schema:output_type -> strata.plugin.v1.Schema.Response
-	33, // 44: strata.plugin.v1.Plugin.Validate:output_type -> strata.plugin.v1.Validate.Response
-	35, // 45: strata.plugin.v1.Plugin.Plan:output_type -> strata.plugin.v1.Plan.Response
-	38, // 46: strata.plugin.v1.Plugin.Build:output_type -> strata.plugin.v1.Build.Event
-	38, // 47: strata.plugin.v1.Plugin.Publish:output_type -> strata.plugin.v1.Build.Event
-	42, // [42:48] is the sub-list for method output_type
-	36, // [36:42] is the sub-list for method input_type
-	36, // [36:36] is the sub-list for extension type_name
-	36, // [36:36] is the sub-list for extension extendee
-	0,  // [0:36] is the sub-list for field type_name
+	29, // 8: strata.plugin.v1.Group.conditional:type_name -> strata.plugin.v1.Group.ConditionalEntry
+	30, // 9: strata.plugin.v1.Group.name_translations:type_name -> strata.plugin.v1.Group.NameTranslationsEntry
+	31, // 10: strata.plugin.v1.Group.description_translations:type_name -> strata.plugin.v1.Group.DescriptionTranslationsEntry
+	32, // 11: strata.plugin.v1.Module.profiles:type_name -> strata.plugin.v1.Module.ProfilesEntry
+	16, // 12: strata.plugin.v1.Placement.rpms:type_name -> strata.plugin.v1.PlacedRPM
+	15, // 13: strata.plugin.v1.Placement.image:type_name -> strata.plugin.v1.Image
+	25, // 14: strata.plugin.v1.Schema.Response.block:type_name -> strata.plugin.v1.Schema.Block
+	26, // 15: strata.plugin.v1.Schema.Block.attributes:type_name -> strata.plugin.v1.Schema.Attribute
+	27, // 16: strata.plugin.v1.Schema.Block.blocks:type_name -> strata.plugin.v1.Schema.NestedBlock
+	0,  // 17: strata.plugin.v1.Schema.NestedBlock.nesting:type_name -> strata.plugin.v1.Schema.NestedBlock.Nesting
+	25, // 18: strata.plugin.v1.Schema.NestedBlock.block:type_name -> strata.plugin.v1.Schema.Block
+	12, // 19: strata.plugin.v1.Module.ProfilesEntry.value:type_name -> strata.plugin.v1.Strings
+	5,  // 20: strata.plugin.v1.Validate.Response.diagnostics:type_name -> strata.plugin.v1.Diagnostic
+	6,  // 21: strata.plugin.v1.Plan.Request.packages:type_name -> strata.plugin.v1.Package
+	7,  // 22: strata.plugin.v1.Plan.Request.inputs:type_name -> strata.plugin.v1.Input
+	8,  // 23: strata.plugin.v1.Plan.Request.compose:type_name -> strata.plugin.v1.Compose
+	9,  // 24: strata.plugin.v1.Plan.Request.content:type_name -> strata.plugin.v1.Content
+	5,  // 25: strata.plugin.v1.Plan.Response.diagnostics:type_name -> strata.plugin.v1.Diagnostic
+	6,  // 26: strata.plugin.v1.Build.Request.packages:type_name -> strata.plugin.v1.Package
+	7,  // 27: strata.plugin.v1.Build.Request.inputs:type_name -> strata.plugin.v1.Input
+	8,  // 28: strata.plugin.v1.Build.Request.compose:type_name -> strata.plugin.v1.Compose
+	9,  // 29: strata.plugin.v1.Build.Request.content:type_name -> strata.plugin.v1.Content
+	7,  // 30: strata.plugin.v1.Build.Request.previous:type_name -> strata.plugin.v1.Input
+	40, // 31: strata.plugin.v1.Build.Event.progress:type_name -> strata.plugin.v1.Build.Progress
+	41, // 32: strata.plugin.v1.Build.Event.log:type_name -> strata.plugin.v1.Build.Log
+	43, // 33: strata.plugin.v1.Build.Event.result:type_name -> strata.plugin.v1.Build.Result
+	42, // 34: strata.plugin.v1.Build.Result.manifest:type_name -> strata.plugin.v1.Build.File
+	5,  // 35: strata.plugin.v1.Build.Result.diagnostics:type_name -> strata.plugin.v1.Diagnostic
+	14, // 36: strata.plugin.v1.Build.Result.placements:type_name -> strata.plugin.v1.Placement
+	21, // 37: strata.plugin.v1.Plugin.Info:input_type -> strata.plugin.v1.Info.Request
+	23, // 38: strata.plugin.v1.Plugin.Schema:input_type -> strata.plugin.v1.Schema.Request
+	33, // 39: strata.plugin.v1.Plugin.Validate:input_type -> strata.plugin.v1.Validate.Request
+	35, // 40: strata.plugin.v1.Plugin.Plan:input_type -> strata.plugin.v1.Plan.Request
+	38, // 41: strata.plugin.v1.Plugin.Build:input_type -> strata.plugin.v1.Build.Request
+	37, // 42: strata.plugin.v1.Plugin.Publish:input_type -> strata.plugin.v1.Publish.Request
+	22, // 43: strata.plugin.v1.Plugin.Info:output_type -> strata.plugin.v1.Info.Response
+	24, // 44: strata.plugin.v1.Plugin.Schema:output_type -> strata.plugin.v1.Schema.Response
+	34, // 45: strata.plugin.v1.Plugin.Validate:output_type -> strata.plugin.v1.Validate.Response
+	36, // 46: strata.plugin.v1.Plugin.Plan:output_type -> strata.plugin.v1.Plan.Response
+	39, // 47: strata.plugin.v1.Plugin.Build:output_type -> strata.plugin.v1.Build.Event
+	39, // 48: strata.plugin.v1.Plugin.Publish:output_type -> strata.plugin.v1.Build.Event
+	43, // [43:49] is the sub-list for method output_type
+	37, // [37:43] is the sub-list for method input_type
+	37, // [37:37] is the sub-list for extension type_name
+	37, // [37:37] is the sub-list for extension extendee
+	0,  // [0:37] is the sub-list for field type_name
 }
 
 func init() { file_plugin_proto_init() }
@@ -3066,12 +3226,12 @@ func file_plugin_proto_init() {
 	if File_plugin_proto != nil {
 		return
 	}
-	file_plugin_proto_msgTypes[25].OneofWrappers = []any{
+	file_plugin_proto_msgTypes[26].OneofWrappers = []any{
 		(*AttributePath_Step_AttributeName)(nil),
 		(*AttributePath_Step_ElementKeyString)(nil),
 		(*AttributePath_Step_ElementKeyInt)(nil),
 	}
-	file_plugin_proto_msgTypes[36].OneofWrappers = []any{
+	file_plugin_proto_msgTypes[37].OneofWrappers = []any{
 		(*Build_Event_Progress)(nil),
 		(*Build_Event_Log)(nil),
 		(*Build_Event_Result)(nil),
@@ -3082,7 +3242,7 @@ func file_plugin_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_plugin_proto_rawDesc), len(file_plugin_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   41,
+			NumMessages:   42,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
