@@ -33,10 +33,6 @@ type Manager struct {
 	// TYPE), out of process like any other; a binary found in the search
 	// path takes precedence.
 	Builtins map[string]string
-	// Dir is where plugins run: the configuration's directory, so a
-	// relative path in an artifact body (a boot tree, say) means what it
-	// means beside the configuration.
-	Dir string
 
 	mu      sync.Mutex
 	running map[string]*Plugin // by command line
@@ -141,12 +137,7 @@ func (m *Manager) ForType(typ string) (*Plugin, error) {
 }
 
 func (m *Manager) start(path, sum string, args ...string) (*Plugin, error) {
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return nil, err
-	}
-	cmd := exec.Command(abs, args...)
-	cmd.Dir = m.Dir
+	cmd := exec.Command(path, args...)
 	// The plugin dies with strata, even when strata is killed.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	stderr := &tail{}

@@ -112,7 +112,7 @@ func (c *cli) manager(dir string) (*plugins.Manager, bool) {
 		c.diagnose(diags)
 		return nil, false
 	}
-	return &plugins.Manager{Dirs: plugins.SearchDirs(dir), Lock: lock, Logger: c.logger(), Builtins: builtin.Versions(), Dir: dir}, true
+	return &plugins.Manager{Dirs: plugins.SearchDirs(dir), Lock: lock, Logger: c.logger(), Builtins: builtin.Versions()}, true
 }
 
 func (c *cli) openStore(dir string) (*store.Store, bool) {
