@@ -78,6 +78,7 @@ func (c *Client) Plan(ctx context.Context, typ string, req *PlanRequest) (*PlanR
 	r, err := c.rpc.Plan(ctx, &pluginpb.Plan_Request{
 		ArtifactType: typ, Address: req.Address, Config: cfg, Packages: packagesToProto(req.Packages),
 		Inputs: inputs, Compose: composeToProto(req.Compose), Content: contentToProto(req.Content),
+		ConfigDir: req.ConfigDir,
 	})
 	if err != nil {
 		return nil, nil, err
@@ -112,7 +113,8 @@ func (c *Client) Build(ctx context.Context, typ string, req *BuildRequest, rep R
 		ArtifactType: typ, Address: req.Address, Config: cfg, Packages: packagesToProto(req.Packages),
 		Inputs: inputs, Compose: composeToProto(req.Compose), OutputDir: req.OutputDir,
 		WorkDir: req.WorkDir, CacheDir: req.CacheDir, Timestamp: req.Timestamp, Content: contentToProto(req.Content),
-		Previous: previous,
+		ConfigDir: req.ConfigDir,
+		Previous:  previous,
 	})
 	if err != nil {
 		return nil, err

@@ -69,6 +69,9 @@ type PlanRequest struct {
 	Inputs   []Input
 	Compose  Compose
 	Content  Content
+	// ConfigDir is the configuration's directory, absolute: a relative
+	// path in Config is relative to it.
+	ConfigDir string
 }
 
 // PlanResponse is a Type's plan of one artifact.
@@ -112,6 +115,9 @@ type BuildRequest struct {
 	Inputs   []Input
 	Compose  Compose
 	Content  Content
+	// ConfigDir is the configuration's directory, absolute: a relative
+	// path in Config is relative to it.
+	ConfigDir string
 	// OutputDir is an empty directory for the artifact's files. Everything
 	// in it when Build returns is the artifact.
 	OutputDir string

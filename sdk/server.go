@@ -131,6 +131,7 @@ func (s *server) Plan(ctx context.Context, req *pluginpb.Plan_Request) (*pluginp
 	resp, diags := t.Plan(ctx, &PlanRequest{
 		Address: req.GetAddress(), Config: cfg, Packages: packagesFromProto(req.GetPackages()),
 		Inputs: inputs, Compose: composeFromProto(req.GetCompose()), Content: contentFromProto(req.GetContent()),
+		ConfigDir: req.GetConfigDir(),
 	})
 	out := &pluginpb.Plan_Response{Diagnostics: diagsToProto(diags)}
 	if resp != nil {
@@ -198,7 +199,7 @@ func (s *server) Build(req *pluginpb.Build_Request, stream pluginpb.Plugin_Build
 		Address: req.GetAddress(), Config: cfg, Packages: packagesFromProto(req.GetPackages()),
 		Inputs: inputs, Compose: composeFromProto(req.GetCompose()),
 		OutputDir: req.GetOutputDir(), WorkDir: req.GetWorkDir(), CacheDir: req.GetCacheDir(), Timestamp: req.GetTimestamp(),
-		Content: contentFromProto(req.GetContent()), Previous: previous,
+		Content: contentFromProto(req.GetContent()), Previous: previous, ConfigDir: req.GetConfigDir(),
 	}, rep)
 	result := &pluginpb.Build_Result{}
 	if err == nil {

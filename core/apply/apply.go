@@ -147,7 +147,7 @@ func build(ctx context.Context, p *plan.Plan, n *plan.Node, opts Options) (Outco
 	res, err := n.Plugin.Build(ctx, n.Inst.Addr.Type, &sdk.BuildRequest{
 		Address: addr, Config: config, Packages: pkgs, Inputs: inputs,
 		Compose: n.KeyIn.Compose, Content: p.Content(n), OutputDir: dir.Files, WorkDir: dir.Work,
-		CacheDir: cacheDir, Timestamp: n.KeyIn.Timestamp, Previous: prev,
+		CacheDir: cacheDir, Timestamp: n.KeyIn.Timestamp, Previous: prev, ConfigDir: p.ConfigDir(),
 	}, reporter{addr, opts.Reporter}, timeout(n))
 	if err != nil {
 		dir.Discard()

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sort"
 	"strconv"
 
@@ -81,7 +82,7 @@ func (p *Plan) planInstance(rs *pkgset.Resolver, inst *eval.Instance) hcl.Diagno
 	diags = append(diags, p.checkLifecycles(n)...)
 	resp, pd, err := n.Plugin.Plan(inst.Addr.Type, &sdk.PlanRequest{
 		Address: inst.Addr.String(), Config: dec.config, Packages: SDKPackages(n.Set, nil),
-		Inputs: p.sdkInputs(n), Compose: p.compose(), Content: p.Content(n),
+		Inputs: p.sdkInputs(n), Compose: p.compose(), Content: p.Content(n), ConfigDir: p.ConfigDir(),
 	})
 	if err != nil {
 		return append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Plugin failed", Detail: err.Error(), Subject: art.DeclRange.Ptr()})
@@ -134,6 +135,15 @@ func (p *Plan) inputsOf(inst *eval.Instance, config cty.Value) []addrs.Instance 
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Less(out[j]) })
 	return out
+}
+
+// ConfigDir is the configuration's directory, absolute, as plugins are
+// given it: relative paths in artifact bodies are relative to it.
+func (p *Plan) ConfigDir() string {
+	if abs, err := filepath.Abs(p.Opts.Config.Dir); err == nil {
+		return abs
+	}
+	return p.Opts.Config.Dir
 }
 
 func (p *Plan) compose() sdk.Compose {

@@ -2112,14 +2112,17 @@ func (x *Validate_Response) GetDiagnostics() []*Diagnostic {
 }
 
 type Plan_Request struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	ArtifactType  string                 `protobuf:"bytes,1,opt,name=artifact_type,json=artifactType,proto3" json:"artifact_type,omitempty"`
-	Address       string                 `protobuf:"bytes,2,opt,name=address,proto3" json:"address,omitempty"`
-	Config        []byte                 `protobuf:"bytes,3,opt,name=config,proto3" json:"config,omitempty"`
-	Packages      []*Package             `protobuf:"bytes,4,rep,name=packages,proto3" json:"packages,omitempty"`
-	Inputs        []*Input               `protobuf:"bytes,5,rep,name=inputs,proto3" json:"inputs,omitempty"`
-	Compose       *Compose               `protobuf:"bytes,6,opt,name=compose,proto3" json:"compose,omitempty"`
-	Content       *Content               `protobuf:"bytes,7,opt,name=content,proto3" json:"content,omitempty"`
+	state        protoimpl.MessageState `protogen:"open.v1"`
+	ArtifactType string                 `protobuf:"bytes,1,opt,name=artifact_type,json=artifactType,proto3" json:"artifact_type,omitempty"`
+	Address      string                 `protobuf:"bytes,2,opt,name=address,proto3" json:"address,omitempty"`
+	Config       []byte                 `protobuf:"bytes,3,opt,name=config,proto3" json:"config,omitempty"`
+	Packages     []*Package             `protobuf:"bytes,4,rep,name=packages,proto3" json:"packages,omitempty"`
+	Inputs       []*Input               `protobuf:"bytes,5,rep,name=inputs,proto3" json:"inputs,omitempty"`
+	Compose      *Compose               `protobuf:"bytes,6,opt,name=compose,proto3" json:"compose,omitempty"`
+	Content      *Content               `protobuf:"bytes,7,opt,name=content,proto3" json:"content,omitempty"`
+	// config_dir is the configuration's directory, absolute: relative
+	// paths in the artifact's body are relative to it.
+	ConfigDir     string `protobuf:"bytes,8,opt,name=config_dir,json=configDir,proto3" json:"config_dir,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2201,6 +2204,13 @@ func (x *Plan_Request) GetContent() *Content {
 		return x.Content
 	}
 	return nil
+}
+
+func (x *Plan_Request) GetConfigDir() string {
+	if x != nil {
+		return x.ConfigDir
+	}
+	return ""
 }
 
 type Plan_Response struct {
@@ -2371,7 +2381,10 @@ type Build_Request struct {
 	// previous is the artifact's last build strata holds (same address,
 	// another key), for plugins that keep history or build incrementally;
 	// unset when there is none. Its files are read-only.
-	Previous      *Input `protobuf:"bytes,12,opt,name=previous,proto3" json:"previous,omitempty"`
+	Previous *Input `protobuf:"bytes,12,opt,name=previous,proto3" json:"previous,omitempty"`
+	// config_dir is the configuration's directory, absolute: relative
+	// paths in the artifact's body are relative to it.
+	ConfigDir     string `protobuf:"bytes,13,opt,name=config_dir,json=configDir,proto3" json:"config_dir,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2488,6 +2501,13 @@ func (x *Build_Request) GetPrevious() *Input {
 		return x.Previous
 	}
 	return nil
+}
+
+func (x *Build_Request) GetConfigDir() string {
+	if x != nil {
+		return x.ConfigDir
+	}
+	return ""
 }
 
 type Build_Event struct {
@@ -3032,8 +3052,8 @@ const file_plugin_proto_rawDesc = "" +
 	"\rartifact_type\x18\x01 \x01(\tR\fartifactType\x12\x16\n" +
 	"\x06config\x18\x02 \x01(\fR\x06config\x1aJ\n" +
 	"\bResponse\x12>\n" +
-	"\vdiagnostics\x18\x01 \x03(\v2\x1c.strata.plugin.v1.DiagnosticR\vdiagnostics\"\xdf\x03\n" +
-	"\x04Plan\x1a\xb2\x02\n" +
+	"\vdiagnostics\x18\x01 \x03(\v2\x1c.strata.plugin.v1.DiagnosticR\vdiagnostics\"\xfe\x03\n" +
+	"\x04Plan\x1a\xd1\x02\n" +
 	"\aRequest\x12#\n" +
 	"\rartifact_type\x18\x01 \x01(\tR\fartifactType\x12\x18\n" +
 	"\aaddress\x18\x02 \x01(\tR\aaddress\x12\x16\n" +
@@ -3041,7 +3061,9 @@ const file_plugin_proto_rawDesc = "" +
 	"\bpackages\x18\x04 \x03(\v2\x19.strata.plugin.v1.PackageR\bpackages\x12/\n" +
 	"\x06inputs\x18\x05 \x03(\v2\x17.strata.plugin.v1.InputR\x06inputs\x123\n" +
 	"\acompose\x18\x06 \x01(\v2\x19.strata.plugin.v1.ComposeR\acompose\x123\n" +
-	"\acontent\x18\a \x01(\v2\x19.strata.plugin.v1.ContentR\acontent\x1a\xa1\x01\n" +
+	"\acontent\x18\a \x01(\v2\x19.strata.plugin.v1.ContentR\acontent\x12\x1d\n" +
+	"\n" +
+	"config_dir\x18\b \x01(\tR\tconfigDir\x1a\xa1\x01\n" +
 	"\bResponse\x12\x18\n" +
 	"\aoutputs\x18\x01 \x01(\fR\aoutputs\x12!\n" +
 	"\fkey_material\x18\x02 \x01(\fR\vkeyMaterial\x12>\n" +
@@ -3053,8 +3075,8 @@ const file_plugin_proto_rawDesc = "" +
 	"\aaddress\x18\x02 \x01(\tR\aaddress\x12\x16\n" +
 	"\x06config\x18\x03 \x01(\fR\x06config\x12\x12\n" +
 	"\x04path\x18\x04 \x01(\tR\x04path\x12\x18\n" +
-	"\aoutputs\x18\x05 \x01(\fR\aoutputs\"\x8d\t\n" +
-	"\x05Build\x1a\xdc\x03\n" +
+	"\aoutputs\x18\x05 \x01(\fR\aoutputs\"\xac\t\n" +
+	"\x05Build\x1a\xfb\x03\n" +
 	"\aRequest\x12#\n" +
 	"\rartifact_type\x18\x01 \x01(\tR\fartifactType\x12\x18\n" +
 	"\aaddress\x18\x02 \x01(\tR\aaddress\x12\x16\n" +
@@ -3069,7 +3091,9 @@ const file_plugin_proto_rawDesc = "" +
 	"\acontent\x18\n" +
 	" \x01(\v2\x19.strata.plugin.v1.ContentR\acontent\x12\x1b\n" +
 	"\tcache_dir\x18\v \x01(\tR\bcacheDir\x123\n" +
-	"\bprevious\x18\f \x01(\v2\x17.strata.plugin.v1.InputR\bprevious\x1a\xbb\x01\n" +
+	"\bprevious\x18\f \x01(\v2\x17.strata.plugin.v1.InputR\bprevious\x12\x1d\n" +
+	"\n" +
+	"config_dir\x18\r \x01(\tR\tconfigDir\x1a\xbb\x01\n" +
 	"\x05Event\x12>\n" +
 	"\bprogress\x18\x01 \x01(\v2 .strata.plugin.v1.Build.ProgressH\x00R\bprogress\x12/\n" +
 	"\x03log\x18\x02 \x01(\v2\x1b.strata.plugin.v1.Build.LogH\x00R\x03log\x128\n" +
