@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // SectorSize is the logical block size of every image.
@@ -52,8 +53,8 @@ type BootEntry struct {
 
 // Options describe the volume.
 type Options struct {
-	// VolumeID is at most 32 characters of A–Z, 0–9 and _ (ISO 9660's
-	// d-characters), also the Joliet volume id (its first 16 characters).
+	// VolumeID is at most 32 characters (see CheckVolumeID), also the
+	// Joliet volume id (its first 16 characters).
 	VolumeID string
 	// Publisher, Preparer and Application fill the descriptors' fields.
 	Publisher, Preparer, Application string
@@ -84,6 +85,10 @@ type Result struct {
 const maxFileSize = 1<<32 - 1
 
 // CheckVolumeID reports why id cannot be a volume identifier, or nil.
+// ISO 9660 asks for upper-case d-characters, but installers find their
+// disc by a label such as "Fedora-S-dvd-x86_64-41" (what xorriso and
+// genisoimage write verbatim), so the a-characters and lower-case letters
+// are accepted; other characters, which blkid and udev mangle, are not.
 func CheckVolumeID(id string) error {
 	if id == "" {
 		return fmt.Errorf("the volume id is empty")
@@ -91,10 +96,16 @@ func CheckVolumeID(id string) error {
 	if len(id) > 32 {
 		return fmt.Errorf("the volume id %q has %d characters; ISO 9660 allows 32", id, len(id))
 	}
-	if i := strings.IndexFunc(id, func(r rune) bool { return !isDChar(r) }); i >= 0 {
-		return fmt.Errorf("the volume id %q has %q at %d; ISO 9660 allows A–Z, 0–9 and _", id, id[i], i)
+	if i := strings.IndexFunc(id, func(r rune) bool { return !isLabelChar(r) }); i >= 0 {
+		r, _ := utf8.DecodeRuneInString(id[i:])
+		return fmt.Errorf("the volume id %q has %q at %d; use letters, digits, space and !\"%%&'()*+,-./:;<=>?_", id, r, i)
+	}
+	if strings.TrimSpace(id) != id {
+		return fmt.Errorf("the volume id %q starts or ends with a space", id)
 	}
 	return nil
 }
 
-func isDChar(r rune) bool { return r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' }
+func isLabelChar(r rune) bool {
+	return r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || strings.ContainsRune(" !\"%&'()*+,-./:;<=>?_", r)
+}

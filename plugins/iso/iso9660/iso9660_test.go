@@ -203,7 +203,8 @@ func TestRefuses(t *testing.T) {
 		want  string
 	}{
 		{"long volume id", nil, Options{VolumeID: strings.Repeat("A", 33)}, "has 33 characters; ISO 9660 allows 32"},
-		{"lower case volume id", nil, Options{VolumeID: "Fedora"}, `has 'e' at 1`},
+		{"volume id with a character labels mangle", nil, Options{VolumeID: "Fedora#41"}, `has '#' at 6`},
+		{"volume id beyond ASCII", nil, Options{VolumeID: "Fedóra"}, `has 'ó' at 3`},
 		{"file over 4 GiB", []File{huge}, Options{VolumeID: "BIG"}, "images/install.img: 5368709120 bytes"},
 		{"missing boot image", testFiles(), Options{VolumeID: "BOOT", Boot: []BootEntry{{Platform: BIOS, Path: "isolinux/isolinux.bin"}}, Catalog: "isolinux/boot.cat"},
 			"boot image isolinux/isolinux.bin is not a file of the image"},

@@ -271,3 +271,6 @@ func walkDirs(root *node, joliet bool) []*node {
 	}
 	return dirs
 }
+
+// isDChar reports whether r is one of ISO 9660's d-characters.
+func isDChar(r rune) bool { return r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' }

@@ -1,0 +1,121 @@
+// Package boottest builds boot trees from Debian's isolinux and GRUB and
+// boots disc images in QEMU, for the tests of the iso plugin.
+package boottest
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/strata-build/strata/sdk/sdktest"
+)
+
+// Markers are what the boot tree prints on the serial console.
+const (
+	BIOSMarker = "BIOS_MARKER_OK"
+	UEFIMarker = "UEFI_MARKER_OK"
+)
+
+// Tree builds a lorax-style boot tree from Debian's isolinux and GRUB:
+// isolinux/ prints BIOSMarker on the serial console and powers off; a
+// GRUB EFI image in the EFI system partition images/efiboot.img prints
+// UEFIMarker and halts.
+func Tree(t testing.TB) string {
+	t.Helper()
+	for _, tool := range []string{"grub-mkstandalone", "mkfs.vfat", "mmd", "mcopy"} {
+		sdktest.NeedTool(t, tool)
+	}
+	tree := t.TempDir()
+	for _, d := range []string{"isolinux", "images"} {
+		if err := os.MkdirAll(filepath.Join(tree, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	CopyFile(t, "/usr/lib/ISOLINUX/isolinux.bin", filepath.Join(tree, "isolinux", "isolinux.bin"))
+	for _, m := range []string{"ldlinux", "libcom32", "libutil", "poweroff"} {
+		CopyFile(t, "/usr/lib/syslinux/modules/bios/"+m+".c32", filepath.Join(tree, "isolinux", m+".c32"))
+	}
+	cfg := "SERIAL 0 115200\nSAY " + BIOSMarker + "\nSAY powering off\nPROMPT 0\nTIMEOUT 1\nDEFAULT off\nLABEL off\n  COM32 poweroff.c32\n"
+	if err := os.WriteFile(filepath.Join(tree, "isolinux", "isolinux.cfg"), []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	work := t.TempDir()
+	grubCfg := filepath.Join(work, "grub.cfg")
+	if err := os.WriteFile(grubCfg, []byte("echo "+UEFIMarker+"\nhalt\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	efi := filepath.Join(work, "BOOTX64.EFI")
+	sdktest.Run(t, "grub-mkstandalone", "-O", "x86_64-efi", "--locales=", "--fonts=", "--themes=",
+		"--install-modules=normal echo halt configfile", "--modules=normal echo halt", "-o", efi, "boot/grub/grub.cfg="+grubCfg)
+	img := filepath.Join(tree, "images", "efiboot.img")
+	sdktest.Run(t, "mkfs.vfat", "-C", "-n", "EFIBOOT", img, "2048")
+	sdktest.Run(t, "mmd", "-i", img, "::/EFI", "::/EFI/BOOT")
+	sdktest.Run(t, "mcopy", "-i", img, efi, "::/EFI/BOOT/BOOTX64.EFI")
+	return tree
+}
+
+// CopyFile copies a file the test needs from the machine.
+func CopyFile(t testing.TB, from, to string) {
+	t.Helper()
+	data, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatalf("%v (install isolinux, syslinux-common and ovmf)", err)
+	}
+	if err := os.WriteFile(to, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+var qemu = []string{"-accel", "tcg", "-m", "512", "-nographic", "-no-reboot"}
+
+// BIOS boots iso from a CD drive with SeaBIOS and wants BIOSMarker.
+func BIOS(t testing.TB, iso string) {
+	t.Helper()
+	boot(t, BIOSMarker, append(qemu, "-cdrom", iso, "-boot", "d")...)
+}
+
+// UEFI boots iso from a CD drive with OVMF and wants UEFIMarker.
+func UEFI(t testing.TB, iso string) {
+	t.Helper()
+	vars := filepath.Join(t.TempDir(), "vars.fd")
+	CopyFile(t, "/usr/share/OVMF/OVMF_VARS_4M.fd", vars)
+	boot(t, UEFIMarker, append(qemu,
+		"-drive", "if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd",
+		"-drive", "if=pflash,format=raw,unit=1,file="+vars, "-cdrom", iso)...)
+}
+
+// boot runs qemu until it exits, and wants marker on the console. A
+// machine emulated without acceleration on a loaded host sometimes loses
+// console output; a second boot must then show it.
+func boot(t testing.TB, marker string, args ...string) {
+	t.Helper()
+	var out string
+	for try := 1; try <= 2; try++ {
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+		b, err := exec.CommandContext(ctx, sdktest.NeedTool(t, "qemu-system-x86_64"), args...).CombinedOutput()
+		cancel()
+		out = string(b)
+		if strings.Contains(escapes.ReplaceAllString(out, ""), marker) {
+			return
+		}
+		t.Logf("boot %d: %v; no %s on the console:\n%s", try, err, marker, tail(out, 2000))
+	}
+	t.Errorf("qemu-system-x86_64 %s: no %s on the console in two boots", strings.Join(args, " "), marker)
+}
+
+// escapes are the terminal's control sequences firmware consoles send:
+// SeaBIOS mirrors the screen onto the serial port, and its cursor moves
+// may fall inside the marker.
+var escapes = regexp.MustCompile(`\x1b\[[0-9;?]*[A-Za-z]`)
+
+func tail(s string, n int) string {
+	if len(s) > n {
+		return s[len(s)-n:]
+	}
+	return s
+}
