@@ -4,6 +4,7 @@
 package builtin
 
 import (
+	"github.com/strata-build/strata/plugins/iso"
 	"github.com/strata-build/strata/plugins/oci"
 	"github.com/strata-build/strata/plugins/ostree"
 	"github.com/strata-build/strata/plugins/yumrepo"
@@ -12,6 +13,7 @@ import (
 
 // Plugins are the built-in plugins by artifact type.
 var Plugins = map[string]func() *sdk.Plugin{
+	"iso":     iso.Plugin,
 	"oci":     oci.Plugin,
 	"ostree":  ostree.Plugin,
 	"yumrepo": yumrepo.Plugin,
