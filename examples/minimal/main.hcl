@@ -88,3 +88,12 @@ artifact "yumrepo" "os" {
   for_each = local.variants
   variant  = each.value
 }
+
+# An installer DVD of the server repository, placed at
+# compose/Server/<arch>/iso/ and listed in images.json. A boot { tree =
+# "DIR" } block with a lorax boot tree makes it bootable.
+artifact "iso" "dvd" {
+  repo      = artifact.yumrepo.os["server"]
+  arch      = var.arches[0]
+  volume_id = "Minimal-S-dvd-${var.arches[0]}-1"
+}

@@ -47,7 +47,7 @@ func TestMinimalExample(t *testing.T) {
 		}
 	}
 	out := p.ok("apply", "-auto-approve")
-	if !strings.Contains(out, "Apply complete! 4 built") {
+	if !strings.Contains(out, "Apply complete! 5 built") {
 		t.Errorf("apply output:\n%s", out)
 	}
 	for a, c := range p.planJSON() {
@@ -55,7 +55,7 @@ func TestMinimalExample(t *testing.T) {
 			t.Errorf("after apply, %s: %s %v", a, c.Action, c.Reasons)
 		}
 	}
-	if out := p.ok("plan"); !strings.Contains(out, "Plan: 0 to build, 0 to rebuild, 4 up to date.") {
+	if out := p.ok("plan"); !strings.Contains(out, "Plan: 0 to build, 0 to rebuild, 5 up to date.") {
 		t.Errorf("plan after apply:\n%s", out)
 	}
 
@@ -175,8 +175,11 @@ func TestOnePackageChangeRebuildsOnlyItsArtifacts(t *testing.T) {
 	if server.Action != "rebuild" || !cmp.Equal(server.Reasons, want) {
 		t.Errorf("server: %s %q, want rebuild %q", server.Action, server.Reasons, want)
 	}
+	if c := changes["artifact.iso.dvd"]; c.Action != "rebuild" {
+		t.Errorf("the DVD of the server repository: %s %v, want rebuild", c.Action, c.Reasons)
+	}
 	out := p.ok("apply", "-auto-approve")
-	if !strings.Contains(out, "2 built, 0 taken from the store") {
+	if !strings.Contains(out, "3 built, 0 taken from the store") {
 		t.Errorf("apply:\n%s", out)
 	}
 	if id := strings.TrimSpace(p.read("out", "latest", "COMPOSE_ID")); id != "Minimal-1-20261125.1" {
@@ -192,7 +195,7 @@ func TestOnePackageChangeRebuildsOnlyItsArtifacts(t *testing.T) {
 	if c := p.planJSON()[`artifact.tarball.rootfs["server"]`]; c.Action != "rebuild" || !c.InStore {
 		t.Errorf("server after reverting httpd: %s in_store=%v", c.Action, c.InStore)
 	}
-	if out := p.ok("apply", "-auto-approve"); !strings.Contains(out, "0 built, 2 taken from the store") {
+	if out := p.ok("apply", "-auto-approve"); !strings.Contains(out, "0 built, 3 taken from the store") {
 		t.Errorf("apply after reverting:\n%s", out)
 	}
 }
