@@ -35,6 +35,7 @@ bench: build
 	$(GO) run ./tools/benchrepo -strata $(BIN)/strata -sets 2000x250k,20000x2k
 	$(GO) run ./tools/benchoci -strata $(BIN)/strata -packages 2000 -size 100k
 	$(GO) run ./tools/benchostree -strata $(BIN)/strata -sets 2000x250k,2000x100k
+	$(GO) run ./tools/benchiso -strata $(BIN)/strata -sets 2000x250k
 
 demo: build
 	$(GO) run ./tools/genrpms -spec $(EXAMPLE)/packages.json -out $(EXAMPLE)/rpms

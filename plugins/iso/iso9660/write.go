@@ -22,7 +22,8 @@ func Write(out Output, files []File, opts Options) (Result, error) {
 	}
 	w := &imageWriter{out: bufio.NewWriterSize(out, 1<<20)}
 	if opts.ImplantMD5 {
-		w.md5 = newImplanter(l.volume)
+		w.md5 = hashInBackground(newImplanter(l.volume))
+		defer w.finish()
 	}
 	if err := l.write(w); err != nil {
 		return Result{}, err
@@ -31,8 +32,8 @@ func Write(out Output, files []File, opts Options) (Result, error) {
 		return Result{}, err
 	}
 	res := Result{Size: w.off}
-	if w.md5 != nil {
-		sum, text, err := w.md5.appData(opts.Supported)
+	if md5 := w.finish(); md5 != nil {
+		sum, text, err := md5.appData(opts.Supported)
 		if err != nil {
 			return Result{}, err
 		}
@@ -48,7 +49,17 @@ func Write(out Output, files []File, opts Options) (Result, error) {
 type imageWriter struct {
 	out *bufio.Writer
 	off int64
-	md5 *implanter
+	md5 *background
+}
+
+// finish waits for the MD5 of what was written; nil without one.
+func (w *imageWriter) finish() *implanter {
+	if w.md5 == nil {
+		return nil
+	}
+	m := w.md5.finish()
+	w.md5 = nil
+	return m
 }
 
 func (w *imageWriter) Write(p []byte) (int, error) {
