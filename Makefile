@@ -49,6 +49,8 @@ demo: build
 	@echo "  tar -tvzf $(EXAMPLE)/out/latest/compose/tarball/rootfs/server/server-rootfs.tar.gz"
 	@echo "  dnf --setopt=reposdir=/dev/null --releasever=1 --setopt=module_platform_id=platform:strata --repofrompath=server,file://$(CURDIR)/$(EXAMPLE)/out/latest/compose/Server/x86_64/os --repo=server group info web-server"
 	@echo "  $(BIN)/strata show 'artifact.tarball.rootfs[\"server\"]' $(EXAMPLE)"
+	@echo "  isoinfo -d -i $(EXAMPLE)/out/latest/compose/Server/x86_64/iso/Minimal-Server-dvd-x86_64-1.iso"
+	@echo "  cat $(EXAMPLE)/out/latest/compose/metadata/images.json"
 	@echo "  cat $(EXAMPLE)/out/latest/compose/metadata/lineage.json"
 	@echo "Run make demo again: nothing is rebuilt."
 
