@@ -18,8 +18,8 @@ type bootTree struct {
 	// dir is the tree's directory; name is how the configuration names
 	// it, for messages.
 	dir, name string
-	files []iso9660.File
-	boot  []iso9660.BootEntry
+	files     []iso9660.File
+	boot      []iso9660.BootEntry
 	// catalog is the boot catalog's path on the disc.
 	catalog string
 	// images are the .treeinfo images by platform and name, stage2 its

@@ -100,6 +100,10 @@ func decode(v cty.Value, compose sdk.Compose) (config, sdk.Diagnostics) {
 	c.filename, c.kickstart = str(v, "filename"), str(v, "kickstart")
 	if s := str(v, "osname"); s != "" {
 		c.osname = s
+		if !osnamePattern.MatchString(s) {
+			diags = append(diags, sdk.Errorf(cty.GetAttrPath("osname"), "Invalid osname",
+				"osname %q is a stateroot name: letters, digits, _, . and -, not starting with . or -.", s))
+		}
 	}
 	if s := str(v, "publisher"); s != "" {
 		c.publisher = s

@@ -27,6 +27,7 @@ func TestValidate(t *testing.T) {
 		{"repo and ostree", map[string]cty.Value{"repo": repo, "ostree": repo, "volume_id": cty.StringVal("X")}, "ostree", "write one artifact for each"},
 		{"kickstart without ostree", map[string]cty.Value{"repo": repo, "volume_id": cty.StringVal("X"), "kickstart": cty.StringVal("reboot")}, "kickstart", "set ostree"},
 		{"unknown type", map[string]cty.Value{"repo": repo, "volume_id": cty.StringVal("X"), "type": cty.StringVal("floppy")}, "type", "dvd-ostree"},
+		{"osname ostree refuses", map[string]cty.Value{"ostree": repo, "volume_id": cty.StringVal("X"), "osname": cty.StringVal("fedora host")}, "osname", "is a stateroot name"},
 		{"file name with a directory", map[string]cty.Value{"repo": repo, "volume_id": cty.StringVal("X"), "filename": cty.StringVal("a/b.iso")}, "filename", "without directories"},
 		{"boot path outside the tree", map[string]cty.Value{"repo": repo, "volume_id": cty.StringVal("X"), "boot": bootBlock("boot", map[string]string{"bios": "../isolinux.bin"})}, "boot.bios", "inside the boot tree"},
 	} {
@@ -128,4 +129,3 @@ func pathString(p cty.Path) string {
 	}
 	return strings.Join(parts, ".")
 }
-
