@@ -22,6 +22,8 @@ type bootTree struct {
 	boot      []iso9660.BootEntry
 	// catalog is the boot catalog's path on the disc.
 	catalog string
+	// mbr is the hybrid MBR's code, nil for a disc that is not hybrid.
+	mbr []byte
 	// images are the .treeinfo images by platform and name, stage2 its
 	// installer image, checksums the sha256 of each.
 	images    map[string]map[string]string
@@ -78,6 +80,15 @@ func openBoot(c *bootConfig, arch, configDir string) (*bootTree, error) {
 	}
 	if len(missing) > 0 {
 		return nil, fmt.Errorf("the boot tree %s lacks %s", c.tree, strings.Join(missing, ", "))
+	}
+	if c.mbr != "" {
+		if bios == "" {
+			return nil, fmt.Errorf("mbr makes the disc boot its BIOS image from a disk, and the boot tree %s has none; set bios", c.tree)
+		}
+		var err error
+		if b.mbr, err = os.ReadFile(inDir(configDir, c.mbr)); err != nil {
+			return nil, fmt.Errorf("the hybrid MBR: %w", err)
+		}
 	}
 	if b.catalog == "" {
 		b.catalog = "boot.cat"
@@ -166,12 +177,15 @@ func (b *bootTree) hashImages() error {
 	return nil
 }
 
-// dir is the boot tree's directory: tree, in configDir if relative.
-func (c *bootConfig) dir(configDir string) string {
-	if filepath.IsAbs(c.tree) || configDir == "" {
-		return c.tree
+// dir is the boot tree's directory.
+func (c *bootConfig) dir(configDir string) string { return inDir(configDir, c.tree) }
+
+// inDir is path, in configDir if relative.
+func inDir(configDir, path string) string {
+	if filepath.IsAbs(path) || configDir == "" {
+		return path
 	}
-	return filepath.Join(configDir, c.tree)
+	return filepath.Join(configDir, path)
 }
 
 func (b *bootTree) add(platform, name, p string) {

@@ -65,7 +65,7 @@ func (isoType) Build(ctx context.Context, req *sdk.BuildRequest, r sdk.Reporter)
 	opts := iso9660.Options{VolumeID: c.volumeID, Publisher: c.publisher, Preparer: "strata iso " + Version,
 		Application: req.Compose.Name + " " + req.Compose.Version, Time: time.Unix(ts, 0).UTC(), Joliet: true, ImplantMD5: c.implant}
 	if boot != nil {
-		opts.Boot, opts.Catalog = boot.boot, boot.catalog
+		opts.Boot, opts.Catalog, opts.HybridMBR = boot.boot, boot.catalog, boot.mbr
 	}
 	r.Progress(0, 2, fmt.Sprintf("writing %s (%d files)", name, len(files)))
 	res, sum, err := writeImage(filepath.Join(req.OutputDir, name), files, opts)

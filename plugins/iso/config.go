@@ -30,8 +30,9 @@ type config struct {
 
 // bootConfig is the boot block.
 type bootConfig struct {
-	// tree is the boot tree's directory; the paths below are inside it.
-	tree, bios, efi, catalog string
+	// tree is the boot tree's directory; bios, efi and catalog are
+	// inside it. mbr is the hybrid MBR's file, beside the configuration.
+	tree, bios, efi, catalog, mbr string
 }
 
 // imageTypes are productmd's image types (SUPPORTED_IMAGE_TYPES).
@@ -61,7 +62,8 @@ func blocks() []sdk.NestedBlock {
 			{Name: "tree", Type: cty.String, Required: true, Description: "The boot tree's directory, relative to the configuration."},
 			{Name: "bios", Type: cty.String, Description: `The BIOS El Torito image in the tree; default "isolinux/isolinux.bin" or "images/eltorito.img", whichever the tree has.`},
 			{Name: "efi", Type: cty.String, Description: `The EFI system partition image in the tree; default "images/efiboot.img" if the tree has it.`},
-			{Name: "catalog", Type: cty.String, Description: `Where the boot catalog goes; default "boot.cat" beside the BIOS image, else at the root.`},
+			{Name: "catalog", Type: cty.String, Description: `Where the boot catalog goes; default "isolinux/boot.cat" with isolinux, else "boot.cat".`},
+			{Name: "mbr", Type: cty.String, Description: `Makes the image hybrid, bootable by BIOS from a USB stick: isolinux's isohdpfx.bin (such as "/usr/share/syslinux/isohdpfx.bin"), relative to the configuration.`},
 		}},
 	}}
 }
@@ -112,7 +114,7 @@ func decode(v cty.Value, compose sdk.Compose) (config, sdk.Diagnostics) {
 		c.implant = a.True()
 	}
 	if b := v.GetAttr("boot"); !b.IsNull() && b.IsKnown() {
-		c.boot = &bootConfig{tree: str(b, "tree"), bios: str(b, "bios"), efi: str(b, "efi"), catalog: str(b, "catalog")}
+		c.boot = &bootConfig{tree: str(b, "tree"), bios: str(b, "bios"), efi: str(b, "efi"), catalog: str(b, "catalog"), mbr: str(b, "mbr")}
 	}
 	errorf := func(attr, summary, format string, args ...any) {
 		diags = append(diags, sdk.Errorf(cty.GetAttrPath(attr), summary, format, args...))

@@ -21,12 +21,13 @@ const volumeID = "Test-S-dvd-x86_64-41"
 // isoinfo sees the volume id, Rock Ridge and Joliet and lists every file;
 // xorriso extracts the repository byte for byte and reports both El
 // Torito entries; dnf reads the extracted repository; checkisomd5 and
-// sha256sum -c pass; SeaBIOS and OVMF boot it.
+// sha256sum -c pass; SeaBIOS boots it from a CD drive and, hybrid, as a
+// hard disk, and OVMF boots it from a CD drive.
 func TestDVD(t *testing.T) {
 	repo := buildRepo(t, testPackages(t))
 	boot := boottest.Tree(t)
 	res, out, err := buildISO(t, "artifact.iso.dvd", body(map[string]cty.Value{"repo": ref(repo), "volume_id": cty.StringVal(volumeID),
-		"boot": bootBlock(boot, nil)}), repo)
+		"boot": bootBlock(boot, map[string]string{"mbr": "/usr/lib/ISOLINUX/isohdpfx.bin"})}), repo)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +95,11 @@ func TestDVD(t *testing.T) {
 		t.Errorf("sha256sum -c %s: %v\n%s", checksumName(name), err, got)
 	}
 	checkPlacements(t, res, iso)
+	if report := sdktest.Run(t, "xorriso", "-indev", iso, "-report_system_area", "plain"); !strings.Contains(report, "MBR isohybrid") {
+		t.Errorf("xorriso -report_system_area finds no isohybrid MBR:\n%s", report)
+	}
 	boottest.BIOS(t, iso)
+	boottest.BIOSDisk(t, iso)
 	boottest.UEFI(t, iso)
 }
 

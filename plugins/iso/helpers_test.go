@@ -82,7 +82,7 @@ func body(set map[string]cty.Value) cty.Value {
 // bootBlock is a boot block for the tree at dir.
 func bootBlock(dir string, set map[string]string) cty.Value {
 	attrs := map[string]cty.Value{"tree": cty.StringVal(dir), "bios": cty.NullVal(cty.String), "efi": cty.NullVal(cty.String),
-		"catalog": cty.NullVal(cty.String)}
+		"catalog": cty.NullVal(cty.String), "mbr": cty.NullVal(cty.String)}
 	for k, v := range set {
 		attrs[k] = cty.StringVal(v)
 	}

@@ -72,6 +72,8 @@ func TestRefuses(t *testing.T) {
 		{"named images missing", map[string]cty.Value{"boot": bootBlock(tree("isolinux/isolinux.bin", "images/efiboot.img"), map[string]string{"bios": "isolinux/isolinux.bin", "efi": "images/efiboot.img"})},
 			"lacks isolinux/isolinux.bin (bios), images/efiboot.img (efi)"},
 		{"no boot image", map[string]cty.Value{"boot": bootBlock(tree("isolinux/isolinux.bin", "images/efiboot.img"), nil)}, "has no boot image"},
+		{"hybrid without a BIOS image", map[string]cty.Value{"boot": bootBlock(tree("isolinux/isolinux.bin"), map[string]string{"mbr": "/usr/lib/ISOLINUX/isohdpfx.bin"})}, "mbr makes the disc boot its BIOS image from a disk"},
+		{"hybrid MBR missing", map[string]cty.Value{"boot": bootBlock(tree(), map[string]string{"mbr": "/nonexistent/isohdpfx.bin"})}, "the hybrid MBR: open /nonexistent/isohdpfx.bin"},
 		{"boot tree missing", map[string]cty.Value{"boot": bootBlock(filepath.Join(t.TempDir(), "none"), nil)}, "is not a directory"},
 		{"boot tree file on the repository's", map[string]cty.Value{"boot": bootBlock(conflicting, nil)}, "the boot tree " + conflicting + " has media.repo, which the disc's content has too"},
 		{"repo not an input", map[string]cty.Value{"repo": ref(other)}, "repo is not a yumrepo artifact this one is built from"},

@@ -32,14 +32,20 @@ func (isoType) Plan(_ context.Context, req *sdk.PlanRequest) (*sdk.PlanResponse,
 	}
 	resp := &sdk.PlanResponse{Outputs: outputs(c, c.filename, nil)}
 	if c.boot != nil {
-		if _, err := openBoot(c.boot, c.arch, req.ConfigDir); err != nil {
+		b, err := openBoot(c.boot, c.arch, req.ConfigDir)
+		if err != nil {
 			return nil, append(diags, sdk.Errorf(cty.GetAttrPath("boot").GetAttr("tree"), "Unusable boot tree", "%s.", capitalize(err.Error())))
 		}
 		files, err := sdk.ScanManifest(c.boot.dir(req.ConfigDir), nil)
 		if err != nil {
 			return nil, append(diags, sdk.Errorf(cty.GetAttrPath("boot").GetAttr("tree"), "Unreadable boot tree", "%s.", capitalize(err.Error())))
 		}
-		resp.KeyMaterial, _ = json.Marshal(files)
+		// The boot tree's files and the hybrid MBR are what the disc
+		// depends on beside its inputs.
+		resp.KeyMaterial, _ = json.Marshal(struct {
+			Tree []sdk.ManifestFile
+			MBR  []byte
+		}{files, b.mbr})
 	}
 	return resp, diags
 }

@@ -1,6 +1,8 @@
 package iso9660
 
 import (
+	"fmt"
+	"os"
 	"strings"
 	"testing"
 
@@ -39,4 +41,33 @@ func TestBoot(t *testing.T) {
 
 	boottest.BIOS(t, iso)
 	boottest.UEFI(t, iso)
+}
+
+// A hybrid image, its MBR from isolinux's isohdpfx.bin: xorriso
+// recognises the isohybrid MBR and its partition over the whole image,
+// which has grown to a whole MiB; the implanted MD5 covers the MBR; and
+// SeaBIOS boots the image as a hard disk, as from a USB stick.
+func TestHybrid(t *testing.T) {
+	mbr, err := os.ReadFile("/usr/lib/ISOLINUX/isohdpfx.bin")
+	if err != nil {
+		t.Fatalf("%v (install isolinux)", err)
+	}
+	files, err := FromDir(boottest.Tree(t), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	iso, res := writeImage(t, files, Options{VolumeID: "HYBRID", Time: stamp, Joliet: true, ImplantMD5: true, Catalog: "isolinux/boot.cat",
+		HybridMBR: mbr, Boot: []BootEntry{{Platform: BIOS, Path: "isolinux/isolinux.bin", LoadSectors: 4, InfoTable: true}}})
+	if res.Size%(1<<20) != 0 {
+		t.Errorf("the image is %d bytes, not a whole MiB", res.Size)
+	}
+	report := sdktest.Run(t, "xorriso", "-indev", iso, "-report_system_area", "plain")
+	for _, want := range []string{"System area summary: MBR isohybrid cyl-align-on",
+		fmt.Sprintf("MBR partition      :   1   0x80  0x17            0 %12d", res.Size/512)} {
+		if !strings.Contains(report, want) {
+			t.Errorf("xorriso -report_system_area lacks %q:\n%s", want, report)
+		}
+	}
+	sdktest.Run(t, "checkisomd5", iso)
+	boottest.BIOSDisk(t, iso)
 }

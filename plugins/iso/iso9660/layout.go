@@ -59,6 +59,11 @@ func newLayout(files []File, opts Options) (*layout, error) {
 	if err := CheckVolumeID(opts.VolumeID); err != nil {
 		return nil, err
 	}
+	if opts.HybridMBR != nil {
+		if err := checkHybrid(opts); err != nil {
+			return nil, err
+		}
+	}
 	if len(opts.Boot) > 0 {
 		if opts.Catalog == "" {
 			return nil, fmt.Errorf("boot entries need a boot catalog path")
@@ -305,6 +310,9 @@ func (l *layout) place() {
 	l.volume = next + padding
 	if l.opts.ImplantMD5 {
 		l.volume = max(l.volume, minImplanted)
+	}
+	if l.opts.HybridMBR != nil {
+		l.volume = (l.volume + hybridAlign - 1) / hybridAlign * hybridAlign
 	}
 }
 

@@ -79,6 +79,13 @@ func BIOS(t testing.TB, iso string) {
 	boot(t, BIOSMarker, append(qemu, "-cdrom", iso, "-boot", "d")...)
 }
 
+// BIOSDisk boots a hybrid iso as a hard disk (a USB stick) with SeaBIOS
+// and wants BIOSMarker.
+func BIOSDisk(t testing.TB, iso string) {
+	t.Helper()
+	boot(t, BIOSMarker, append(qemu, "-drive", "file="+iso+",format=raw,if=ide,snapshot=on")...)
+}
+
 // UEFI boots iso from a CD drive with OVMF and wants UEFIMarker.
 func UEFI(t testing.TB, iso string) {
 	t.Helper()
