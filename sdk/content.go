@@ -1,5 +1,7 @@
 package sdk
 
+import "strings"
+
 // Content describes where an artifact's packages come from: the groups
 // and modules that hold them and the variant they were selected for.
 // Formats with metadata of their own (comps, modulemd) write it from here.
@@ -49,6 +51,25 @@ type Variant struct {
 	Name   string
 	Type   string
 	Arches []string
+}
+
+// VariantFor is the variant an artifact selects, its UID set, or when it
+// selects none, one named after the artifact: artifact.yumrepo.os["ws"]
+// stands for a variant "os-ws".
+func (c Content) VariantFor(address string) Variant {
+	if v := c.Variant; v != nil {
+		out := *v
+		if out.UID == "" {
+			out.UID = out.ID
+		}
+		return out
+	}
+	name := address
+	if parts := strings.SplitN(name, ".", 3); len(parts) == 3 {
+		name = parts[2]
+	}
+	name = strings.Trim(strings.NewReplacer(`["`, "-", `"]`, "", "[", "-", "]", "").Replace(name), "-")
+	return Variant{ID: name, UID: name, Name: name, Type: "variant"}
 }
 
 // Placement says where part of a built artifact belongs in the compose

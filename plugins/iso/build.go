@@ -61,7 +61,7 @@ func (isoType) Build(ctx context.Context, req *sdk.BuildRequest, r sdk.Reporter)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	name := c.imageName(req.Compose, cn.variant.uid, cn.arch)
+	name := c.imageName(req.Compose, cn.variant.UID, cn.arch)
 	opts := iso9660.Options{VolumeID: c.volumeID, Publisher: c.publisher, Preparer: "strata iso " + Version,
 		Application: req.Compose.Name + " " + req.Compose.Version, Time: time.Unix(ts, 0).UTC(), Joliet: true, ImplantMD5: c.implant}
 	if boot != nil {
@@ -77,14 +77,14 @@ func (isoType) Build(ctx context.Context, req *sdk.BuildRequest, r sdk.Reporter)
 		return nil, err
 	}
 	im := &sdk.Image{Type: c.imageType, Format: "iso", Bootable: boot != nil, VolumeID: c.volumeID, ImplantMD5: res.MD5,
-		SHA256: sum, Size: res.Size, DiscNumber: 1, DiscCount: 1, Subvariant: cn.variant.uid, MTime: ts}
-	dir := path.Join(cn.variant.uid, cn.arch, "iso")
+		SHA256: sum, Size: res.Size, DiscNumber: 1, DiscCount: 1, Subvariant: cn.variant.UID, MTime: ts}
+	dir := path.Join(cn.variant.UID, cn.arch, "iso")
 	r.Progress(2, 2, "done")
 	return &sdk.BuildResponse{
 		Outputs: outputs(c, name, im),
 		Placements: []sdk.Placement{
-			{Path: name, ComposePath: path.Join(dir, name), Kind: "image", Variant: cn.variant.uid, Arch: cn.arch, Image: im},
-			{Path: checksumName(name), ComposePath: path.Join(dir, checksumName(name)), Kind: "other", Variant: cn.variant.uid, Arch: cn.arch},
+			{Path: name, ComposePath: path.Join(dir, name), Kind: "image", Variant: cn.variant.UID, Arch: cn.arch, Image: im},
+			{Path: checksumName(name), ComposePath: path.Join(dir, checksumName(name)), Kind: "other", Variant: cn.variant.UID, Arch: cn.arch},
 		},
 		Known: map[string]string{name: sum},
 	}, nil

@@ -23,18 +23,13 @@ type content struct {
 	// treeinfo is the repository's own .treeinfo, nil for ostree.
 	treeinfo treeinfo
 	// variant is the variant the disc is for.
-	variant variantInfo
+	variant sdk.Variant
 	// ostree is the commit an ostree installer installs.
 	ostree *ostreeCommit
 }
 
 type ostreeCommit struct {
 	ref, commit string
-}
-
-// variantInfo names the variant a disc is for.
-type variantInfo struct {
-	id, uid, name, typ string
 }
 
 // findInput finds the input v stands for: the upstream artifact of type
@@ -75,9 +70,9 @@ func repoContent(c config, inputs []sdk.Input) (*content, error) {
 		return nil, fmt.Errorf("%s: %w", in.Address, err)
 	}
 	uid := ti.get("general", "variant")
-	v := variantInfo{id: uid, uid: uid, name: uid, typ: "variant"}
+	v := sdk.Variant{ID: uid, UID: uid, Name: uid, Type: "variant"}
 	if s := ti["variant-"+uid]; s != nil {
-		v = variantInfo{id: s["id"], uid: uid, name: s["name"], typ: s["type"]}
+		v = sdk.Variant{ID: s["id"], UID: uid, Name: s["name"], Type: s["type"]}
 	}
 	if uid == "" {
 		return nil, fmt.Errorf("%s: its .treeinfo names no variant", in.Address)
@@ -109,7 +104,7 @@ func ostreeContent(c config, req *sdk.BuildRequest) (*content, error) {
 	}
 	commit := &ostreeCommit{ref: str("ref"), commit: str("commit")}
 	return &content{input: in, arch: arch, dir: filepath.Join(in.Path, str("repo")), prefix: "ostree/repo",
-		variant: variantOf(req), ostree: commit}, nil
+		variant: req.Content.VariantFor(req.Address), ostree: commit}, nil
 }
 
 func repoArches(outputs cty.Value) []string {
@@ -146,24 +141,6 @@ func orNone(list []string) string {
 		return "none"
 	}
 	return strings.Join(list, ", ")
-}
-
-// variantOf is the variant an artifact selects, or one named after the
-// artifact: artifact.iso.installer["ws"] is "installer-ws".
-func variantOf(req *sdk.BuildRequest) variantInfo {
-	if v := req.Content.Variant; v != nil {
-		uid := v.UID
-		if uid == "" {
-			uid = v.ID
-		}
-		return variantInfo{id: v.ID, uid: uid, name: v.Name, typ: v.Type}
-	}
-	name := req.Address
-	if parts := strings.SplitN(name, ".", 3); len(parts) == 3 {
-		name = parts[2]
-	}
-	name = strings.Trim(strings.NewReplacer(`["`, "-", `"]`, "", "[", "-", "]", "").Replace(name), "-")
-	return variantInfo{id: name, uid: name, name: name, typ: "variant"}
 }
 
 // files lists what the disc carries from the upstream, owned by root as

@@ -99,11 +99,11 @@ func discTreeinfo(cn *content, b *bootTree, compose sdk.Compose, ts int64) treei
 	if cn.treeinfo == nil {
 		v := cn.variant
 		ti.set("general", "arch", cn.arch, "family", compose.Name, "name", compose.Name+" "+compose.Version,
-			"timestamp", fmt.Sprint(ts), "variant", v.uid, "version", compose.Version)
+			"timestamp", fmt.Sprint(ts), "variant", v.UID, "version", compose.Version)
 		ti.set("header", "type", "productmd.treeinfo", "version", "1.2")
 		ti.set("release", "is_layered", "false", "name", compose.Name, "short", compose.Short, "type", "ga", "version", compose.Version)
-		ti.set("tree", "arch", cn.arch, "build_timestamp", fmt.Sprint(ts), "variants", v.uid)
-		ti.set("variant-"+v.uid, "id", v.id, "name", v.name, "type", v.typ, "uid", v.uid)
+		ti.set("tree", "arch", cn.arch, "build_timestamp", fmt.Sprint(ts), "variants", v.UID)
+		ti.set("variant-"+v.UID, "id", v.ID, "name", v.Name, "type", v.Type, "uid", v.UID)
 	}
 	ti.set("media", "discnum", "1", "totaldiscs", "1")
 	platforms := []string{cn.arch}

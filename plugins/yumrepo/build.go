@@ -41,7 +41,7 @@ func (yumrepo) Build(ctx context.Context, req *sdk.BuildRequest, r sdk.Reporter)
 		arches = append(arches, a)
 	}
 	sort.Strings(arches)
-	v := variantOf(req)
+	v := req.Content.VariantFor(req.Address)
 	resp := &sdk.BuildResponse{Known: map[string]string{}}
 	repos := map[string]cty.Value{}
 	for i, arch := range arches {
@@ -72,7 +72,7 @@ func (yumrepo) Build(ctx context.Context, req *sdk.BuildRequest, r sdk.Reporter)
 }
 
 // repository writes one architecture's repository into <arch>/.
-func (b *builder) repository(arch string, pkgs []sdk.Package, v variantInfo) (sdk.Placement, error) {
+func (b *builder) repository(arch string, pkgs []sdk.Package, v sdk.Variant) (sdk.Placement, error) {
 	dir := filepath.Join(b.req.OutputDir, arch)
 	entries, err := b.addPackages(dir, pkgs)
 	if err != nil {
@@ -147,7 +147,7 @@ func (b *builder) repository(arch string, pkgs []sdk.Package, v variantInfo) (sd
 	if err := writeWith(filepath.Join(dir, "media.repo"), func(w io.Writer) error { return mediaRepo(w, b.req.Compose, ts) }); err != nil {
 		return sdk.Placement{}, err
 	}
-	pl := sdk.Placement{Path: arch, ComposePath: v.uid + "/" + arch + "/os", Kind: "repository", Variant: v.uid, Arch: arch}
+	pl := sdk.Placement{Path: arch, ComposePath: v.UID + "/" + arch + "/os", Kind: "repository", Variant: v.UID, Arch: arch}
 	for _, e := range kept {
 		pl.RPMs = append(pl.RPMs, sdk.PlacedRPM{NEVRA: nevra(e.pkg), SRPMNEVRA: srpmNEVRA(e.pkg, e.meta.SourceRPM), Path: e.href})
 	}

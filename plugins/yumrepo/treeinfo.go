@@ -11,7 +11,7 @@ import (
 // treeinfo writes the .treeinfo of one architecture's repository
 // (productmd treeinfo 1.2, with the legacy [general] section installers
 // read).
-func treeinfo(w io.Writer, c sdk.Compose, v variantInfo, arch string, timestamp int64, repomdSHA string) error {
+func treeinfo(w io.Writer, c sdk.Compose, v sdk.Variant, arch string, timestamp int64, repomdSHA string) error {
 	var b strings.Builder
 	section := func(name string, kv ...string) {
 		fmt.Fprintf(&b, "[%s]\n", name)
@@ -22,11 +22,11 @@ func treeinfo(w io.Writer, c sdk.Compose, v variantInfo, arch string, timestamp 
 	}
 	section("checksums", "repodata/repomd.xml", "sha256:"+repomdSHA)
 	section("general", "arch", arch, "family", c.Name, "name", c.Name+" "+c.Version, "packagedir", "Packages",
-		"platforms", arch, "repository", ".", "timestamp", fmt.Sprint(timestamp), "variant", v.uid, "version", c.Version)
+		"platforms", arch, "repository", ".", "timestamp", fmt.Sprint(timestamp), "variant", v.UID, "version", c.Version)
 	section("header", "type", "productmd.treeinfo", "version", "1.2")
 	section("release", "is_layered", "false", "name", c.Name, "short", c.Short, "type", "ga", "version", c.Version)
-	section("tree", "arch", arch, "build_timestamp", fmt.Sprint(timestamp), "platforms", arch, "variants", v.uid)
-	section("variant-"+v.uid, "id", v.id, "name", v.name, "packages", "Packages", "repository", ".", "type", v.typ, "uid", v.uid)
+	section("tree", "arch", arch, "build_timestamp", fmt.Sprint(timestamp), "platforms", arch, "variants", v.UID)
+	section("variant-"+v.UID, "id", v.ID, "name", v.Name, "packages", "Packages", "repository", ".", "type", v.Type, "uid", v.UID)
 	_, err := io.WriteString(w, strings.TrimSuffix(b.String(), "\n"))
 	return err
 }
@@ -35,27 +35,4 @@ func treeinfo(w io.Writer, c sdk.Compose, v variantInfo, arch string, timestamp 
 func mediaRepo(w io.Writer, c sdk.Compose, timestamp int64) error {
 	_, err := fmt.Fprintf(w, "[InstallMedia]\nname=%s %s\nmediaid=%d\nmetadata_expire=-1\ngpgcheck=0\ncost=500\n", c.Name, c.Version, timestamp)
 	return err
-}
-
-// variantInfo names the variant a repository is for.
-type variantInfo struct {
-	id, uid, name, typ string
-}
-
-func variantOf(req *sdk.BuildRequest) variantInfo {
-	if v := req.Content.Variant; v != nil {
-		uid := v.UID
-		if uid == "" {
-			uid = v.ID
-		}
-		return variantInfo{id: v.ID, uid: uid, name: v.Name, typ: v.Type}
-	}
-	// An artifact that selects no variant stands for one named after it:
-	// artifact.yumrepo.os["ws"] is "os-ws".
-	name := req.Address
-	if parts := strings.SplitN(name, ".", 3); len(parts) == 3 {
-		name = parts[2]
-	}
-	name = strings.Trim(strings.NewReplacer(`["`, "-", `"]`, "", "[", "-", "]", "").Replace(name), "-")
-	return variantInfo{id: name, uid: name, name: name, typ: "variant"}
 }
