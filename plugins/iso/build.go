@@ -52,8 +52,8 @@ func (isoType) Build(ctx context.Context, req *sdk.BuildRequest, r sdk.Reporter)
 		memFile(".treeinfo", discTreeinfo(cn, boot, req.Compose, ts).bytes()),
 		memFile(".discinfo", discinfo(req.Compose, cn.arch, ts)),
 	}
-	if cn.ostree != nil {
-		meta = append(meta, memFile("ks.cfg", kickstart(c.kickstart, c.osname, cn.ostree.ref)))
+	if cn.ostreeRef != "" {
+		meta = append(meta, memFile("ks.cfg", kickstart(c.kickstart, c.osname, cn.ostreeRef)))
 	}
 	if files, err = merge(files, meta, "the metadata strata writes"); err != nil {
 		return nil, err

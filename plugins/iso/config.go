@@ -74,7 +74,7 @@ func decode(v cty.Value, compose sdk.Compose) (config, sdk.Diagnostics) {
 	c := config{repo: cty.NullVal(cty.DynamicPseudoType), ostree: cty.NullVal(cty.DynamicPseudoType), implant: true,
 		osname: strings.ToLower(compose.Short), publisher: compose.Name}
 	var diags sdk.Diagnostics
-	if v.IsNull() || !v.IsKnown() {
+	if v.IsNull() || !v.IsKnown() || !v.Type().IsObjectType() {
 		return c, diags
 	}
 	get := func(obj cty.Value, attr string) (cty.Value, bool) {
@@ -91,11 +91,10 @@ func decode(v cty.Value, compose sdk.Compose) (config, sdk.Diagnostics) {
 		return ""
 	}
 	upstream := func(attr string) cty.Value {
-		a := v.GetAttr(attr)
-		if a.IsNull() {
+		if !v.Type().HasAttribute(attr) || v.GetAttr(attr).IsNull() {
 			return cty.NullVal(cty.DynamicPseudoType)
 		}
-		return a
+		return v.GetAttr(attr)
 	}
 	c.repo, c.ostree = upstream("repo"), upstream("ostree")
 	c.arch, c.volumeID, c.imageType = str(v, "arch"), str(v, "volume_id"), str(v, "type")
@@ -113,7 +112,7 @@ func decode(v cty.Value, compose sdk.Compose) (config, sdk.Diagnostics) {
 	if a, ok := get(v, "implant_md5"); ok {
 		c.implant = a.True()
 	}
-	if b := v.GetAttr("boot"); !b.IsNull() && b.IsKnown() {
+	if b := upstream("boot"); !b.IsNull() && b.IsKnown() {
 		c.boot = &bootConfig{tree: str(b, "tree"), bios: str(b, "bios"), efi: str(b, "efi"), catalog: str(b, "catalog"), mbr: str(b, "mbr")}
 	}
 	errorf := func(attr, summary, format string, args ...any) {

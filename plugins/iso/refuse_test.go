@@ -40,6 +40,14 @@ func TestValidate(t *testing.T) {
 	}
 }
 
+// A body without the schema's attributes, or no object at all, is
+// decoded without a panic.
+func TestValidateOddValues(t *testing.T) {
+	for _, v := range []cty.Value{cty.EmptyObjectVal, cty.StringVal("x"), cty.DynamicVal, cty.NullVal(cty.DynamicPseudoType)} {
+		isoType{}.Validate(context.Background(), v)
+	}
+}
+
 // Builds refused with a clear error, leaving nothing written.
 func TestRefuses(t *testing.T) {
 	repo := buildRepo(t, testPackages(t))

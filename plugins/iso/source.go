@@ -16,20 +16,15 @@ import (
 // content is what the disc carries besides its boot files and the
 // metadata the plugin writes.
 type content struct {
-	input *sdk.Input
-	arch  string
+	arch string
 	// dir holds the files that go on the disc, under prefix there.
 	dir, prefix string
 	// treeinfo is the repository's own .treeinfo, nil for ostree.
 	treeinfo treeinfo
 	// variant is the variant the disc is for.
 	variant sdk.Variant
-	// ostree is the commit an ostree installer installs.
-	ostree *ostreeCommit
-}
-
-type ostreeCommit struct {
-	ref, commit string
+	// ostreeRef is the ref an ostree installer installs, "" for a DVD.
+	ostreeRef string
 }
 
 // findInput finds the input v stands for: the upstream artifact of type
@@ -77,7 +72,7 @@ func repoContent(c config, inputs []sdk.Input) (*content, error) {
 	if uid == "" {
 		return nil, fmt.Errorf("%s: its .treeinfo names no variant", in.Address)
 	}
-	return &content{input: in, arch: arch, dir: dir, treeinfo: ti, variant: v}, nil
+	return &content{arch: arch, dir: dir, treeinfo: ti, variant: v}, nil
 }
 
 // ostreeContent finds the ostree repository an ostree installer carries.
@@ -102,9 +97,8 @@ func ostreeContent(c config, req *sdk.BuildRequest) (*content, error) {
 		}
 		return ""
 	}
-	commit := &ostreeCommit{ref: str("ref"), commit: str("commit")}
-	return &content{input: in, arch: arch, dir: filepath.Join(in.Path, str("repo")), prefix: "ostree/repo",
-		variant: req.Content.VariantFor(req.Address), ostree: commit}, nil
+	return &content{arch: arch, dir: filepath.Join(in.Path, str("repo")), prefix: "ostree/repo",
+		variant: req.Content.VariantFor(req.Address), ostreeRef: str("ref")}, nil
 }
 
 func repoArches(outputs cty.Value) []string {
