@@ -90,13 +90,13 @@ func decode(v cty.Value, compose sdk.Compose) (config, sdk.Diagnostics) {
 		}
 		return ""
 	}
-	upstream := func(attr string) cty.Value {
+	orNull := func(attr string) cty.Value {
 		if !v.Type().HasAttribute(attr) || v.GetAttr(attr).IsNull() {
 			return cty.NullVal(cty.DynamicPseudoType)
 		}
 		return v.GetAttr(attr)
 	}
-	c.repo, c.ostree = upstream("repo"), upstream("ostree")
+	c.repo, c.ostree = orNull("repo"), orNull("ostree")
 	c.arch, c.volumeID, c.imageType = str(v, "arch"), str(v, "volume_id"), str(v, "type")
 	c.filename, c.kickstart = str(v, "filename"), str(v, "kickstart")
 	if s := str(v, "osname"); s != "" {
@@ -112,7 +112,7 @@ func decode(v cty.Value, compose sdk.Compose) (config, sdk.Diagnostics) {
 	if a, ok := get(v, "implant_md5"); ok {
 		c.implant = a.True()
 	}
-	if b := upstream("boot"); !b.IsNull() && b.IsKnown() {
+	if b := orNull("boot"); !b.IsNull() && b.IsKnown() {
 		c.boot = &bootConfig{tree: str(b, "tree"), bios: str(b, "bios"), efi: str(b, "efi"), catalog: str(b, "catalog"), mbr: str(b, "mbr")}
 	}
 	errorf := func(attr, summary, format string, args ...any) {
