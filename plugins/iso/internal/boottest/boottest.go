@@ -44,6 +44,19 @@ func Tree(t testing.TB) string {
 	if err := os.WriteFile(filepath.Join(tree, "isolinux", "isolinux.cfg"), []byte(cfg), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	efi := EFIBinary(t)
+	img := filepath.Join(tree, "images", "efiboot.img")
+	sdktest.Run(t, "mkfs.vfat", "-C", "-n", "EFIBOOT", img, "2048")
+	sdktest.Run(t, "mmd", "-i", img, "::/EFI", "::/EFI/BOOT")
+	sdktest.Run(t, "mcopy", "-i", img, efi, "::/EFI/BOOT/BOOTX64.EFI")
+	return tree
+}
+
+// EFIBinary builds a GRUB EFI binary that prints UEFIMarker and halts,
+// to be EFI/BOOT/BOOTX64.EFI of an EFI system partition, and returns its
+// path.
+func EFIBinary(t testing.TB) string {
+	t.Helper()
 	work := t.TempDir()
 	grubCfg := filepath.Join(work, "grub.cfg")
 	if err := os.WriteFile(grubCfg, []byte("echo "+UEFIMarker+"\nhalt\n"), 0o644); err != nil {
@@ -52,11 +65,7 @@ func Tree(t testing.TB) string {
 	efi := filepath.Join(work, "BOOTX64.EFI")
 	sdktest.Run(t, "grub-mkstandalone", "-O", "x86_64-efi", "--locales=", "--fonts=", "--themes=",
 		"--install-modules=normal echo halt configfile", "--modules=normal echo halt", "-o", efi, "boot/grub/grub.cfg="+grubCfg)
-	img := filepath.Join(tree, "images", "efiboot.img")
-	sdktest.Run(t, "mkfs.vfat", "-C", "-n", "EFIBOOT", img, "2048")
-	sdktest.Run(t, "mmd", "-i", img, "::/EFI", "::/EFI/BOOT")
-	sdktest.Run(t, "mcopy", "-i", img, efi, "::/EFI/BOOT/BOOTX64.EFI")
-	return tree
+	return efi
 }
 
 // CopyFile copies a file the test needs from the machine.
