@@ -4,6 +4,8 @@ package boottest
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -105,23 +107,54 @@ func UEFI(t testing.TB, iso string) {
 		"-drive", "if=pflash,format=raw,unit=1,file="+vars, "-cdrom", iso)...)
 }
 
-// boot runs qemu until it exits, and wants marker on the console. A
-// machine emulated without acceleration on a loaded host sometimes loses
-// console output; a second boot must then show it.
+// boot runs qemu until marker shows on the console, or it exits, or
+// three minutes pass. A machine emulated without acceleration on a
+// loaded host sometimes loses console output; a second boot must then
+// show it.
 func boot(t testing.TB, marker string, args ...string) {
 	t.Helper()
-	var out string
+	sdktest.NeedTool(t, "qemu-system-x86_64")
 	for try := 1; try <= 2; try++ {
-		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-		b, err := exec.CommandContext(ctx, sdktest.NeedTool(t, "qemu-system-x86_64"), args...).CombinedOutput()
-		cancel()
-		out = string(b)
-		if strings.Contains(escapes.ReplaceAllString(out, ""), marker) {
+		out, err := runUntil(marker, args)
+		if err == nil {
 			return
 		}
 		t.Logf("boot %d: %v; no %s on the console:\n%s", try, err, marker, tail(out, 2000))
 	}
 	t.Errorf("qemu-system-x86_64 %s: no %s on the console in two boots", strings.Join(args, " "), marker)
+}
+
+// runUntil runs qemu, reading its console, and stops it once marker
+// shows; it returns what the console showed.
+func runUntil(marker string, args []string) (string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "qemu-system-x86_64", args...)
+	r, w := io.Pipe()
+	cmd.Stdout, cmd.Stderr = w, w
+	if err := cmd.Start(); err != nil {
+		return "", err
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait(); w.Close() }()
+	var seen []byte
+	buf := make([]byte, 4096)
+	for {
+		n, err := r.Read(buf)
+		seen = append(seen, buf[:n]...)
+		if strings.Contains(escapes.ReplaceAllString(string(seen), ""), marker) {
+			cmd.Process.Kill()
+			<-exited
+			return string(seen), nil
+		}
+		if err != nil {
+			werr := <-exited
+			if werr == nil {
+				werr = fmt.Errorf("qemu exited")
+			}
+			return string(seen), werr
+		}
+	}
 }
 
 // escapes are the terminal's control sequences firmware consoles send:
