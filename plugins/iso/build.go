@@ -37,7 +37,13 @@ func (isoType) Build(ctx context.Context, req *sdk.BuildRequest, r sdk.Reporter)
 	}
 	var boot *bootTree
 	if c.boot != nil {
-		if boot, err = openBoot(c.boot, cn.arch, req.ConfigDir); err != nil {
+		given := c.boot
+		if c.boot.packages {
+			if given, err = bootFromPackages(c, cn, req); err != nil {
+				return nil, err
+			}
+		}
+		if boot, err = openBoot(given, cn.arch, req.ConfigDir); err != nil {
 			return nil, err
 		}
 		if err := boot.hashImages(); err != nil {
@@ -88,6 +94,23 @@ func (isoType) Build(ctx context.Context, req *sdk.BuildRequest, r sdk.Reporter)
 		},
 		Known: map[string]string{name: sum},
 	}, nil
+}
+
+// bootFromPackages makes the boot tree from the artifact's packages of
+// the disc's architecture, in the work directory.
+func bootFromPackages(c config, cn *content, req *sdk.BuildRequest) (*bootConfig, error) {
+	var pkgs []sdk.Package
+	for _, p := range req.Packages {
+		if p.TargetArch == cn.arch {
+			pkgs = append(pkgs, p)
+		}
+	}
+	dir := filepath.Join(req.WorkDir, "boot")
+	title := req.Compose.Name + " " + req.Compose.Version
+	if err := packageBootTree(pkgs, c.boot, c.volumeID, title, cn.ostreeRef != "", time.Unix(req.Timestamp, 0), dir); err != nil {
+		return nil, err
+	}
+	return &bootConfig{tree: dir, catalog: c.boot.catalog, mbr: c.boot.mbr}, nil
 }
 
 // writeImage writes the image to path and returns what it is, with its

@@ -33,6 +33,10 @@ type bootConfig struct {
 	// tree is the boot tree's directory; bios, efi and catalog are
 	// inside it. mbr is the hybrid MBR's file, beside the configuration.
 	tree, bios, efi, catalog, mbr string
+	// packages makes the boot tree from the artifact's packages, with
+	// cmdline and serial in its configurations.
+	packages, serial bool
+	cmdline          string
 }
 
 // imageTypes are productmd's image types (SUPPORTED_IMAGE_TYPES).
@@ -59,7 +63,10 @@ func blocks() []sdk.NestedBlock {
 		Name: "boot", Nesting: sdk.NestingSingle,
 		Description: "Makes the disc bootable from a boot tree (the directory lorax writes: isolinux/, images/, EFI/), whose files the disc carries.",
 		Block: sdk.Block{Attributes: []sdk.Attribute{
-			{Name: "tree", Type: cty.String, Required: true, Description: "The boot tree's directory, relative to the configuration."},
+			{Name: "tree", Type: cty.String, Description: "The boot tree's directory, relative to the configuration."},
+			{Name: "packages", Type: cty.Bool, Description: "Instead of tree, make the boot tree from the artifact's packages: the kernel and initramfs, isolinux from syslinux, GRUB (and shim) for UEFI."},
+			{Name: "cmdline", Type: cty.String, Description: "More kernel arguments for a boot tree made from packages."},
+			{Name: "serial", Type: cty.Bool, Description: "Boot menus and kernel on the serial console too (a boot tree made from packages)."},
 			{Name: "bios", Type: cty.String, Description: `The BIOS El Torito image in the tree; default "isolinux/isolinux.bin" or "images/eltorito.img", whichever the tree has.`},
 			{Name: "efi", Type: cty.String, Description: `The EFI system partition image in the tree; default "images/efiboot.img" if the tree has it.`},
 			{Name: "catalog", Type: cty.String, Description: `Where the boot catalog goes; default "isolinux/boot.cat" with isolinux, else "boot.cat".`},
@@ -113,7 +120,26 @@ func decode(v cty.Value, compose sdk.Compose) (config, sdk.Diagnostics) {
 		c.implant = a.True()
 	}
 	if b := orNull("boot"); !b.IsNull() && b.IsKnown() {
-		c.boot = &bootConfig{tree: str(b, "tree"), bios: str(b, "bios"), efi: str(b, "efi"), catalog: str(b, "catalog"), mbr: str(b, "mbr")}
+		c.boot = &bootConfig{tree: str(b, "tree"), bios: str(b, "bios"), efi: str(b, "efi"), catalog: str(b, "catalog"), mbr: str(b, "mbr"),
+			cmdline: str(b, "cmdline")}
+		if a, ok := get(b, "packages"); ok {
+			c.boot.packages = a.True()
+		}
+		if a, ok := get(b, "serial"); ok {
+			c.boot.serial = a.True()
+		}
+		treeSet := b.Type().IsObjectType() && b.Type().HasAttribute("tree") && !b.GetAttr("tree").IsNull()
+		switch {
+		case treeSet && c.boot.packages:
+			diags = append(diags, sdk.Errorf(cty.GetAttrPath("boot").GetAttr("packages"), "Two boot trees",
+				"boot takes its files from tree or from packages, not both."))
+		case !treeSet && !c.boot.packages:
+			diags = append(diags, sdk.Errorf(cty.GetAttrPath("boot"), "No boot tree",
+				`boot needs tree = "DIR" (a lorax boot tree) or packages = true (boot files from the artifact's packages).`))
+		case treeSet && (c.boot.serial || c.boot.cmdline != ""):
+			diags = append(diags, sdk.Errorf(cty.GetAttrPath("boot").GetAttr("cmdline"), "Kernel arguments for a given tree",
+				"cmdline and serial go into the configurations of a boot tree made from packages; a given tree has its own."))
+		}
 	}
 	errorf := func(attr, summary, format string, args ...any) {
 		diags = append(diags, sdk.Errorf(cty.GetAttrPath(attr), summary, format, args...))

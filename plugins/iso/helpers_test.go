@@ -82,9 +82,16 @@ func body(set map[string]cty.Value) cty.Value {
 // bootBlock is a boot block for the tree at dir.
 func bootBlock(dir string, set map[string]string) cty.Value {
 	attrs := map[string]cty.Value{"tree": cty.StringVal(dir), "bios": cty.NullVal(cty.String), "efi": cty.NullVal(cty.String),
-		"catalog": cty.NullVal(cty.String), "mbr": cty.NullVal(cty.String)}
+		"catalog": cty.NullVal(cty.String), "mbr": cty.NullVal(cty.String), "packages": cty.NullVal(cty.Bool),
+		"cmdline": cty.NullVal(cty.String), "serial": cty.NullVal(cty.Bool)}
+	if dir == "" {
+		attrs["tree"] = cty.NullVal(cty.String)
+	}
 	for k, v := range set {
 		attrs[k] = cty.StringVal(v)
+		if k == "packages" || k == "serial" {
+			attrs[k] = cty.BoolVal(v == "true")
+		}
 	}
 	return cty.ObjectVal(attrs)
 }
@@ -93,7 +100,13 @@ func bootBlock(dir string, set map[string]string) cty.Value {
 // fresh directory.
 func buildISO(t *testing.T, addr string, cfg cty.Value, inputs ...sdk.Input) (*sdk.BuildResult, string, error) {
 	t.Helper()
-	req := &sdk.BuildRequest{Address: addr, Config: cfg, Inputs: inputs, OutputDir: t.TempDir(), WorkDir: t.TempDir(),
+	return buildISOWith(t, addr, cfg, nil, inputs...)
+}
+
+// buildISOWith builds the iso artifact addr of pkgs from inputs.
+func buildISOWith(t *testing.T, addr string, cfg cty.Value, pkgs []sdk.Package, inputs ...sdk.Input) (*sdk.BuildResult, string, error) {
+	t.Helper()
+	req := &sdk.BuildRequest{Address: addr, Config: cfg, Inputs: inputs, Packages: pkgs, OutputDir: t.TempDir(), WorkDir: t.TempDir(),
 		CacheDir: t.TempDir(), Timestamp: ts, Compose: testCompose}
 	res, err := sdktest.Connect(t, Plugin()).Build(context.Background(), "iso", req, &sdktest.Recorder{})
 	return res, req.OutputDir, err

@@ -29,6 +29,8 @@ func TestValidate(t *testing.T) {
 		{"unknown type", map[string]cty.Value{"repo": repo, "volume_id": cty.StringVal("X"), "type": cty.StringVal("floppy")}, "type", "dvd-ostree"},
 		{"osname ostree refuses", map[string]cty.Value{"ostree": repo, "volume_id": cty.StringVal("X"), "osname": cty.StringVal("fedora host")}, "osname", "is a stateroot name"},
 		{"file name with a directory", map[string]cty.Value{"repo": repo, "volume_id": cty.StringVal("X"), "filename": cty.StringVal("a/b.iso")}, "filename", "without directories"},
+		{"two boot trees", map[string]cty.Value{"repo": repo, "volume_id": cty.StringVal("X"), "boot": bootBlock("boot", map[string]string{"packages": "true"})}, "boot.packages", "not both"},
+		{"no boot tree", map[string]cty.Value{"repo": repo, "volume_id": cty.StringVal("X"), "boot": bootBlock("", nil)}, "boot", "or packages = true"},
 		{"boot path outside the tree", map[string]cty.Value{"repo": repo, "volume_id": cty.StringVal("X"), "boot": bootBlock("boot", map[string]string{"bios": "../isolinux.bin"})}, "boot.bios", "inside the boot tree"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -82,6 +84,8 @@ func TestRefuses(t *testing.T) {
 		{"no boot image", map[string]cty.Value{"boot": bootBlock(tree("isolinux/isolinux.bin", "images/efiboot.img"), nil)}, "has no boot image"},
 		{"hybrid without a BIOS image", map[string]cty.Value{"boot": bootBlock(tree("isolinux/isolinux.bin"), map[string]string{"mbr": "/usr/lib/ISOLINUX/isohdpfx.bin"})}, "mbr makes the disc boot its BIOS image from a disk"},
 		{"hybrid MBR missing", map[string]cty.Value{"boot": bootBlock(tree(), map[string]string{"mbr": "/nonexistent/isohdpfx.bin"})}, "the hybrid MBR: open /nonexistent/isohdpfx.bin"},
+		{"boot files from no package", map[string]cty.Value{"boot": bootBlock("", map[string]string{"packages": "true"})},
+			"boot: no package of the artifact installs a kernel, nor an initramfs, nor isolinux (isolinux.bin and ldlinux.c32, from syslinux) or GRUB for UEFI"},
 		{"boot tree missing", map[string]cty.Value{"boot": bootBlock(filepath.Join(t.TempDir(), "none"), nil)}, "is not a directory"},
 		{"boot tree file on the repository's", map[string]cty.Value{"boot": bootBlock(conflicting, nil)}, "the boot tree " + conflicting + " has media.repo, which the disc's content has too"},
 		{"repo not an input", map[string]cty.Value{"repo": ref(other)}, "repo is not a yumrepo artifact this one is built from"},

@@ -31,7 +31,7 @@ func (isoType) Plan(_ context.Context, req *sdk.PlanRequest) (*sdk.PlanResponse,
 		return nil, diags
 	}
 	resp := &sdk.PlanResponse{Outputs: outputs(c, c.filename, nil)}
-	if c.boot != nil {
+	if c.boot != nil && !c.boot.packages {
 		b, err := openBoot(c.boot, c.arch, req.ConfigDir)
 		if err != nil {
 			return nil, append(diags, sdk.Errorf(cty.GetAttrPath("boot").GetAttr("tree"), "Unusable boot tree", "%s.", capitalize(err.Error())))

@@ -87,7 +87,22 @@ var qemu = []string{"-accel", "tcg", "-m", "512", "-nographic", "-no-reboot"}
 // BIOS boots iso from a CD drive with SeaBIOS and wants BIOSMarker.
 func BIOS(t testing.TB, iso string) {
 	t.Helper()
-	boot(t, BIOSMarker, append(qemu, "-cdrom", iso, "-boot", "d")...)
+	Until(t, "BIOS", BIOSMarker, iso)
+}
+
+// Until boots iso from a CD drive with firmware "BIOS" (SeaBIOS) or
+// "UEFI" (OVMF) and wants marker on the console.
+func Until(t testing.TB, firmware, marker, iso string) {
+	t.Helper()
+	if firmware == "BIOS" {
+		boot(t, marker, append(qemu, "-cdrom", iso, "-boot", "d")...)
+		return
+	}
+	vars := filepath.Join(t.TempDir(), "vars.fd")
+	CopyFile(t, "/usr/share/OVMF/OVMF_VARS_4M.fd", vars)
+	boot(t, marker, append(qemu,
+		"-drive", "if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd",
+		"-drive", "if=pflash,format=raw,unit=1,file="+vars, "-cdrom", iso)...)
 }
 
 // BIOSDisk boots a hybrid iso as a hard disk (a USB stick) with SeaBIOS
@@ -100,15 +115,11 @@ func BIOSDisk(t testing.TB, iso string) {
 // UEFI boots iso from a CD drive with OVMF and wants UEFIMarker.
 func UEFI(t testing.TB, iso string) {
 	t.Helper()
-	vars := filepath.Join(t.TempDir(), "vars.fd")
-	CopyFile(t, "/usr/share/OVMF/OVMF_VARS_4M.fd", vars)
-	boot(t, UEFIMarker, append(qemu,
-		"-drive", "if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd",
-		"-drive", "if=pflash,format=raw,unit=1,file="+vars, "-cdrom", iso)...)
+	Until(t, "UEFI", UEFIMarker, iso)
 }
 
 // boot runs qemu until marker shows on the console, or it exits, or
-// three minutes pass. A machine emulated without acceleration on a
+// ninety seconds pass. A machine emulated without acceleration on a
 // loaded host sometimes loses console output; a second boot must then
 // show it.
 func boot(t testing.TB, marker string, args ...string) {
@@ -127,7 +138,7 @@ func boot(t testing.TB, marker string, args ...string) {
 // runUntil runs qemu, reading its console, and stops it once marker
 // shows; it returns what the console showed.
 func runUntil(marker string, args []string) (string, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "qemu-system-x86_64", args...)
 	r, w := io.Pipe()
@@ -144,6 +155,7 @@ func runUntil(marker string, args []string) (string, error) {
 		seen = append(seen, buf[:n]...)
 		if strings.Contains(escapes.ReplaceAllString(string(seen), ""), marker) {
 			cmd.Process.Kill()
+			r.Close() // what qemu wrote last is not waited for
 			<-exited
 			return string(seen), nil
 		}
