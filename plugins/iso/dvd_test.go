@@ -21,8 +21,8 @@ const volumeID = "Test-S-dvd-x86_64-41"
 // isoinfo sees the volume id, Rock Ridge and Joliet and lists every file;
 // xorriso extracts the repository byte for byte and reports both El
 // Torito entries; dnf reads the extracted repository; checkisomd5 and
-// sha256sum -c pass; SeaBIOS boots it from a CD drive and, hybrid, as a
-// hard disk, and OVMF boots it from a CD drive.
+// sha256sum -c pass; SeaBIOS and OVMF boot it from a CD drive and,
+// hybrid, as a hard disk.
 func TestDVD(t *testing.T) {
 	repo := buildRepo(t, testPackages(t))
 	boot := boottest.Tree(t)
@@ -101,6 +101,7 @@ func TestDVD(t *testing.T) {
 	boottest.BIOS(t, iso)
 	boottest.BIOSDisk(t, iso)
 	boottest.UEFI(t, iso)
+	boottest.UEFIDisk(t, iso)
 }
 
 // checkTreeinfo checks the disc's .treeinfo: the repository's, with the

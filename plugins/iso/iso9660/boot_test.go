@@ -44,9 +44,10 @@ func TestBoot(t *testing.T) {
 }
 
 // A hybrid image, its MBR from isolinux's isohdpfx.bin: xorriso
-// recognises the isohybrid MBR and its partition over the whole image,
-// which has grown to a whole MiB; the implanted MD5 covers the MBR; and
-// SeaBIOS boots the image as a hard disk, as from a USB stick.
+// recognises the isohybrid MBR, its partition over the whole image, which
+// has grown to a whole MiB, and the EFI system partition's; the implanted
+// MD5 covers the MBR; and SeaBIOS and OVMF boot the image as a hard disk,
+// as from a USB stick.
 func TestHybrid(t *testing.T) {
 	mbr, err := os.ReadFile("/usr/lib/ISOLINUX/isohdpfx.bin")
 	if err != nil {
@@ -57,17 +58,22 @@ func TestHybrid(t *testing.T) {
 		t.Fatal(err)
 	}
 	iso, res := writeImage(t, files, Options{VolumeID: "HYBRID", Time: stamp, Joliet: true, ImplantMD5: true, Catalog: "isolinux/boot.cat",
-		HybridMBR: mbr, Boot: []BootEntry{{Platform: BIOS, Path: "isolinux/isolinux.bin", LoadSectors: 4, InfoTable: true}}})
+		HybridMBR: mbr, Boot: []BootEntry{
+			{Platform: BIOS, Path: "isolinux/isolinux.bin", LoadSectors: 4, InfoTable: true},
+			{Platform: EFI, Path: "images/efiboot.img"},
+		}})
 	if res.Size%(1<<20) != 0 {
 		t.Errorf("the image is %d bytes, not a whole MiB", res.Size)
 	}
 	report := sdktest.Run(t, "xorriso", "-indev", iso, "-report_system_area", "plain")
 	for _, want := range []string{"System area summary: MBR isohybrid cyl-align-on",
-		fmt.Sprintf("MBR partition      :   1   0x80  0x17            0 %12d", res.Size/512)} {
+		fmt.Sprintf("MBR partition      :   1   0x80  0x00            0 %12d", res.Size/512),
+		"MBR partition      :   2   0x00  0xef", "MBR partition path :   2  /images/efiboot.img"} {
 		if !strings.Contains(report, want) {
 			t.Errorf("xorriso -report_system_area lacks %q:\n%s", want, report)
 		}
 	}
 	sdktest.Run(t, "checkisomd5", iso)
 	boottest.BIOSDisk(t, iso)
+	boottest.UEFIDisk(t, iso)
 }

@@ -9,15 +9,21 @@ import (
 // An isohybrid image starts with a master boot record, so that written to
 // a USB stick it boots like a disk: isolinux's isohdpfx.bin code, the
 // BIOS boot image's place, and one bootable partition over the whole
-// image, as isohybrid and xorriso -isohybrid-mbr write it.
+// image, as isohybrid and xorriso -isohybrid-mbr write it. With a UEFI
+// boot entry, a second partition of type EF holds its EFI system
+// partition image for UEFI firmware, and the first becomes type 00, which
+// firmware skips where partitions overlap (as xorriso
+// -isohybrid-gpt-basdat writes the MBR).
 const (
 	mbrCodeSize = 432
 	// hybridAlign is the cylinder of the geometry isohybrid assumes (64
 	// heads, 32 sectors of 512 bytes): the image grows to a whole number.
 	hybridHeads, hybridSectors = 64, 32
 	hybridAlign                = hybridHeads * hybridSectors * 512 / SectorSize
-	// partitionType is isohybrid's default partition type.
+	// partitionType is isohybrid's default partition type; efiType marks
+	// an EFI system partition.
 	partitionType = 0x17
+	efiType       = 0xef
 )
 
 // checkHybrid reports why an image cannot be hybrid, or nil.
@@ -31,9 +37,9 @@ func checkHybrid(opts Options) error {
 	return nil
 }
 
-// mbr is the first 512 bytes of a hybrid image of volume sectors whose
-// BIOS boot image starts at sector boot.
-func (l *layout) mbr(boot uint32) []byte {
+// mbr is the first 512 bytes of the hybrid image.
+func (l *layout) mbr() []byte {
+	boot := l.boot[0].extent
 	b := make([]byte, 512)
 	copy(b, l.opts.HybridMBR[:mbrCodeSize])
 	binary.LittleEndian.PutUint32(b[432:], boot*(SectorSize/512))
@@ -42,16 +48,29 @@ func (l *layout) mbr(boot uint32) []byte {
 	id := fnv.New32a()
 	fmt.Fprintf(id, "%s %d", l.opts.VolumeID, l.opts.Time.Unix())
 	binary.LittleEndian.PutUint32(b[440:], id.Sum32())
-	blocks := l.volume * (SectorSize / 512)
-	p := b[446:462]
-	p[0] = 0x80
-	copy(p[1:4], chs(0))
-	p[4] = partitionType
-	copy(p[5:8], chs(blocks-1))
-	binary.LittleEndian.PutUint32(p[8:], 0)
-	binary.LittleEndian.PutUint32(p[12:], blocks)
+	first := byte(partitionType)
+	for i, e := range l.opts.Boot {
+		if e.Platform == EFI {
+			first = 0x00
+			n := l.boot[i]
+			partition(b[462:478], 0x00, efiType, n.extent*(SectorSize/512), (n.size+511)/512)
+			break
+		}
+	}
+	partition(b[446:462], 0x80, first, 0, l.volume*(SectorSize/512))
 	b[510], b[511] = 0x55, 0xaa
 	return b
+}
+
+// partition writes a partition table entry of blocks 512-byte blocks
+// from start.
+func partition(p []byte, status, typ byte, start, blocks uint32) {
+	p[0] = status
+	copy(p[1:4], chs(start))
+	p[4] = typ
+	copy(p[5:8], chs(start+blocks-1))
+	binary.LittleEndian.PutUint32(p[8:], start)
+	binary.LittleEndian.PutUint32(p[12:], blocks)
 }
 
 // chs encodes a 512-byte block's cylinder, head and sector in the

@@ -68,9 +68,10 @@ type Options struct {
 	Boot    []BootEntry
 	Catalog string
 	// HybridMBR makes the image hybrid, bootable from a disk such as a USB
-	// stick by BIOS: it is isolinux's isohdpfx.bin (its first 432 bytes
-	// are the MBR's code), and the first boot entry must be the BIOS
-	// one. The image grows to a whole MiB.
+	// stick, by BIOS and, with a UEFI entry, by UEFI: it is isolinux's
+	// isohdpfx.bin (its first 432 bytes are the MBR's code), and the
+	// first boot entry must be the BIOS one. The image grows to a whole
+	// MiB.
 	HybridMBR []byte
 	// ImplantMD5 implants the MD5 of the image as implantisomd5 does;
 	// Supported sets its RHLISOSTATUS to 1 (implantisomd5

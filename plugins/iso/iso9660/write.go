@@ -93,7 +93,7 @@ func (w *imageWriter) padToByte(at int64) error {
 // write writes every part in the order of its sectors.
 func (l *layout) write(w *imageWriter) error {
 	if l.opts.HybridMBR != nil {
-		if _, err := w.Write(l.mbr(l.boot[0].extent)); err != nil {
+		if _, err := w.Write(l.mbr()); err != nil {
 			return err
 		}
 	}

@@ -98,18 +98,32 @@ func Until(t testing.TB, firmware, marker, iso string) {
 		boot(t, marker, append(qemu, "-cdrom", iso, "-boot", "d")...)
 		return
 	}
-	vars := filepath.Join(t.TempDir(), "vars.fd")
-	CopyFile(t, "/usr/share/OVMF/OVMF_VARS_4M.fd", vars)
-	boot(t, marker, append(qemu,
-		"-drive", "if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd",
-		"-drive", "if=pflash,format=raw,unit=1,file="+vars, "-cdrom", iso)...)
+	boot(t, marker, append(append(qemu, ovmf(t)...), "-cdrom", iso)...)
 }
 
 // BIOSDisk boots a hybrid iso as a hard disk (a USB stick) with SeaBIOS
 // and wants BIOSMarker.
 func BIOSDisk(t testing.TB, iso string) {
 	t.Helper()
-	boot(t, BIOSMarker, append(qemu, "-drive", "file="+iso+",format=raw,if=ide,snapshot=on")...)
+	boot(t, BIOSMarker, append(qemu, disk(iso)...)...)
+}
+
+// UEFIDisk boots a hybrid iso as a hard disk with OVMF and wants
+// UEFIMarker.
+func UEFIDisk(t testing.TB, iso string) {
+	t.Helper()
+	boot(t, UEFIMarker, append(append(qemu, ovmf(t)...), disk(iso)...)...)
+}
+
+func disk(iso string) []string { return []string{"-drive", "file=" + iso + ",format=raw,if=ide,snapshot=on"} }
+
+// ovmf are the arguments that give the machine OVMF's firmware and a
+// copy of its variables.
+func ovmf(t testing.TB) []string {
+	vars := filepath.Join(t.TempDir(), "vars.fd")
+	CopyFile(t, "/usr/share/OVMF/OVMF_VARS_4M.fd", vars)
+	return []string{"-drive", "if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd",
+		"-drive", "if=pflash,format=raw,unit=1,file=" + vars}
 }
 
 // UEFI boots iso from a CD drive with OVMF and wants UEFIMarker.
