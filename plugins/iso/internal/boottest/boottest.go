@@ -115,7 +115,9 @@ func UEFIDisk(t testing.TB, iso string) {
 	boot(t, UEFIMarker, append(append(qemu, ovmf(t)...), disk(iso)...)...)
 }
 
-func disk(iso string) []string { return []string{"-drive", "file=" + iso + ",format=raw,if=ide,snapshot=on"} }
+func disk(iso string) []string {
+	return []string{"-drive", "file=" + iso + ",format=raw,if=ide,snapshot=on"}
+}
 
 // ovmf are the arguments that give the machine OVMF's firmware and a
 // copy of its variables.
