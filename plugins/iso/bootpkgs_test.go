@@ -91,3 +91,13 @@ func TestBootFromPackages(t *testing.T) {
 	boottest.Until(t, "BIOS", "Booting kernel failed", iso)
 	boottest.Until(t, "UEFI", "premature end of file /images/pxeboot/vmlinuz", iso)
 }
+
+// Kernel arguments find the disc by its label as udev escapes it, with
+// the kickstart of an ostree installer.
+func TestKernelArgs(t *testing.T) {
+	got := kernelArgs("Fedora 41 (x)", true, &bootConfig{cmdline: "rd.live.check"})
+	want := `inst.stage2=hd:LABEL=Fedora\x2041\x20\x28x\x29 inst.ks=hd:LABEL=Fedora\x2041\x20\x28x\x29:/ks.cfg rd.live.check`
+	if got != want {
+		t.Errorf("kernel arguments\n%s\nwant\n%s", got, want)
+	}
+}
