@@ -11,7 +11,6 @@ package main
 
 import (
 	"encoding/json"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -24,25 +23,16 @@ import (
 )
 
 func main() {
-	strata := flag.String("strata", "bin/strata", "the strata binary")
-	sets := flag.String("sets", "2000x250k", "package sets: COUNTxSIZE, comma-separated")
-	work := flag.String("work", "", "keep generated packages here between runs (default: a temporary directory)")
-	flag.Parse()
-	bin, err := filepath.Abs(*strata)
-	benchrun.Check(err)
-	dir, cleanup := benchrun.WorkDir(*work)
+	setup, cleanup := benchrun.Flags("2000x250k")
 	defer cleanup()
 	fmt.Printf("%-10s | %7s | %8s %5s | %8s %5s | %6s | %10s %6s\n", "set", "image",
 		"strata", "MB", "xorriso", "MB", "time", "+implant", "time")
-	for _, set := range strings.Split(*sets, ",") {
+	for _, set := range setup.Sets {
 		n, size := benchrun.ParseSet(set)
 		base := genrpm.Binaries("bench", n, size)
-		rpms := filepath.Join(dir, set, "rpms")
-		if _, err := os.Stat(rpms); err != nil {
-			fmt.Fprintf(os.Stderr, "generating %d packages of about %d bytes...\n", n, size)
-			benchrun.Check(genrpm.Write(rpms, base))
-		}
-		r := measure(bin, filepath.Join(dir, set), rpms, genrpm.Names(base))
+		rpms := filepath.Join(setup.Dir, set, "rpms")
+		benchrun.Generate(rpms, base)
+		r := measure(setup.Strata, filepath.Join(setup.Dir, set), rpms, genrpm.Names(base))
 		withImplant := r.xorriso + r.implant
 		fmt.Printf("%-10s | %5.0fMB | %7.2fs %5.0f | %7.2fs %5.0f | %5.2fx | %9.2fs %5.2fx\n", set, float64(r.size)/1e6,
 			r.strata.Seconds(), r.strataMB, r.xorriso.Seconds(), r.xorrisoMB, r.strata.Seconds()/r.xorriso.Seconds(),

@@ -12,7 +12,6 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -26,29 +25,20 @@ import (
 const ref = "bench/x86_64/host"
 
 func main() {
-	strata := flag.String("strata", "bin/strata", "the strata binary")
-	sets := flag.String("sets", "2000x250k,2000x100k", "package sets: COUNTxSIZE, comma-separated")
-	work := flag.String("work", "", "keep generated packages here between runs (default: a temporary directory)")
-	flag.Parse()
-	bin, err := filepath.Abs(*strata)
-	benchrun.Check(err)
-	dir, cleanup := benchrun.WorkDir(*work)
+	setup, cleanup := benchrun.Flags("2000x250k,2000x100k")
 	defer cleanup()
 	fmt.Printf("%-10s | %7s | %8s %5s | %8s %5s | %6s | %8s %6s\n", "set", "tree",
 		"strata", "MB", "ostree", "MB", "time", "1 chg", "/full")
-	for _, set := range strings.Split(*sets, ",") {
+	for _, set := range setup.Sets {
 		n, size := benchrun.ParseSet(set)
 		base := genrpm.Binaries("bench", n, size)
 		changed := base[0]
 		changed.Release = "2"
 		changed.Files = genrpm.BinaryFiles(changed.Name, size+1000)
-		rpms, update := filepath.Join(dir, set, "rpms"), filepath.Join(dir, set, "update")
-		if _, err := os.Stat(update); err != nil {
-			fmt.Fprintf(os.Stderr, "generating %d packages of about %d bytes...\n", n, size)
-			benchrun.Check(genrpm.Write(rpms, base))
-			benchrun.Check(genrpm.Write(update, []genrpm.Spec{changed}))
-		}
-		r := measure(bin, filepath.Join(dir, set), rpms, update, genrpm.Names(base))
+		rpms, update := filepath.Join(setup.Dir, set, "rpms"), filepath.Join(setup.Dir, set, "update")
+		benchrun.Generate(rpms, base)
+		benchrun.Generate(update, []genrpm.Spec{changed})
+		r := measure(setup.Strata, filepath.Join(setup.Dir, set), rpms, update, genrpm.Names(base))
 		fmt.Printf("%-10s | %5.0fMB | %7.2fs %5.0f | %7.2fs %5.0f | %5.2fx | %7.2fs %5.2fx\n", set, float64(r.payload)/1e6,
 			r.strata.Seconds(), r.strataMB, r.ostree.Seconds(), r.ostreeMB,
 			r.strata.Seconds()/r.ostree.Seconds(), r.changed.Seconds(), r.changed.Seconds()/r.strata.Seconds())

@@ -8,7 +8,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -22,24 +21,15 @@ import (
 )
 
 func main() {
-	strata := flag.String("strata", "bin/strata", "the strata binary")
-	sets := flag.String("sets", "2000x250k,20000x2k", "package sets: COUNTxSIZE, comma-separated")
-	work := flag.String("work", "", "keep generated packages here between runs (default: a temporary directory)")
-	flag.Parse()
-	bin, err := filepath.Abs(*strata)
-	benchrun.Check(err)
-	dir, cleanup := benchrun.WorkDir(*work)
+	setup, cleanup := benchrun.Flags("2000x250k,20000x2k")
 	defer cleanup()
 	fmt.Printf("%-11s | %8s %8s %6s | %8s %8s %6s | %8s %8s %6s\n", "set", "strata", "createre", "ratio",
 		"strataMB", "createMB", "ratio", "add one", "--update", "ratio")
-	for _, set := range strings.Split(*sets, ",") {
+	for _, set := range setup.Sets {
 		n, size := benchrun.ParseSet(set)
-		rpms := filepath.Join(dir, set, "rpms")
-		if _, err := os.Stat(rpms); err != nil {
-			fmt.Fprintf(os.Stderr, "generating %d packages of about %d bytes...\n", n, size)
-			benchrun.Check(genrpm.Write(rpms, specs(n, size, 0)))
-		}
-		r := compare(bin, filepath.Join(dir, set), rpms)
+		rpms := filepath.Join(setup.Dir, set, "rpms")
+		benchrun.Generate(rpms, specs(n, size, 0))
+		r := compare(setup.Strata, filepath.Join(setup.Dir, set), rpms)
 		fmt.Printf("%-11s | %7.2fs %7.2fs %5.2fx | %8.0f %8.0f %5.2fx | %7.2fs %7.2fs %5.2fx\n", set,
 			r.strata.Seconds(), r.createrepo.Seconds(), r.strata.Seconds()/r.createrepo.Seconds(),
 			r.strataMB, r.createrepoMB, r.strataMB/r.createrepoMB,
