@@ -29,7 +29,7 @@ func attrs(names ...string) []hcl.AttributeSchema {
 var bodySchemas = map[string]*hcl.BodySchema{
 	"compose":  {Attributes: attrs("name", "short", "version", "type", "label", "closure", "duplicates", "arches", "timestamp")},
 	"variable": {Attributes: attrs("default", "type", "description")},
-	"group": {Attributes: attrs("name", "description", "mandatory", "default", "optional", "conditional",
+	"group": {Attributes: attrs("id", "name", "description", "mandatory", "default", "optional", "conditional",
 		"user_visible", "display_order", "name_translations", "description_translations")},
 	"module": {
 		Attributes: attrs("name", "stream", "version", "context", "summary", "description", "license",

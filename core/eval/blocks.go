@@ -84,7 +84,7 @@ func decodeSource(b *dsl.Block, ctx *hcl.EvalContext) (*Source, cty.Value, hcl.D
 func decodeGroup(b *dsl.Block, ctx *hcl.EvalContext) (*Group, cty.Value, hcl.Diagnostics) {
 	d := &decoder{attrs: b.Attrs, ctx: ctx, what: b.Addr.String()}
 	g := &Group{
-		ID: b.Addr.Name, Name: d.str("name", b.Addr.Name), Description: d.str("description", ""),
+		ID: d.str("id", b.Addr.Name), Name: d.str("name", b.Addr.Name), Description: d.str("description", ""),
 		Mandatory: d.strs("mandatory"), Default: d.strs("default"), Optional: d.strs("optional"),
 		Conditional: d.strMap("conditional"), UserVisible: d.bool("user_visible", true),
 		NameTranslations: d.strMap("name_translations"), DescriptionTranslations: d.strMap("description_translations"),

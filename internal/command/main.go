@@ -47,6 +47,8 @@ func init() {
 			"strata plugins examples/minimal", runPlugins},
 		"init": {"Find the plugins the configuration needs and record them in the lock file", "[DIR]",
 			"strata init examples/minimal", runInit},
+		"import": {"Turn a comps file into group blocks and modules", "comps [-out FILE] FILE.xml",
+			"strata import comps -out groups.hcl comps-f41.xml", runImport},
 		"version": {"Print strata's version", "", "strata version", runVersion},
 	}
 }

@@ -1,0 +1,64 @@
+package command
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/strata-build/strata/internal/compsimport"
+)
+
+// runImport turns another tool's description into the language: today a
+// comps file into group blocks and modules.
+func runImport(c *cli, args []string) int {
+	fs := c.flags()
+	out := fs.String("out", "", "write the blocks to this file instead of standard output (refused if it exists)")
+	kind := ""
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		kind, args = args[0], args[1:]
+	}
+	if code, stop := c.parse(fs, args); stop {
+		return code
+	}
+	if kind != "comps" || fs.NArg() != 1 {
+		fmt.Fprintf(c.stderr, "strata import: give what to import and the file: strata import comps [-out FILE] FILE.xml\n")
+		return exitUsage
+	}
+	src := fs.Arg(0)
+	data, err := os.ReadFile(src)
+	if err != nil {
+		return c.errorf("%v", err)
+	}
+	comps, err := compsimport.Parse(bytes.NewReader(data), src)
+	if err != nil {
+		return c.errorf("%v", err)
+	}
+	for _, w := range comps.Warnings {
+		fmt.Fprintf(c.stderr, "Warning: %s\n", w)
+	}
+	text := comps.HCL(src)
+	if *out == "" {
+		_, err = c.stdout.Write(text)
+	} else {
+		err = writeNew(*out, text)
+	}
+	if err != nil {
+		return c.errorf("%v", err)
+	}
+	return exitOK
+}
+
+// writeNew writes a file that must not exist yet.
+func writeNew(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		os.Remove(path)
+		return err
+	}
+	return f.Close()
+}
