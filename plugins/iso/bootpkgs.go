@@ -2,6 +2,7 @@ package iso
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -202,7 +203,7 @@ func writeFrom(dir, rel string, r io.Reader) error {
 }
 
 func writeFile(dir, rel string, data []byte) error {
-	return writeFrom(dir, rel, strings.NewReader(string(data)))
+	return writeFrom(dir, rel, bytes.NewReader(data))
 }
 
 // writeESP writes grub.cfg beside GRUB and the EFI system partition
