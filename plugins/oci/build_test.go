@@ -274,6 +274,12 @@ func TestRefuses(t *testing.T) {
 			t.Errorf("%s = %#v: diagnostics %v", attr, v, diags)
 		}
 	}
+	for _, tag := range []string{"41", "2.4", "latest", "f41_x86-64"} {
+		diags, err := client.Validate(t.Context(), "oci", attrs(map[string]cty.Value{"tag": cty.StringVal(tag)}))
+		if err != nil || len(diags) > 0 {
+			t.Errorf("tag = %q: %v %v", tag, diags, err)
+		}
+	}
 }
 
 // TestScriptletWarning: the plan names the packages whose scripts an

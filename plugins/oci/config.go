@@ -127,7 +127,7 @@ func decode(v cty.Value) (config, sdk.Diagnostics) {
 		}
 	}
 	if t := str("tag"); t != "" {
-		if _, err := name.NewTag("x:"+t, name.StrictValidation); err != nil || strings.Contains(t, ":") {
+		if !tagPattern.MatchString(t) {
 			diags = append(diags, sdk.Errorf(cty.GetAttrPath("tag"), "Invalid tag",
 				"%q is not a tag: up to 128 letters, digits, '_', '.' and '-', not starting with '.' or '-'.", t))
 		}
@@ -185,3 +185,6 @@ func sortedKeys(m map[string]string) []string {
 	sort.Strings(out)
 	return out
 }
+
+// tagPattern is a tag as the OCI distribution specification defines it.
+var tagPattern = regexp.MustCompile(`^[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}$`)

@@ -14,7 +14,7 @@ package oci
 import "github.com/strata-build/strata/sdk"
 
 // Version is the plugin's version; it is part of every cache key.
-const Version = "0.1.0"
+const Version = "0.1.1"
 
 // Plugin returns the plugin to serve.
 func Plugin() *sdk.Plugin {
