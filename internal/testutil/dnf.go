@@ -43,8 +43,20 @@ func DNF(t testing.TB, repos map[string]string, args ...string) (string, bool) {
 // package NEVRA as dnf prints it, the unresolved dependencies.
 func Repoclosure(t testing.TB, dir string) map[string][]string {
 	t.Helper()
+	return RepoclosureOf(t, map[string]string{"closure": dir})
+}
+
+// RepoclosureOf runs dnf repoclosure over repos (name → directory),
+// checking only the repositories named in check (all when none), and
+// returns each package's unresolved requirements.
+func RepoclosureOf(t testing.TB, repos map[string]string, check ...string) map[string][]string {
+	t.Helper()
 	sdktest.NeedTool(t, "dnf")
-	out, _ := DNF(t, map[string]string{"closure": dir}, "repoclosure")
+	args := []string{"repoclosure"}
+	for _, c := range check {
+		args = append(args, "--check", c)
+	}
+	out, _ := DNF(t, repos, args...)
 	unresolved := map[string][]string{}
 	pkg := ""
 	s := bufio.NewScanner(strings.NewReader(out))

@@ -9,7 +9,7 @@ package yumrepo
 import "github.com/strata-build/strata/sdk"
 
 // Version is the plugin's version; it is part of every cache key.
-const Version = "0.1.1"
+const Version = "0.2.0"
 
 // Plugin returns the plugin to serve.
 func Plugin() *sdk.Plugin {

@@ -2,6 +2,7 @@ package yumrepo
 
 import (
 	"context"
+	"strings"
 
 	"github.com/strata-build/strata/plugins/yumrepo/repodata"
 	"github.com/strata-build/strata/sdk"
@@ -19,6 +20,7 @@ func (yumrepo) Schema() sdk.Schema {
 			{Name: "changelog_limit", Type: cty.Number, Description: "Changelog entries kept per package, newest first; -1 keeps all. Default 10."},
 			{Name: "comps", Type: cty.Bool, Description: "Write the comps group file from the artifact's groups (default true)."},
 			{Name: "modulemd", Type: cty.Bool, Description: "Write modules metadata (modulemd) for the artifact's modules (default true)."},
+			{Name: "parent", Type: cty.DynamicPseudoType, Description: "For an add-on: the repository it is installed beside (artifact.yumrepo.NAME). Its packages complete the add-on's dependency closure; none are copied."},
 		}},
 	}
 }
@@ -64,6 +66,10 @@ func decode(v cty.Value) (config, sdk.Diagnostics) {
 	if a, ok := get("modulemd"); ok {
 		c.modules = a.True()
 	}
+	if a, ok := get("parent"); ok && !isRepository(a) {
+		diags = append(diags, sdk.Errorf(cty.GetAttrPath("parent"), "Invalid parent",
+			"parent is the repository an add-on extends, written parent = artifact.yumrepo.NAME."))
+	}
 	return c, diags
 }
 
@@ -87,4 +93,18 @@ func (yumrepo) Plan(_ context.Context, req *sdk.PlanRequest) (*sdk.PlanResponse,
 		outputs["repos"] = cty.MapVal(repos)
 	}
 	return &sdk.PlanResponse{Outputs: cty.ObjectVal(outputs)}, diags
+}
+
+// isRepository reports whether v is a yumrepo artifact's value, by the
+// address strata gives every artifact's value (unknown counts: it is
+// checked again once known).
+func isRepository(v cty.Value) bool {
+	if !v.Type().IsObjectType() || !v.Type().HasAttribute("address") {
+		return false
+	}
+	a := v.GetAttr("address")
+	if !a.IsKnown() {
+		return true
+	}
+	return !a.IsNull() && a.Type() == cty.String && strings.HasPrefix(a.AsString(), "artifact.yumrepo.")
 }
