@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"sort"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
@@ -47,13 +48,16 @@ type Group struct {
 	Range                   hcl.Range
 }
 
-// Packages returns every package name the group lists.
+// Packages returns every package name the group lists, conditional
+// ones last in name order.
 func (g *Group) Packages() []string {
 	out := append(append(append([]string(nil), g.Mandatory...), g.Default...), g.Optional...)
+	conditional := make([]string, 0, len(g.Conditional))
 	for name := range g.Conditional {
-		out = append(out, name)
+		conditional = append(conditional, name)
 	}
-	return out
+	sort.Strings(conditional)
+	return append(out, conditional...)
 }
 
 // Spec is a package named in a configuration: a name ("bash") or a pin
