@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/strata-build/strata/sdk/parallel"
 	"github.com/strata-build/strata/sdk/sdktest"
@@ -25,6 +26,10 @@ type Spec struct {
 	Files     []sdktest.File `json:"files,omitempty"`
 	Size      int            `json:"size,omitempty"`
 	Compress  string         `json:"compressor,omitempty"`
+	// Shape, when Files is empty, makes the files when the package is
+	// written (so that a large universe is not held in memory):
+	// "binary" (BinaryFiles) or "text" (TextFiles) of Size bytes.
+	Shape string `json:"shape,omitempty"`
 }
 
 // DefaultBuildTime stamps generated packages that set none, so that
@@ -45,7 +50,13 @@ func (s Spec) RPM() sdktest.RPM {
 	if r.Release == "" {
 		r.Release = "1"
 	}
-	if len(r.Files) == 0 {
+	switch {
+	case len(r.Files) > 0:
+	case s.Shape == "binary":
+		r.Files = BinaryFiles(s.Name, s.Size)
+	case s.Shape == "text":
+		r.Files = TextFiles(s.Name, s.Size)
+	default:
 		r.Files = []sdktest.File{
 			{Path: "/usr/bin/" + s.Name, Body: "#!/bin/sh\necho " + s.Name + " " + s.Version + "\n", Mode: 0o755},
 			{Path: "/usr/share/doc/" + s.Name + "/README", Body: readme(s)},
@@ -55,11 +66,12 @@ func (s Spec) RPM() sdktest.RPM {
 }
 
 func readme(s Spec) string {
-	text := fmt.Sprintf("%s %s-%s\n", s.Name, s.Version, s.Release)
-	for len(text) < s.Size {
-		text += fmt.Sprintf("%08d %s filler line for a realistic payload size.\n", len(text), s.Name)
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s-%s\n", s.Name, s.Version, s.Release)
+	for b.Len() < s.Size {
+		fmt.Fprintf(&b, "%08d %s filler line for a realistic payload size.\n", b.Len(), s.Name)
 	}
-	return text
+	return b.String()
 }
 
 // Write builds every spec into dir, in parallel.

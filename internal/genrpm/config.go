@@ -1,0 +1,105 @@
+package genrpm
+
+import (
+	"sort"
+
+	"github.com/strata-build/strata/core/eval"
+	"github.com/strata-build/strata/dsl"
+)
+
+// ConfigLayers reads the configuration's modules as layers (a module builds
+// on the modules it requires), required modules first, each group no
+// module takes as a layer of its own, and each variant's own packages as
+// a layer on its modules.
+func ConfigLayers(dir string) ([]Layer, error) {
+	cfg, diags := dsl.Load(dir)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	r, diags := eval.Evaluate(cfg, nil)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	ids := make([]string, 0, len(r.Modules))
+	for id := range r.Modules {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	var layers []Layer
+	done := map[string]bool{}
+	var visit func(id string)
+	visit = func(id string) {
+		if done[id] {
+			return
+		}
+		done[id] = true
+		m := r.Modules[id]
+		for _, req := range m.Requires {
+			visit(req)
+		}
+		l := Layer{Name: "module." + id}
+		for _, req := range m.Requires {
+			l.On = append(l.On, "module."+req)
+		}
+		for _, gid := range m.Groups {
+			l.Packages = append(l.Packages, r.Groups[gid].Packages()...)
+		}
+		for _, s := range m.Packages {
+			l.Packages = append(l.Packages, s.Text)
+		}
+		layers = append(layers, l)
+	}
+	for _, id := range ids {
+		visit(id)
+	}
+	// Groups no module takes still name packages the universe holds.
+	taken := map[string]bool{}
+	for _, m := range r.Modules {
+		for _, gid := range m.Groups {
+			taken[gid] = true
+		}
+	}
+	gids := make([]string, 0, len(r.Groups))
+	for id := range r.Groups {
+		if !taken[id] {
+			gids = append(gids, id)
+		}
+	}
+	sort.Strings(gids)
+	for _, id := range gids {
+		layers = append(layers, Layer{Name: "group." + id, Packages: r.Groups[id].Packages()})
+	}
+	vids := make([]string, 0, len(r.Variants))
+	for id := range r.Variants {
+		vids = append(vids, id)
+	}
+	sort.Strings(vids)
+	for _, id := range vids {
+		v := r.Variants[id]
+		l := Layer{Name: "variant." + id}
+		for _, m := range v.Modules {
+			l.On = append(l.On, "module."+m)
+		}
+		for _, s := range v.Packages {
+			l.Packages = append(l.Packages, s.Text)
+		}
+		layers = append(layers, l)
+	}
+	return layers, nil
+}
+
+// ForConfig generates the universe of the configuration in dir (see
+// Universe), with the specs in the JSON file given (if any) as written.
+func ForConfig(dir, given string, opt UniverseOptions) ([]Spec, error) {
+	layers, err := ConfigLayers(dir)
+	if err != nil {
+		return nil, err
+	}
+	var specs []Spec
+	if given != "" {
+		if specs, err = ReadSpecs(given); err != nil {
+			return nil, err
+		}
+	}
+	return Universe(layers, specs, opt)
+}
