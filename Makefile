@@ -5,12 +5,12 @@
 GO       ?= go
 BIN      := $(CURDIR)/bin
 MODULES  := . sdk examples/plugins/tarball
-EXAMPLE  := examples/minimal
+EXAMPLE  := examples/fedora
 PROTOC_GEN_GO      := google.golang.org/protobuf/cmd/protoc-gen-go@v1.36.10
 PROTOC_GEN_GO_GRPC := google.golang.org/grpc/cmd/protoc-gen-go-grpc@v1.6.0
 STATICCHECK        := honnef.co/go/tools/cmd/staticcheck@v0.6.1
 
-.PHONY: build test lint generate bench demo clean
+.PHONY: build test lint generate bench demo demo-update clean
 
 build:
 	$(GO) build -trimpath -o $(BIN)/strata ./cmd/strata
@@ -36,23 +36,23 @@ bench: build
 	$(GO) run ./tools/benchoci -strata $(BIN)/strata -packages 2000 -size 100k
 	$(GO) run ./tools/benchostree -strata $(BIN)/strata -sets 2000x250k,2000x100k
 	$(GO) run ./tools/benchiso -strata $(BIN)/strata -sets 2000x250k
+	$(GO) run ./tools/benchfedora -strata $(BIN)/strata -size 1000k
 
 demo: build
-	$(GO) run ./tools/genrpms -spec $(EXAMPLE)/packages.json -out $(EXAMPLE)/rpms
+	$(GO) run ./tools/genuniverse -config $(EXAMPLE) -given $(EXAMPLE)/packages.json -out $(EXAMPLE)/rpms
 	$(BIN)/strata init $(EXAMPLE)
 	$(BIN)/strata plan $(EXAMPLE)
 	$(BIN)/strata apply -auto-approve $(EXAMPLE)
 	$(BIN)/strata show $(EXAMPLE)
-	@echo
-	@echo "The compose is in $(EXAMPLE)/out/latest/. Look at it with:"
-	@echo "  find $(EXAMPLE)/out/latest/ -type f"
-	@echo "  tar -tvzf $(EXAMPLE)/out/latest/compose/tarball/rootfs/server/server-rootfs.tar.gz"
-	@echo "  dnf --setopt=reposdir=/dev/null --releasever=1 --setopt=module_platform_id=platform:strata --repofrompath=server,file://$(CURDIR)/$(EXAMPLE)/out/latest/compose/Server/x86_64/os --repo=server group info web-server"
-	@echo "  $(BIN)/strata show 'artifact.tarball.rootfs[\"server\"]' $(EXAMPLE)"
-	@echo "  isoinfo -d -i $(EXAMPLE)/out/latest/compose/Server/x86_64/iso/Minimal-Server-dvd-x86_64-1.iso"
-	@echo "  cat $(EXAMPLE)/out/latest/compose/metadata/images.json"
-	@echo "  cat $(EXAMPLE)/out/latest/compose/metadata/lineage.json"
-	@echo "Run make demo again: nothing is rebuilt."
+	@tools/demo-guide $(BIN)/strata $(EXAMPLE)
+
+# One GNOME package updated: only the Workstation repository and its DVD
+# are rebuilt.
+demo-update: build
+	$(GO) run ./tools/genuniverse -config $(EXAMPLE) -given $(EXAMPLE)/packages.json -bump gnome-shell -out $(EXAMPLE)/rpms
+	$(BIN)/strata plan $(EXAMPLE)
+	time -p $(BIN)/strata apply -auto-approve $(EXAMPLE)
 
 clean:
-	rm -rf $(BIN) $(EXAMPLE)/out $(EXAMPLE)/.strata $(EXAMPLE)/rpms $(EXAMPLE)/.strata.lock.hcl
+	rm -rf $(BIN)
+	for e in examples/fedora examples/minimal; do rm -rf $$e/out $$e/.strata $$e/rpms $$e/.strata.lock.hcl; done
