@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/strata-build/strata/sdk/sdktest"
@@ -77,7 +78,7 @@ func Universe(layers []Layer, given []Spec, opt UniverseOptions) ([]Spec, error)
 			if len(listedIn[name]) == 0 {
 				order = append(order, name)
 			}
-			if !containsString(listedIn[name], l.Name) {
+			if !slices.Contains(listedIn[name], l.Name) {
 				listedIn[name] = append(listedIn[name], l.Name)
 			}
 		}
@@ -106,10 +107,8 @@ func Universe(layers []Layer, given []Spec, opt UniverseOptions) ([]Spec, error)
 		return true
 	}
 
-	specs := make([]Spec, 0, len(order))
-	index := map[string]int{}
+	specs := make([]Spec, 0, len(order)) // specs[i] is order[i]'s
 	for i, name := range order {
-		index[name] = i
 		if s, ok := givenByName[name]; ok {
 			specs = append(specs, s)
 			delete(givenByName, name)
@@ -129,19 +128,20 @@ func Universe(layers []Layer, given []Spec, opt UniverseOptions) ([]Spec, error)
 			s.Shape = "binary"
 			s.Provides = []string{"lib" + name + ".so.1()(64bit)"}
 		}
-		// Up to four requirements among earlier names this one sees:
-		// more for packages listed late (desktops stand on much).
+		// Up to four requirements among earlier names this one sees,
+		// by library where the dependency was generated with one.
 		want := int(r.next() % 5)
 		for tries := 0; len(s.Requires) < want && tries < 24 && i > 0; tries++ {
-			dep := order[int(r.next()%uint64(i))]
+			j := int(r.next() % uint64(i))
+			dep := order[j]
 			if !visible(listedIn[name], listedIn[dep]) {
 				continue
 			}
 			req := dep
-			if d := specs[index[dep]]; len(d.Provides) == 1 && d.Provides[0] == "lib"+dep+".so.1()(64bit)" {
+			if d := specs[j]; d.Shape == "binary" && len(d.Provides) == 1 {
 				req = d.Provides[0]
 			}
-			if !containsString(s.Requires, req) {
+			if !slices.Contains(s.Requires, req) {
 				s.Requires = append(s.Requires, req)
 			}
 		}
@@ -235,13 +235,4 @@ func (r *rand) size(median int) int {
 	s := float64(median) * math.Exp(normal)
 	s = math.Max(float64(median)/20, math.Min(s, float64(median)*20))
 	return int(s)
-}
-
-func containsString(s []string, x string) bool {
-	for _, e := range s {
-		if e == x {
-			return true
-		}
-	}
-	return false
 }
