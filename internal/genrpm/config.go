@@ -1,7 +1,8 @@
 package genrpm
 
 import (
-	"sort"
+	"maps"
+	"slices"
 
 	"github.com/strata-build/strata/core/eval"
 	"github.com/strata-build/strata/dsl"
@@ -20,11 +21,6 @@ func ConfigLayers(dir string) ([]Layer, error) {
 	if diags.HasErrors() {
 		return nil, diags
 	}
-	ids := make([]string, 0, len(r.Modules))
-	for id := range r.Modules {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
 	var layers []Layer
 	done := map[string]bool{}
 	var visit func(id string)
@@ -49,7 +45,7 @@ func ConfigLayers(dir string) ([]Layer, error) {
 		}
 		layers = append(layers, l)
 	}
-	for _, id := range ids {
+	for _, id := range slices.Sorted(maps.Keys(r.Modules)) {
 		visit(id)
 	}
 	// Groups no module takes still name packages the universe holds.
@@ -59,22 +55,12 @@ func ConfigLayers(dir string) ([]Layer, error) {
 			taken[gid] = true
 		}
 	}
-	gids := make([]string, 0, len(r.Groups))
-	for id := range r.Groups {
+	for _, id := range slices.Sorted(maps.Keys(r.Groups)) {
 		if !taken[id] {
-			gids = append(gids, id)
+			layers = append(layers, Layer{Name: "group." + id, Packages: r.Groups[id].Packages()})
 		}
 	}
-	sort.Strings(gids)
-	for _, id := range gids {
-		layers = append(layers, Layer{Name: "group." + id, Packages: r.Groups[id].Packages()})
-	}
-	vids := make([]string, 0, len(r.Variants))
-	for id := range r.Variants {
-		vids = append(vids, id)
-	}
-	sort.Strings(vids)
-	for _, id := range vids {
+	for _, id := range slices.Sorted(maps.Keys(r.Variants)) {
 		v := r.Variants[id]
 		l := Layer{Name: "variant." + id}
 		for _, m := range v.Modules {

@@ -40,7 +40,6 @@ func main() {
 	setup, cleanup := benchrun.Flags("fedora")
 	defer cleanup()
 	_, median := benchrun.ParseSet("1x" + *sizeFlag)
-	size := &median
 	cfg := filepath.Join(setup.Dir, "fedora")
 	os.RemoveAll(filepath.Join(cfg, ".strata"))
 	os.RemoveAll(filepath.Join(cfg, "out"))
@@ -51,12 +50,12 @@ func main() {
 	benchrun.Check(os.WriteFile(filepath.Join(cfg, "main.hcl"), []byte(config()), 0o644))
 
 	rpms := filepath.Join(cfg, "rpms")
-	specs, err := genrpm.ForConfig(cfg, "", genrpm.UniverseOptions{Size: *size, Dist: "fc41"})
+	specs, err := genrpm.ForConfig(cfg, "", genrpm.UniverseOptions{Size: median, Dist: "fc41"})
 	benchrun.Check(err)
 	benchrun.Generate(rpms, specs)
 	update := filepath.Join(setup.Dir, "update")
 	os.RemoveAll(update)
-	bumped, err := genrpm.ForConfig(cfg, "", genrpm.UniverseOptions{Size: *size, Dist: "fc41", Bump: map[string]bool{changed: true}})
+	bumped, err := genrpm.ForConfig(cfg, "", genrpm.UniverseOptions{Size: median, Dist: "fc41", Bump: map[string]bool{changed: true}})
 	benchrun.Check(err)
 	for _, s := range bumped {
 		if s.Name == changed {
