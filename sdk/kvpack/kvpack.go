@@ -1,0 +1,293 @@
+// Package kvpack keeps keyed records in one append-only file that plugin
+// processes share: a cache of what is costly to compute again (package
+// headers, repository metadata fragments), keyed by content.
+//
+// Opening a pack reads where each record lies, not the records; Get
+// reads one record with one positioned read. Put holds new records until
+// Save appends them under a file lock, so concurrent processes add to
+// the same pack without losing each other's records. A record whose
+// checksum does not match (a write cut short) ends the readable part;
+// what follows is dropped at the next Save. A pack is a cache: any
+// damage only costs the work of computing its records again.
+package kvpack
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+	"syscall"
+
+	"github.com/strata-build/strata/sdk/files"
+)
+
+const magic = "strata kvpack 1\n"
+
+// maxRecord bounds a record's key and value, so that a damaged length
+// cannot ask for a huge allocation.
+const maxRecord = 1 << 30
+
+// Pack is an open pack file. Its methods may be called from several
+// goroutines.
+type Pack struct {
+	path string
+
+	mu      sync.Mutex
+	file    *os.File
+	index   map[string]span
+	end     int64 // where the records end
+	pending map[string][]byte
+	order   []string            // pending keys in the order they were put
+	read    map[string]struct{} // keys Get found in the file
+}
+
+// span is where a whole record lies in the file.
+type span struct{ off, len int64 }
+
+// rewriteAbove is the file size above which Save writes a new file
+// without the records this process did not read, when they are most of
+// it.
+var rewriteAbove int64 = 256 << 20
+
+// Open opens the pack at path. A missing, unreadable or foreign file is
+// an empty pack; Save then replaces it. An empty path keeps nothing.
+func Open(path string) *Pack {
+	p := &Pack{path: path, pending: map[string][]byte{}}
+	p.load()
+	return p
+}
+
+// load indexes the file as it is now.
+func (p *Pack) load() {
+	p.file, p.index, p.end, p.read = nil, map[string]span{}, 0, map[string]struct{}{}
+	if p.path == "" {
+		return
+	}
+	f, err := os.Open(p.path)
+	if err != nil {
+		return
+	}
+	index, end, err := scan(f)
+	if err != nil {
+		f.Close()
+		return
+	}
+	p.file, p.index, p.end = f, index, end
+}
+
+// scan indexes the records of f and says where they end: at the end of
+// the file or of its last whole record. Checksums are checked by Get.
+func scan(f *os.File) (map[string]span, int64, error) {
+	r := bufio.NewReaderSize(f, 256<<10)
+	head := make([]byte, len(magic))
+	if _, err := io.ReadFull(r, head); err != nil || string(head) != magic {
+		return nil, 0, errors.New("not a pack")
+	}
+	index := map[string]span{}
+	off := int64(len(magic))
+	for {
+		klen, vlen, n, err := readLengths(r)
+		if err != nil {
+			return index, off, nil
+		}
+		key := make([]byte, klen)
+		if _, err := io.ReadFull(r, key); err != nil {
+			return index, off, nil
+		}
+		if _, err := r.Discard(int(vlen) + 4); err != nil {
+			return index, off, nil
+		}
+		size := int64(n) + int64(klen) + int64(vlen) + 4
+		index[string(key)] = span{off, size}
+		off += size
+	}
+}
+
+// readLengths reads a record's key and value lengths, and says how many
+// bytes they took.
+func readLengths(r io.ByteReader) (klen, vlen uint64, n int, err error) {
+	if klen, err = binary.ReadUvarint(r); err != nil {
+		return 0, 0, 0, err
+	}
+	if vlen, err = binary.ReadUvarint(r); err != nil {
+		return 0, 0, 0, err
+	}
+	if klen > maxRecord || vlen > maxRecord {
+		return 0, 0, 0, errors.New("damaged record")
+	}
+	return klen, vlen, uvarintLen(klen) + uvarintLen(vlen), nil
+}
+
+func uvarintLen(v uint64) int { return len(binary.AppendUvarint(nil, v)) }
+
+// appendRecord appends a record: the key's and the value's lengths as
+// uvarints, the key, the value, and the CRC-32 of all of them.
+func appendRecord(b []byte, key string, value []byte) []byte {
+	start := len(b)
+	b = binary.AppendUvarint(b, uint64(len(key)))
+	b = binary.AppendUvarint(b, uint64(len(value)))
+	b = append(b, key...)
+	b = append(b, value...)
+	return binary.BigEndian.AppendUint32(b, crc32.ChecksumIEEE(b[start:]))
+}
+
+// parseRecord returns the value of the whole record rec when it is key's
+// and its checksum holds.
+func parseRecord(rec []byte, key string) ([]byte, bool) {
+	if len(rec) < 4 {
+		return nil, false
+	}
+	body, sum := rec[:len(rec)-4], rec[len(rec)-4:]
+	if crc32.ChecksumIEEE(body) != binary.BigEndian.Uint32(sum) {
+		return nil, false
+	}
+	klen, vlen, n, err := readLengths(bytes.NewReader(body))
+	if err != nil || uint64(len(body)) != uint64(n)+klen+vlen || string(body[n:n+int(klen)]) != key {
+		return nil, false
+	}
+	return body[n+int(klen):], true
+}
+
+// Get returns the value of key, from what Put added or from the file.
+func (p *Pack) Get(key string) ([]byte, bool) {
+	p.mu.Lock()
+	if v, ok := p.pending[key]; ok {
+		p.mu.Unlock()
+		return v, true
+	}
+	s, ok := p.index[key]
+	f := p.file
+	p.mu.Unlock()
+	if !ok || f == nil {
+		return nil, false
+	}
+	rec := make([]byte, s.len)
+	if _, err := f.ReadAt(rec, s.off); err != nil {
+		return nil, false
+	}
+	v, ok := parseRecord(rec, key)
+	if ok {
+		p.mu.Lock()
+		p.read[key] = struct{}{}
+		p.mu.Unlock()
+	}
+	return v, ok
+}
+
+// Put adds a record, kept in memory until Save.
+func (p *Pack) Put(key string, value []byte) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if _, ok := p.pending[key]; !ok {
+		p.order = append(p.order, key)
+	}
+	p.pending[key] = value
+}
+
+// Save appends the records Put added since the last Save, under a file
+// lock. When the file has grown large and most of it is records this
+// process did not read, it writes a new file holding only the records
+// it read or added, so that a pack does not grow without bound.
+func (p *Pack) Save() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.pending) == 0 || p.path == "" {
+		return nil
+	}
+	if err := os.MkdirAll(filepath.Dir(p.path), 0o755); err != nil {
+		return err
+	}
+	lock, err := os.OpenFile(p.path+".lock", os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return err
+	}
+	defer lock.Close()
+	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
+		return err
+	}
+	var added []byte
+	for _, k := range p.order {
+		added = appendRecord(added, k, p.pending[k])
+	}
+	if p.end > rewriteAbove && p.readBytes()+int64(len(added)) < p.end/4 {
+		err = p.rewrite(added)
+	} else {
+		err = p.append(added)
+	}
+	if err != nil {
+		return err
+	}
+	if p.file != nil {
+		p.file.Close()
+	}
+	p.pending, p.order = map[string][]byte{}, nil
+	p.load()
+	return nil
+}
+
+func (p *Pack) readBytes() int64 {
+	var n int64
+	for k := range p.read {
+		n += p.index[k].len
+	}
+	return n
+}
+
+// append adds records where the records in the file end now (another
+// process may have appended since Open), cutting off a damaged tail.
+func (p *Pack) append(records []byte) error {
+	f, err := os.OpenFile(p.path, os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, end, err := scan(f)
+	if err != nil {
+		// Empty or foreign: start it again.
+		records, end = append([]byte(magic), records...), 0
+	}
+	if err := f.Truncate(end); err != nil {
+		return err
+	}
+	if _, err := f.WriteAt(records, end); err != nil {
+		return fmt.Errorf("appending to %s: %w", p.path, err)
+	}
+	return nil
+}
+
+// rewrite replaces the file with the records this process read and the
+// new ones.
+func (p *Pack) rewrite(added []byte) error {
+	var buf bytes.Buffer
+	buf.WriteString(magic)
+	for k := range p.read {
+		if _, fresh := p.pending[k]; fresh {
+			continue
+		}
+		s := p.index[k]
+		rec := make([]byte, s.len)
+		if _, err := p.file.ReadAt(rec, s.off); err == nil {
+			buf.Write(rec)
+		}
+	}
+	buf.Write(added)
+	return files.WriteAtomic(p.path, buf.Bytes())
+}
+
+// Close releases the file.
+func (p *Pack) Close() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.file == nil {
+		return nil
+	}
+	err := p.file.Close()
+	p.file = nil
+	return err
+}

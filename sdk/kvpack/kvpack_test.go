@@ -1,0 +1,182 @@
+package kvpack
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+)
+
+func get(t *testing.T, p *Pack, key string) string {
+	t.Helper()
+	v, ok := p.Get(key)
+	if !ok {
+		return "<missing>"
+	}
+	return string(v)
+}
+
+func TestSaveAndOpen(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sub", "cache.pack")
+	p := Open(path)
+	if _, ok := p.Get("a"); ok {
+		t.Fatal("a new pack holds a record")
+	}
+	p.Put("a", []byte("alpha"))
+	p.Put("b", []byte{})
+	p.Put("c", make([]byte, 300))
+	if got := get(t, p, "a"); got != "alpha" {
+		t.Errorf("before Save: a = %q", got)
+	}
+	if err := p.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if got := get(t, p, "a"); got != "alpha" {
+		t.Errorf("after Save: a = %q", got)
+	}
+	p.Close()
+
+	q := Open(path)
+	defer q.Close()
+	for key, want := range map[string]string{"a": "alpha", "b": "", "c": string(make([]byte, 300)), "d": "<missing>"} {
+		if got := get(t, q, key); got != want {
+			t.Errorf("reopened: %s = %q, want %q", key, got, want)
+		}
+	}
+	// A later record of the same key wins.
+	q.Put("a", []byte("again"))
+	if err := q.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if got := get(t, Open(path), "a"); got != "again" {
+		t.Errorf("a = %q after it was put again", got)
+	}
+}
+
+// Two processes (two packs on one file) saving at once keep both
+// processes' records.
+func TestConcurrentSaves(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "cache.pack")
+	packs := []*Pack{Open(path), Open(path), Open(path)}
+	var wg sync.WaitGroup
+	for i, p := range packs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range 50 {
+				p.Put(fmt.Sprintf("%d-%d", i, j), []byte(fmt.Sprint(i*j)))
+			}
+			if err := p.Save(); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	all := Open(path)
+	for i := range packs {
+		for j := range 50 {
+			if got, want := get(t, all, fmt.Sprintf("%d-%d", i, j)), fmt.Sprint(i*j); got != want {
+				t.Fatalf("%d-%d = %q, want %q", i, j, got, want)
+			}
+		}
+	}
+}
+
+// A write cut short loses only its record; a changed byte makes its
+// record a miss, never a wrong value; a foreign file is an empty pack.
+func TestDamage(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "cache.pack")
+	p := Open(path)
+	p.Put("first", []byte("one"))
+	p.Put("second", []byte("two"))
+	if err := p.Save(); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, data[:len(data)-3], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cut := Open(path)
+	if got := get(t, cut, "first"); got != "one" {
+		t.Errorf("before the cut: first = %q", got)
+	}
+	if got := get(t, cut, "second"); got != "<missing>" {
+		t.Errorf("cut short: second = %q", got)
+	}
+	cut.Put("third", []byte("three"))
+	if err := cut.Save(); err != nil {
+		t.Fatal(err)
+	}
+	after := Open(path)
+	if a, b := get(t, after, "first"), get(t, after, "third"); a != "one" || b != "three" {
+		t.Errorf("after appending past a cut: first = %q, third = %q", a, b)
+	}
+
+	data, _ = os.ReadFile(path)
+	i := len(magic) + 2 + len("first") // the value of the first record
+	data[i] ^= 0x20
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got := get(t, Open(path), "first"); got != "<missing>" {
+		t.Errorf("a changed byte gave first = %q", got)
+	}
+
+	if err := os.WriteFile(path, []byte("something else\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	foreign := Open(path)
+	if got := get(t, foreign, "third"); got != "<missing>" {
+		t.Errorf("a foreign file gave third = %q", got)
+	}
+	foreign.Put("x", []byte("y"))
+	if err := foreign.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if got := get(t, Open(path), "x"); got != "y" {
+		t.Errorf("a foreign file replaced: x = %q", got)
+	}
+}
+
+// A large file that is mostly records nobody read is written again with
+// the records read and added.
+func TestRewrite(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "cache.pack")
+	p := Open(path)
+	for i := range 100 {
+		p.Put(fmt.Sprint(i), make([]byte, 1000))
+	}
+	if err := p.Save(); err != nil {
+		t.Fatal(err)
+	}
+	defer func(old int64) { rewriteAbove = old }(rewriteAbove)
+	rewriteAbove = 10 << 10
+	q := Open(path)
+	q.Get("7")
+	q.Put("new", []byte("n"))
+	if err := q.Save(); err != nil {
+		t.Fatal(err)
+	}
+	r := Open(path)
+	if len(r.index) != 2 || get(t, r, "7") != string(make([]byte, 1000)) || get(t, r, "new") != "n" {
+		t.Errorf("after the rewrite the pack holds %d records", len(r.index))
+	}
+	if fi, _ := os.Stat(path); fi.Size() > 2000 {
+		t.Errorf("rewritten pack is %d bytes", fi.Size())
+	}
+}
+
+func TestNoPath(t *testing.T) {
+	p := Open("")
+	p.Put("a", []byte("b"))
+	if err := p.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if got := get(t, p, "a"); got != "b" {
+		t.Errorf("a = %q", got)
+	}
+}
