@@ -18,6 +18,12 @@ import (
 // and file contents stay in the payloads until Tree.Contents reads them.
 // work holds what Tree.AddFile adds. The result does not depend on timing.
 func Assemble(ctx context.Context, pkgs []sdk.Package, work string) (*Tree, error) {
+	return AssembleCached(ctx, pkgs, work, nil)
+}
+
+// AssembleCached is Assemble with the packages' headers read through
+// headers (nil reads every package file).
+func AssembleCached(ctx context.Context, pkgs []sdk.Package, work string, headers *HeaderCache) (*Tree, error) {
 	if err := os.MkdirAll(work, 0o755); err != nil {
 		return nil, err
 	}
@@ -28,7 +34,7 @@ func Assemble(ctx context.Context, pkgs []sdk.Package, work string) (*Tree, erro
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		h, err := rpm.ReadFile(pkgs[i].Path)
+		h, err := headers.Read(pkgs[i])
 		if err != nil {
 			return err
 		}
