@@ -2,21 +2,25 @@ package sdk
 
 import (
 	"io/fs"
-	"os"
+	"path"
 	"path/filepath"
 	"syscall"
+
+	"github.com/strata-build/strata/sdk/files"
 )
 
 // LinkedDigests knows the sha256 of files by device and inode, so that a
 // build's file hard-linked from one already hashed (a package, a file of
 // the artifact's previous build) is not read again. It trusts that a
-// linked file was not changed in place, as long as its size is the same.
+// linked file was not changed in place: builds replace files, they do
+// not rewrite them.
 type LinkedDigests map[inode]linked
 
 type inode struct{ dev, ino uint64 }
 
 type linked struct {
 	size   int64
+	mode   uint32
 	sha256 string
 }
 
@@ -31,20 +35,36 @@ func inodeOf(fi fs.FileInfo) (inode, bool) {
 // Add records the digest of the regular file fi describes.
 func (d LinkedDigests) Add(fi fs.FileInfo, sha256 string) {
 	if k, ok := inodeOf(fi); ok && fi.Mode().IsRegular() {
-		d[k] = linked{fi.Size(), sha256}
+		d[k] = linked{fi.Size(), uint32(fi.Mode().Perm()), sha256}
 	}
 }
 
-// AddManifest records the digests of dir's files as manifest lists them,
-// for the files that still have the size it gives.
+// AddManifest records the digests of dir's files as manifest lists them.
+// dir must hold what manifest lists (a stored build): the files' inode
+// numbers are read from their directories, not from each file.
 func (d LinkedDigests) AddManifest(dir string, manifest []ManifestFile) {
-	for _, f := range manifest {
-		if f.Link != "" || f.SHA256 == "" {
+	byDir := map[string][]*ManifestFile{}
+	for i := range manifest {
+		f := &manifest[i]
+		if f.Link == "" && f.SHA256 != "" {
+			byDir[path.Dir(f.Path)] = append(byDir[path.Dir(f.Path)], f)
+		}
+	}
+	for sub, listed := range byDir {
+		dev, entries, err := files.ReadDirents(filepath.Join(dir, filepath.FromSlash(sub)))
+		if err != nil {
 			continue
 		}
-		fi, err := os.Lstat(filepath.Join(dir, filepath.FromSlash(f.Path)))
-		if err == nil && fi.Size() == f.Size {
-			d.Add(fi, f.SHA256)
+		inos := make(map[string]uint64, len(entries))
+		for _, e := range entries {
+			if e.Type == syscall.DT_REG {
+				inos[e.Name] = e.Ino
+			}
+		}
+		for _, f := range listed {
+			if ino, ok := inos[path.Base(f.Path)]; ok {
+				d[inode{dev, ino}] = linked{f.Size, f.Mode, f.SHA256}
+			}
 		}
 	}
 }

@@ -7,9 +7,12 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
+	"syscall"
 
+	"github.com/strata-build/strata/sdk/files"
 	"github.com/strata-build/strata/sdk/parallel"
 )
 
@@ -23,49 +26,76 @@ type KnownDigest func(path string, info fs.FileInfo) (sha256 string, ok bool)
 // Entries are sorted by path. Files are hashed on all CPUs, except those
 // known gives a digest for (known may be nil).
 func ScanManifest(dir string, known KnownDigest) ([]ManifestFile, error) {
-	var todo []int
-	var out []ManifestFile
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+	return ScanLinked(dir, nil, known)
+}
+
+// ScanLinked is ScanManifest for a build that hard-linked many of its
+// files from ones linked records (nil for none): those are recognised by
+// the inode numbers their directories list and described from the record
+// without being examined or read, which matters when they are tens of
+// thousands.
+func ScanLinked(dir string, linked LinkedDigests, known KnownDigest) ([]ManifestFile, error) {
+	s := &scan{root: dir, linked: linked, known: known}
+	if err := s.dir("", dir); err != nil {
+		return nil, err
+	}
+	if err := hashAll(dir, s.out, s.todo); err != nil {
+		return nil, err
+	}
+	sort.Slice(s.out, func(i, j int) bool { return s.out[i].Path < s.out[j].Path })
+	return s.out, nil
+}
+
+type scan struct {
+	root   string
+	linked LinkedDigests
+	known  KnownDigest
+	out    []ManifestFile
+	todo   []int // files to hash
+}
+
+func (s *scan) dir(rel, abs string) error {
+	dev, entries, err := files.ReadDirents(abs)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		r, p := path.Join(rel, e.Name), filepath.Join(abs, e.Name)
+		if e.Type == syscall.DT_REG && s.linked != nil {
+			if l, ok := s.linked[inode{dev, e.Ino}]; ok {
+				s.out = append(s.out, ManifestFile{Path: r, Size: l.size, Mode: l.mode, SHA256: l.sha256})
+				continue
+			}
+		}
+		info, err := os.Lstat(p)
 		if err != nil {
 			return err
 		}
-		rel, _ := filepath.Rel(dir, p)
-		rel = filepath.ToSlash(rel)
-		switch t := d.Type(); {
-		case t.IsDir():
-			return nil
-		case t&fs.ModeSymlink != 0:
+		switch mode := info.Mode(); {
+		case mode.IsDir():
+			if err := s.dir(r, p); err != nil {
+				return err
+			}
+		case mode&fs.ModeSymlink != 0:
 			target, err := os.Readlink(p)
 			if err != nil {
 				return err
 			}
-			out = append(out, ManifestFile{Path: rel, Link: target})
-		case t.IsRegular():
-			info, err := d.Info()
-			if err != nil {
-				return err
-			}
-			f := ManifestFile{Path: rel, Size: info.Size(), Mode: uint32(info.Mode().Perm())}
-			if known != nil {
-				f.SHA256, _ = known(rel, info)
+			s.out = append(s.out, ManifestFile{Path: r, Link: target})
+		case mode.IsRegular():
+			f := ManifestFile{Path: r, Size: info.Size(), Mode: uint32(mode.Perm())}
+			if s.known != nil {
+				f.SHA256, _ = s.known(r, info)
 			}
 			if f.SHA256 == "" {
-				todo = append(todo, len(out))
+				s.todo = append(s.todo, len(s.out))
 			}
-			out = append(out, f)
+			s.out = append(s.out, f)
 		default:
-			return fmt.Errorf("%s: %s is not a regular file, directory or symbolic link", dir, rel)
+			return fmt.Errorf("%s: %s is not a regular file, directory or symbolic link", s.root, r)
 		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
 	}
-	if err := hashAll(dir, out, todo); err != nil {
-		return nil, err
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
-	return out, nil
+	return nil
 }
 
 func hashAll(dir string, files []ManifestFile, todo []int) error {

@@ -223,12 +223,10 @@ func finishBuild(dir string, resp *BuildResponse, previous *Input) (*pluginpb.Bu
 		linked.AddManifest(previous.Path, previous.Manifest)
 	}
 	known := func(path string, fi fs.FileInfo) (string, bool) {
-		if sum, ok := resp.Known[path]; ok {
-			return sum, true
-		}
-		return linked.Known(path, fi)
+		sum, ok := resp.Known[path]
+		return sum, ok
 	}
-	manifest, err := ScanManifest(dir, known)
+	manifest, err := ScanLinked(dir, linked, known)
 	if err != nil {
 		return nil, fmt.Errorf("listing the output: %w", err)
 	}

@@ -35,7 +35,7 @@ func previous(p *plan.Plan, n *plan.Node) (*sdk.Input, *store.Entry) {
 // again would cost more than the build), or of a file of the previous
 // build's entry, whose digests the store recorded (an ostree repository
 // links its earlier objects in).
-func knownFiles(p *plan.Plan, set *pkgset.Set, prev *store.Entry) sdk.KnownDigest {
+func knownFiles(p *plan.Plan, set *pkgset.Set, prev *store.Entry) sdk.LinkedDigests {
 	known := sdk.LinkedDigests{}
 	for _, pkgs := range set.ByArch {
 		for _, pkg := range pkgs {
@@ -50,5 +50,5 @@ func knownFiles(p *plan.Plan, set *pkgset.Set, prev *store.Entry) sdk.KnownDiges
 	if prev != nil {
 		known.AddManifest(p.Opts.Store.FilesPath(prev.Key), prev.Manifest)
 	}
-	return known.Known
+	return known
 }

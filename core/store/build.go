@@ -40,14 +40,14 @@ func (b *BuildDir) Discard() { os.RemoveAll(b.root) }
 
 // Commit verifies that the files match the manifest the plugin reported,
 // then moves the build into the store as key with its entry. On any error
-// nothing reaches the store. known gives the digests of files strata
-// knows without reading them (may be nil).
-func (s *Store) Commit(b *BuildDir, e *Entry, known sdk.KnownDigest) error {
+// nothing reaches the store. linked knows the digests of files strata
+// hashed before, by inode (may be nil).
+func (s *Store) Commit(b *BuildDir, e *Entry, linked sdk.LinkedDigests) error {
 	defer b.Discard()
 	if err := os.RemoveAll(b.Work); err != nil {
 		return err
 	}
-	if err := Verify(b.Files, e.Manifest, known); err != nil {
+	if err := Verify(b.Files, e.Manifest, linked); err != nil {
 		return err
 	}
 	e.ManifestDigest = ManifestDigest(e.Manifest)
@@ -75,8 +75,8 @@ func (s *Store) Commit(b *BuildDir, e *Entry, known sdk.KnownDigest) error {
 
 // Verify checks that dir holds exactly the files of manifest, with the
 // same sizes, modes, digests and link targets.
-func Verify(dir string, manifest []sdk.ManifestFile, known sdk.KnownDigest) error {
-	actual, err := sdk.ScanManifest(dir, known)
+func Verify(dir string, manifest []sdk.ManifestFile, linked sdk.LinkedDigests) error {
+	actual, err := sdk.ScanLinked(dir, linked, nil)
 	if err != nil {
 		return err
 	}
