@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"sort"
@@ -25,14 +26,26 @@ func (ostreeType) Build(ctx context.Context, req *sdk.BuildRequest, r sdk.Report
 	if len(req.Packages) == 0 {
 		return nil, fmt.Errorf("%s has no packages: select a variant, modules or packages", req.Address)
 	}
-	rp, parent, err := openRepo(filepath.Join(req.OutputDir, repoDir), req.Previous, c.ref)
-	if err != nil {
+	// The previous build's objects are linked in while the tree is
+	// assembled: one is file system work, the other reading headers and
+	// writing the rpm database.
+	opened := make(chan error, 1)
+	var rp *repo.Repo
+	var parent string
+	go func() {
+		var err error
+		rp, parent, err = openRepo(filepath.Join(req.OutputDir, repoDir), req.Previous, c.ref)
+		opened <- err
+	}()
+	r.Progress(0, 3, fmt.Sprintf("assembling %d packages", len(req.Packages)))
+	headers := rootfs.OpenHeaderCache(req.CacheDir)
+	defer headers.Close()
+	tree, h, err := assemble(ctx, req, headers)
+	if err := errors.Join(<-opened, err); err != nil {
 		return nil, err
 	}
-	r.Progress(0, 3, fmt.Sprintf("assembling %d packages", len(req.Packages)))
-	tree, h, err := assemble(ctx, req)
-	if err != nil {
-		return nil, err
+	if err := headers.Save(); err != nil {
+		r.Log("warn", fmt.Sprintf("package headers could not be kept (the next commit reads them again): %v", err))
 	}
 	for _, w := range append(tree.Warnings, h.warnings...) {
 		r.Log("warn", w)
@@ -86,8 +99,8 @@ func openRepo(dir string, previous *sdk.Input, ref string) (*repo.Repo, string, 
 
 // assemble builds the tree of the packages with their rpm database, laid
 // out for an ostree host.
-func assemble(ctx context.Context, req *sdk.BuildRequest) (*rootfs.Tree, *host, error) {
-	tree, err := rootfs.Assemble(ctx, req.Packages, req.WorkDir)
+func assemble(ctx context.Context, req *sdk.BuildRequest, headers *rootfs.HeaderCache) (*rootfs.Tree, *host, error) {
+	tree, err := rootfs.AssembleCached(ctx, req.Packages, req.WorkDir, headers)
 	if err != nil {
 		return nil, nil, err
 	}

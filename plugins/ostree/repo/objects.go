@@ -37,8 +37,56 @@ func (r *Repo) Has(checksum string, t ObjectType) bool {
 	if !isChecksum(checksum) {
 		return false
 	}
-	_, err := os.Stat(r.objectPath(checksum, t))
-	return err == nil
+	r.objects.once.Do(func() { r.objects.list(filepath.Join(r.path, "objects")) })
+	if r.objects.names == nil {
+		_, err := os.Stat(r.objectPath(checksum, t))
+		return err == nil
+	}
+	r.objects.mu.Lock()
+	defer r.objects.mu.Unlock()
+	_, ok := r.objects.names[checksum+"."+string(t)]
+	return ok
+}
+
+// objectSet holds the names of a repository's objects, listed once from
+// its object directories: asking the file system about each of tens of
+// thousands of objects costs more than listing them. Without a listing
+// (names nil) Has asks the file system.
+type objectSet struct {
+	once  sync.Once
+	mu    sync.Mutex
+	names map[string]struct{}
+}
+
+func (s *objectSet) list(dir string) {
+	subdirs, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	names := map[string]struct{}{}
+	for _, d := range subdirs {
+		if !d.IsDir() {
+			continue
+		}
+		entries, err := os.ReadDir(filepath.Join(dir, d.Name()))
+		if err != nil {
+			return
+		}
+		for _, e := range entries {
+			names[d.Name()+e.Name()] = struct{}{}
+		}
+	}
+	s.names = names
+}
+
+// stored records an object this process wrote.
+func (r *Repo) stored(checksum string, t ObjectType) {
+	r.objects.once.Do(func() { r.objects.list(filepath.Join(r.path, "objects")) })
+	r.objects.mu.Lock()
+	defer r.objects.mu.Unlock()
+	if r.objects.names != nil {
+		r.objects.names[checksum+"."+string(t)] = struct{}{}
+	}
 }
 
 // ReadObject returns a metadata object's bytes.
@@ -62,7 +110,11 @@ func (r *Repo) WriteMetadata(t ObjectType, v gvariant.Value) (string, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return "", err
 	}
-	return checksum, writeAtomic(r.tmp(), path, v.Bytes())
+	if err := writeAtomic(r.tmp(), path, v.Bytes()); err != nil {
+		return "", err
+	}
+	r.stored(checksum, t)
+	return checksum, nil
 }
 
 // Xattr is one extended attribute.
@@ -226,6 +278,7 @@ func (w *ContentWriter) Write(m FileMeta, content []byte) (string, error) {
 	if err := writeAtomicFunc(w.repo.tmp(), path, func(out io.Writer) error { return w.writeFilez(out, m, content) }); err != nil {
 		return "", err
 	}
+	w.repo.stored(checksum, File)
 	return checksum, nil
 }
 

@@ -26,7 +26,8 @@ import (
 
 // Repo is an archive-mode repository on disk.
 type Repo struct {
-	path string
+	path    string
+	objects objectSet
 }
 
 // dirs are the directories `ostree init` creates; fsck needs them all.
