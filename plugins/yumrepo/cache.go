@@ -1,25 +1,20 @@
 package yumrepo
 
 import (
-	"bytes"
-	"encoding/gob"
-	"os"
+	"encoding/binary"
+	"errors"
 	"path/filepath"
 	"sync"
-	"syscall"
 
-	"github.com/strata-build/strata/sdk/files"
+	"github.com/strata-build/strata/sdk/kvpack"
 )
 
-// metaCache keeps packages' metadata between builds, by content: one
-// file in the plugin's cache directory, loaded once per process and
-// written back, merged with what other builds wrote meanwhile, after a
-// build that read new packages.
+// metaCache keeps packages' metadata between builds, by content, in a
+// pack in the plugin's cache directory: opening it reads where each
+// package's record lies, a build reads the records of its packages, and
+// a build that read new packages appends theirs.
 type metaCache struct {
-	mu      sync.Mutex
-	path    string
-	entries map[string]pkgMeta
-	added   map[string]pkgMeta
+	pack *kvpack.Pack
 }
 
 // caches are the per-directory caches of this process; builds of one
@@ -29,7 +24,7 @@ var (
 	caches   = map[string]*metaCache{}
 )
 
-const cacheFile = "metadata.gob"
+const cacheFile = "metadata.pack"
 
 func cacheFor(dir string) *metaCache {
 	cachesMu.Lock()
@@ -37,66 +32,56 @@ func cacheFor(dir string) *metaCache {
 	if c := caches[dir]; c != nil {
 		return c
 	}
-	c := &metaCache{path: filepath.Join(dir, cacheFile), entries: map[string]pkgMeta{}, added: map[string]pkgMeta{}}
+	path := ""
 	if dir != "" {
-		c.entries = readCache(c.path)
+		path = filepath.Join(dir, cacheFile)
 	}
+	c := &metaCache{pack: kvpack.Open(path)}
 	caches[dir] = c
 	return c
 }
 
-func readCache(path string) map[string]pkgMeta {
-	entries := map[string]pkgMeta{}
-	if data, err := os.ReadFile(path); err == nil {
-		gob.NewDecoder(bytes.NewReader(data)).Decode(&entries)
-	}
-	return entries
-}
-
 func (c *metaCache) get(key string) (pkgMeta, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	m, ok := c.entries[key]
-	return m, ok
+	v, ok := c.pack.Get(key)
+	if !ok {
+		return pkgMeta{}, false
+	}
+	m, err := decodeMeta(v)
+	return m, err == nil
 }
 
-func (c *metaCache) put(key string, m pkgMeta) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.entries[key] = m
-	c.added[key] = m
+func (c *metaCache) put(key string, m pkgMeta) { c.pack.Put(key, encodeMeta(m)) }
+
+// save keeps what this process added; several plugin processes may save
+// at once without losing each other's records.
+func (c *metaCache) save() error { return c.pack.Save() }
+
+// encodeMeta writes a package's metadata as length-prefixed strings.
+func encodeMeta(m pkgMeta) []byte {
+	var b []byte
+	for _, s := range m.fields() {
+		b = binary.AppendUvarint(b, uint64(len(*s)))
+		b = append(b, *s...)
+	}
+	return b
 }
 
-// save writes what this process added, under a file lock so that two
-// plugin processes do not lose each other's entries.
-func (c *metaCache) save() error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if len(c.added) == 0 || c.path == cacheFile {
-		return nil
+func decodeMeta(b []byte) (pkgMeta, error) {
+	var m pkgMeta
+	for _, s := range m.fields() {
+		n, w := binary.Uvarint(b)
+		if w <= 0 || n > uint64(len(b)-w) {
+			return pkgMeta{}, errors.New("damaged metadata record")
+		}
+		*s, b = string(b[w:w+int(n)]), b[w+int(n):]
 	}
-	if err := os.MkdirAll(filepath.Dir(c.path), 0o755); err != nil {
-		return err
+	if len(b) != 0 {
+		return pkgMeta{}, errors.New("damaged metadata record")
 	}
-	lock, err := os.OpenFile(c.path+".lock", os.O_CREATE|os.O_RDWR, 0o644)
-	if err != nil {
-		return err
-	}
-	defer lock.Close()
-	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
-		return err
-	}
-	merged := readCache(c.path)
-	for k, m := range c.added {
-		merged[k] = m
-	}
-	var buf bytes.Buffer
-	if err := gob.NewEncoder(&buf).Encode(merged); err != nil {
-		return err
-	}
-	if err := files.WriteAtomic(c.path, buf.Bytes()); err != nil {
-		return err
-	}
-	c.entries, c.added = merged, map[string]pkgMeta{}
-	return nil
+	return m, nil
+}
+
+// fields are the parts of m, in their order in a record.
+func (m *pkgMeta) fields() []*string {
+	return []*string{&m.Chunks.Primary, &m.Chunks.Filelists, &m.Chunks.Other, &m.SourceRPM, &m.License, &m.Dropped}
 }

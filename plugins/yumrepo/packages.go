@@ -18,7 +18,7 @@ import (
 )
 
 // metaVersion changes whenever cached per-package metadata would.
-const metaVersion = 1
+const metaVersion = 2
 
 // entry is one package of a repository.
 type entry struct {
@@ -52,14 +52,21 @@ func href(name string) string {
 // from the cache when a package with the same content was read before.
 func (b *builder) addPackages(dir string, pkgs []sdk.Package) ([]*entry, error) {
 	entries := make([]*entry, len(pkgs))
-	err := parallel.Do(len(pkgs), func(i int) error {
-		p := pkgs[i]
+	made := map[string]bool{}
+	for i, p := range pkgs {
 		e := &entry{pkg: p, filename: filename(p)}
 		e.href = href(e.filename)
-		dst := filepath.Join(dir, filepath.FromSlash(e.href))
-		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-			return err
+		entries[i] = e
+		if d := filepath.Dir(filepath.Join(dir, filepath.FromSlash(e.href))); !made[d] {
+			if err := os.MkdirAll(d, 0o755); err != nil {
+				return nil, err
+			}
+			made[d] = true
 		}
+	}
+	err := parallel.Do(len(pkgs), func(i int) error {
+		p, e := pkgs[i], entries[i]
+		dst := filepath.Join(dir, filepath.FromSlash(e.href))
 		if err := files.LinkOrCopy(p.Path, dst, 0o644); err != nil {
 			return fmt.Errorf("%s: %w", p.NEVRA(), err)
 		}
@@ -68,7 +75,6 @@ func (b *builder) addPackages(dir string, pkgs []sdk.Package) ([]*entry, error) 
 			return err
 		}
 		e.meta = meta
-		entries[i] = e
 		return nil
 	})
 	if err != nil {

@@ -75,6 +75,9 @@ func TestReproducibleAndCached(t *testing.T) {
 	for i := range pkgs {
 		pkgs[i].Path += ".broken"
 	}
+	cachesMu.Lock()
+	delete(caches, cache) // read the cache from its file, as a new plugin process does
+	cachesMu.Unlock()
 	_, third := build(t, &sdk.BuildRequest{Packages: pkgs, CacheDir: cache}, nil)
 	var meta, want []string
 	for _, f := range third.Manifest {
