@@ -4,10 +4,11 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"github.com/strata-build/strata/plugins/ostree/gvariant"
 	"github.com/strata-build/strata/plugins/ostree/repo"
@@ -26,9 +27,9 @@ func (ostreeType) Build(ctx context.Context, req *sdk.BuildRequest, r sdk.Report
 	if len(req.Packages) == 0 {
 		return nil, fmt.Errorf("%s has no packages: select a variant, modules or packages", req.Address)
 	}
-	// The previous build's objects are linked in while the tree is
-	// assembled: one is file system work, the other reading headers and
-	// writing the rpm database.
+	// Three things overlap: linking the previous build's objects in (file
+	// system work), writing the rpm database (once the headers are read)
+	// and writing the other files' objects (once the repository is there).
 	opened := make(chan error, 1)
 	var rp *repo.Repo
 	var parent string
@@ -40,8 +41,20 @@ func (ostreeType) Build(ctx context.Context, req *sdk.BuildRequest, r sdk.Report
 	r.Progress(0, 3, fmt.Sprintf("assembling %d packages", len(req.Packages)))
 	headers := rootfs.OpenHeaderCache(req.CacheDir)
 	defer headers.Close()
-	tree, h, err := assemble(ctx, req, headers)
-	if err := errors.Join(<-opened, err); err != nil {
+	tree, h, db, err := assemble(ctx, req, headers)
+	if err != nil {
+		<-opened
+		return nil, err
+	}
+	written := make(chan struct{})
+	var dbData []byte
+	var dbErr error
+	go func() {
+		defer close(written)
+		dbData, dbErr = writeDB(tree, req.WorkDir)
+	}()
+	defer func() { <-written }()
+	if err := <-opened; err != nil {
 		return nil, err
 	}
 	if err := headers.Save(); err != nil {
@@ -52,7 +65,8 @@ func (ostreeType) Build(ctx context.Context, req *sdk.BuildRequest, r sdk.Report
 	}
 	r.Progress(1, 3, "writing objects")
 	idx := loadIndex(req.CacheDir, req.Address)
-	rootTree, rootMeta, err := writeTree(ctx, rp, tree, h, idx)
+	late := map[*node]func() ([]byte, error){db: func() ([]byte, error) { <-written; return dbData, dbErr }}
+	rootTree, rootMeta, err := writeTree(ctx, rp, tree, h, idx, late)
 	if err != nil {
 		return nil, err
 	}
@@ -97,18 +111,36 @@ func openRepo(dir string, previous *sdk.Input, ref string) (*repo.Repo, string, 
 	return rp, parent, err
 }
 
-// assemble builds the tree of the packages with their rpm database, laid
-// out for an ostree host.
-func assemble(ctx context.Context, req *sdk.BuildRequest, headers *rootfs.HeaderCache) (*rootfs.Tree, *host, error) {
+// assemble builds the tree of the packages, laid out for an ostree host,
+// with the node of the rpm database, whose content writeDB makes.
+func assemble(ctx context.Context, req *sdk.BuildRequest, headers *rootfs.HeaderCache) (*rootfs.Tree, *host, *node, error) {
 	tree, err := rootfs.AssembleCached(ctx, req.Packages, req.WorkDir, headers)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	if _, err := rpmdb.AddTo(tree, req.WorkDir, req.Timestamp); err != nil {
-		return nil, nil, err
+	e, err := tree.AddFile(rpmdb.Path, strings.NewReader(""), 0o644, req.Timestamp)
+	if err != nil {
+		return nil, nil, nil, err
 	}
 	h, err := adapt(tree)
-	return tree, h, err
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	for _, n := range h.nodes {
+		if n.entry == e {
+			return tree, h, n, nil
+		}
+	}
+	return nil, nil, nil, fmt.Errorf("/%s has no place in the host tree", rpmdb.Path)
+}
+
+// writeDB writes the rpm database of the tree's packages and returns it.
+func writeDB(tree *rootfs.Tree, work string) ([]byte, error) {
+	path := filepath.Join(work, "rpmdb.sqlite")
+	if err := rpmdb.Write(path, tree.Headers()); err != nil {
+		return nil, err
+	}
+	return os.ReadFile(path)
 }
 
 // metadata is the commit's metadata: its version, the compose it belongs

@@ -23,9 +23,10 @@ const (
 // tree and returns the root's dirtree and dirmeta checksums. File
 // contents are read from the payloads once, in Tree.Contents order, and
 // hashed and compressed on every core; objects the repository has are
-// not written again.
-func writeTree(ctx context.Context, r *repo.Repo, tree *rootfs.Tree, h *host, idx *contentIndex) (string, string, error) {
-	sums, err := writeContents(ctx, r, tree, h, idx)
+// not written again. The content of the nodes in late comes from their
+// function, called once the other files are written.
+func writeTree(ctx context.Context, r *repo.Repo, tree *rootfs.Tree, h *host, idx *contentIndex, late map[*node]func() ([]byte, error)) (string, string, error) {
+	sums, err := writeContents(ctx, r, tree, h, idx, late)
 	if err != nil {
 		return "", "", err
 	}
@@ -70,7 +71,7 @@ func writeTree(ctx context.Context, r *repo.Repo, tree *rootfs.Tree, h *host, id
 // writeContents writes the content object of every file and link and
 // returns their checksums by path. A packaged file whose object the
 // index names and the repository has is not read.
-func writeContents(ctx context.Context, r *repo.Repo, tree *rootfs.Tree, h *host, idx *contentIndex) (map[string]string, error) {
+func writeContents(ctx context.Context, r *repo.Repo, tree *rootfs.Tree, h *host, idx *contentIndex, late map[*node]func() ([]byte, error)) (map[string]string, error) {
 	w := r.Content()
 	sums := map[string]string{}
 	var mu sync.Mutex
@@ -96,7 +97,7 @@ func writeContents(ctx context.Context, r *repo.Repo, tree *rootfs.Tree, h *host
 				return nil, fmt.Errorf("/%s: %w", n.path, err)
 			}
 			record(sum, n.path)
-		case n.kind == rootfs.File:
+		case n.kind == rootfs.File && late[n] == nil:
 			byEntry[n.entry] = n
 		}
 	}
@@ -144,7 +145,21 @@ func writeContents(ctx context.Context, r *repo.Repo, tree *rootfs.Tree, h *host
 	if perr := pool.wait(); err == nil {
 		err = perr
 	}
-	return sums, err
+	if err != nil {
+		return nil, err
+	}
+	for n, content := range late {
+		data, err := content()
+		if err != nil {
+			return nil, err
+		}
+		sum, err := w.Write(n.meta(), data)
+		if err != nil {
+			return nil, fmt.Errorf("/%s: %w", n.path, err)
+		}
+		record(sum, n.path)
+	}
+	return sums, nil
 }
 
 // meta is what a content object records of the node.
