@@ -222,7 +222,7 @@ func finishBuild(dir string, resp *BuildResponse, previous *Input) (*pluginpb.Bu
 	if previous != nil {
 		linked.AddManifest(previous.Path, previous.Manifest)
 	}
-	known := func(path string, fi fs.FileInfo) (string, bool) {
+	known := func(path string, _ fs.FileInfo) (string, bool) {
 		sum, ok := resp.Known[path]
 		return sum, ok
 	}

@@ -3,6 +3,7 @@ package yumrepo
 import (
 	"encoding/binary"
 	"errors"
+	"os"
 	"path/filepath"
 	"sync"
 
@@ -35,6 +36,10 @@ func cacheFor(dir string) *metaCache {
 	path := ""
 	if dir != "" {
 		path = filepath.Join(dir, cacheFile)
+		// The cache's earlier form, one gob of every record, is not read
+		// any more.
+		os.Remove(filepath.Join(dir, "metadata.gob"))
+		os.Remove(filepath.Join(dir, "metadata.gob.lock"))
 	}
 	c := &metaCache{pack: kvpack.Open(path)}
 	caches[dir] = c

@@ -5,10 +5,11 @@
 // Opening a pack reads where each record lies, not the records; Get
 // reads one record with one positioned read. Put holds new records until
 // Save appends them under a file lock, so concurrent processes add to
-// the same pack without losing each other's records. A record whose
-// checksum does not match (a write cut short) ends the readable part;
-// what follows is dropped at the next Save. A pack is a cache: any
-// damage only costs the work of computing its records again.
+// the same pack without losing each other's records. A record cut short
+// (a write that did not finish) ends the pack, and the next Save writes
+// over it; a record whose checksum does not match is a miss, never a
+// wrong value. A pack is a cache: any damage only costs the work of
+// computing its records again.
 package kvpack
 
 import (
