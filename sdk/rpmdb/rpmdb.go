@@ -4,12 +4,12 @@
 // reads for queries, so that `rpm -qa`, `rpm -q NAME` and
 // `rpm -q --whatprovides` work inside the image.
 //
-// The database is written in rollback-journal mode in one transaction, so
-// the file's bytes depend only on the headers and their order.
+// The database file is written whole by sqlitefile, as SQLite would leave
+// it after one transaction in rollback-journal mode: its bytes depend only
+// on the headers and their order.
 package rpmdb
 
 import (
-	"database/sql"
 	"encoding/binary"
 	"fmt"
 	"os"
@@ -17,7 +17,7 @@ import (
 	"strings"
 
 	"github.com/strata-build/strata/sdk/rpm"
-	_ "modernc.org/sqlite" // the database/sql driver "sqlite"
+	"github.com/strata-build/strata/sdk/sqlitefile"
 )
 
 // Path is where rpm keeps its database inside a root filesystem.
@@ -83,130 +83,75 @@ const (
 
 // Write writes the database of the packages, in the order given, to
 // path, which must not exist. On error nothing is left at path.
-func Write(path string, pkgs []*rpm.Package) (err error) {
+func Write(path string, pkgs []*rpm.Package) error {
+	data, err := Encode(pkgs)
+	if err != nil {
+		return err
+	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	if _, err := os.Lstat(path); err == nil {
-		return fmt.Errorf("%s already exists", path)
-	}
-	defer func() {
-		if err != nil {
-			os.Remove(path)
-			os.Remove(path + "-journal")
-		}
-	}()
-	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(DELETE)&_pragma=synchronous(OFF)")
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		return err
 	}
-	defer func() {
-		if cerr := db.Close(); err == nil {
-			err = cerr
-		}
-	}()
-	db.SetMaxOpenConns(1)
-	tx, err := db.Begin()
-	if err != nil {
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		os.Remove(path)
 		return err
 	}
-	defer tx.Rollback()
-	if err := createTables(tx); err != nil {
+	if err := f.Close(); err != nil {
+		os.Remove(path)
 		return err
-	}
-	if err := insert(tx, pkgs); err != nil {
-		return err
-	}
-	return tx.Commit()
-}
-
-func createTables(tx *sql.Tx) error {
-	stmts := []string{"CREATE TABLE IF NOT EXISTS 'Packages' (hnum INTEGER PRIMARY KEY AUTOINCREMENT,blob BLOB NOT NULL)"}
-	for _, ix := range indexes {
-		keyType := "BLOB"
-		if ix.text {
-			keyType = "TEXT"
-		}
-		stmts = append(stmts, fmt.Sprintf("CREATE TABLE IF NOT EXISTS '%s' (key '%s' NOT NULL, hnum INTEGER NOT NULL, idx INTEGER NOT NULL, FOREIGN KEY (hnum) REFERENCES 'Packages'(hnum))", ix.table, keyType))
-		if ix.text {
-			stmts = append(stmts, fmt.Sprintf("CREATE INDEX '%s_key_idx' ON '%s'(key ASC)", ix.table, ix.table))
-		}
-		if ix.byPackage {
-			stmts = append(stmts, fmt.Sprintf("CREATE INDEX '%s_hnum_idx' ON '%s'(hnum ASC)", ix.table, ix.table))
-		}
-	}
-	for _, s := range stmts {
-		if _, err := tx.Exec(s); err != nil {
-			return fmt.Errorf("creating the rpm database: %w", err)
-		}
 	}
 	return nil
 }
 
-// insert adds the packages and their index entries. The rows go in
-// statements of many rows each: the driver prepares a statement on every
-// execution, and one row at a time that would be most of the work.
-func insert(tx *sql.Tx, pkgs []*rpm.Package) error {
-	addPkg := newBatch(tx, "INSERT INTO 'Packages' (hnum, blob) VALUES ", 2, 32)
-	addKey := map[string]*batch{}
+// Encode returns the database of the packages, in the order given: the
+// tables, indexes and rows rpm would have after installing them in one
+// transaction, hnum counting from 1.
+func Encode(pkgs []*rpm.Package) ([]byte, error) {
+	packages := sqlitefile.Table{Name: "Packages",
+		SQL: "CREATE TABLE 'Packages' (hnum INTEGER PRIMARY KEY AUTOINCREMENT,blob BLOB NOT NULL)"}
+	// AUTOINCREMENT keeps the largest hnum given in sqlite_sequence.
+	sequence := sqlitefile.Table{Name: "sqlite_sequence", SQL: "CREATE TABLE sqlite_sequence(name,seq)"}
+	if len(pkgs) > 0 {
+		sequence.Rows = []sqlitefile.Row{{ID: 1, Values: []any{"Packages", int64(len(pkgs))}}}
+	}
+	tables := []sqlitefile.Table{packages, sequence}
 	for _, ix := range indexes {
-		addKey[ix.table] = newBatch(tx, fmt.Sprintf("INSERT INTO '%s' (key, hnum, idx) VALUES ", ix.table), 3, 64)
+		tables = append(tables, indexTable(ix))
 	}
 	for i, p := range pkgs {
-		hnum := i + 1
-		if err := addPkg.add(hnum, p.Header.Blob()); err != nil {
-			return fmt.Errorf("%s: %w", p.NEVRA(), err)
-		}
-		for _, ix := range indexes {
+		hnum := int64(i + 1)
+		tables[0].Rows = append(tables[0].Rows, sqlitefile.Row{ID: hnum, Values: []any{nil, p.Header.Blob()}})
+		for j, ix := range indexes {
+			t := &tables[2+j]
 			for _, k := range keys(p.Header, ix.tag) {
-				if err := addKey[ix.table].add(k.value, hnum, k.idx); err != nil {
-					return fmt.Errorf("%s: %s index: %w", p.NEVRA(), ix.table, err)
-				}
+				t.Rows = append(t.Rows, sqlitefile.Row{ID: int64(len(t.Rows) + 1), Values: []any{k.value, hnum, int64(k.idx)}})
 			}
 		}
 	}
-	if err := addPkg.flush(); err != nil {
-		return err
-	}
-	for _, ix := range indexes {
-		if err := addKey[ix.table].flush(); err != nil {
-			return fmt.Errorf("%s index: %w", ix.table, err)
-		}
-	}
-	return nil
+	return sqlitefile.Encode(tables)
 }
 
-// batch gathers the rows of one INSERT and executes it every size rows.
-type batch struct {
-	tx      *sql.Tx
-	prefix  string
-	columns int
-	size    int
-	args    []any
-}
-
-func newBatch(tx *sql.Tx, prefix string, columns, size int) *batch {
-	return &batch{tx: tx, prefix: prefix, columns: columns, size: size}
-}
-
-func (b *batch) add(row ...any) error {
-	b.args = append(b.args, row...)
-	if len(b.args) < b.columns*b.size {
-		return nil
+// indexTable is the empty table of an index, with the statements rpm
+// 4.18 creates it with, as sqlite_master keeps them.
+func indexTable(ix index) sqlitefile.Table {
+	keyType := "BLOB"
+	if ix.text {
+		keyType = "TEXT"
 	}
-	return b.flush()
-}
-
-func (b *batch) flush() error {
-	rows := len(b.args) / b.columns
-	if rows == 0 {
-		return nil
+	t := sqlitefile.Table{Name: ix.table, SQL: fmt.Sprintf("CREATE TABLE '%s' (key '%s' NOT NULL, hnum INTEGER NOT NULL, idx INTEGER NOT NULL, FOREIGN KEY (hnum) REFERENCES 'Packages'(hnum))", ix.table, keyType)}
+	if ix.text {
+		name := ix.table + "_key_idx"
+		t.Indexes = append(t.Indexes, sqlitefile.Index{Name: name, SQL: fmt.Sprintf("CREATE INDEX '%s' ON '%s'(key ASC)", name, ix.table), Columns: []int{0}})
 	}
-	tuple := "(?" + strings.Repeat(", ?", b.columns-1) + ")"
-	query := b.prefix + tuple + strings.Repeat(", "+tuple, rows-1)
-	_, err := b.tx.Exec(query, b.args...)
-	b.args = b.args[:0]
-	return err
+	if ix.byPackage {
+		name := ix.table + "_hnum_idx"
+		t.Indexes = append(t.Indexes, sqlitefile.Index{Name: name, SQL: fmt.Sprintf("CREATE INDEX '%s' ON '%s'(hnum ASC)", name, ix.table), Columns: []int{1}})
+	}
+	return t
 }
 
 type key struct {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -78,6 +79,9 @@ func TestAgreesWithRPM(t *testing.T) {
 	run(t, rpmCmd, append([]string{"--root", theirs, "--dbpath", "/usr/lib/sysimage/rpm", "-i", "--justdb",
 		"--nodeps", "--noscripts", "--nosignature", "--nodigest", "--ignorearch", "--ignoreos"}, files...)...)
 
+	if out := run(t, sqlite, filepath.Join(ours, Path), "PRAGMA integrity_check"); strings.TrimSpace(out) != "ok" {
+		t.Errorf("integrity_check of our database:\n%s", out)
+	}
 	if diff := cmp.Diff(schema(t, sqlite, theirs), schema(t, sqlite, ours)); diff != "" {
 		t.Errorf("schema differs from rpm's (-rpm +ours):\n%s", diff)
 	}
@@ -106,6 +110,36 @@ func TestAgreesWithRPM(t *testing.T) {
 	}
 	if out := run(t, rpmCmd, "--root", ours, "--dbpath", "/usr/lib/sysimage/rpm", "-qf", "/usr/share/deps/b"); !strings.HasPrefix(out, "deps-1-1.noarch") {
 		t.Errorf("rpm -qf /usr/share/deps/b = %q, want deps-1-1.noarch", out)
+	}
+}
+
+// TestManyPackages has rpm read a database whose tables and indexes
+// span many pages: every header is listed, and a file is found through
+// the Basenames index.
+func TestManyPackages(t *testing.T) {
+	rpmCmd := sdktest.NeedTool(t, "rpm")
+	sqlite := sdktest.NeedTool(t, "sqlite3")
+	one := readAll(t, testPackages(t))
+	var pkgs []*rpm.Package
+	for range 300 {
+		pkgs = append(pkgs, one...)
+	}
+	root := t.TempDir()
+	if err := Write(filepath.Join(root, Path), pkgs); err != nil {
+		t.Fatal(err)
+	}
+	if out := run(t, sqlite, filepath.Join(root, Path), "PRAGMA integrity_check"); strings.TrimSpace(out) != "ok" {
+		t.Fatalf("integrity_check:\n%s", out)
+	}
+	if pages := strings.TrimSpace(run(t, sqlite, filepath.Join(root, Path), "PRAGMA page_count")); len(pages) < 4 { // under 1,000
+		t.Fatalf("the database has %s pages; the test wants over a thousand", pages)
+	}
+	if qa := strings.Fields(run(t, rpmCmd, "--root", root, "--dbpath", "/usr/lib/sysimage/rpm", "-qa")); len(qa) != len(pkgs) {
+		t.Errorf("rpm -qa lists %d packages, want %d", len(qa), len(pkgs))
+	}
+	out := strings.Fields(run(t, rpmCmd, "--root", root, "--dbpath", "/usr/lib/sysimage/rpm", "-qf", "/usr/share/deps/b"))
+	if want := slices.Repeat([]string{"deps-1-1.noarch"}, 300); !slices.Equal(out, want) {
+		t.Errorf("rpm -qf /usr/share/deps/b lists %d packages %.60q, want 300 of deps-1-1.noarch", len(out), out)
 	}
 }
 
