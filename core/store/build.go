@@ -50,12 +50,17 @@ func (s *Store) Commit(b *BuildDir, e *Entry, linked sdk.LinkedDigests) error {
 	if err := Verify(b.Files, e.Manifest, linked); err != nil {
 		return err
 	}
-	e.ManifestDigest = ManifestDigest(e.Manifest)
+	manifest := encodeManifest(e.Manifest)
+	sum := sha256.Sum256(manifest)
+	e.ManifestDigest = hex.EncodeToString(sum[:])
 	data, err := json.Marshal(e)
 	if err != nil {
 		return err
 	}
 	if err := writeSynced(filepath.Join(b.root, keyFile), e.KeyInput); err != nil {
+		return err
+	}
+	if err := writeSynced(filepath.Join(b.root, manifestFile), manifest); err != nil {
 		return err
 	}
 	if err := writeSynced(filepath.Join(b.root, entryFile), data); err != nil {
@@ -99,13 +104,6 @@ func Verify(dir string, manifest []sdk.ManifestFile, linked sdk.LinkedDigests) e
 		return fmt.Errorf("the manifest lists %s, which the build did not write", p)
 	}
 	return nil
-}
-
-// ManifestDigest is the sha256 of a manifest's canonical JSON.
-func ManifestDigest(m []sdk.ManifestFile) string {
-	data, _ := json.Marshal(m)
-	sum := sha256.Sum256(data)
-	return hex.EncodeToString(sum[:])
 }
 
 // CleanTmp removes builds left behind by an apply that was killed. Call it

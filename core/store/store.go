@@ -57,8 +57,10 @@ type Entry struct {
 	Address string `json:"address"`
 	Type    string `json:"type"`
 	// Outputs are the artifact's outputs as cty JSON with their type.
-	Outputs        json.RawMessage    `json:"outputs"`
-	Manifest       []sdk.ManifestFile `json:"manifest"`
+	Outputs json.RawMessage `json:"outputs"`
+	// Manifest lists the files; it is kept in a file of its own
+	// (manifest), whose sha256 is ManifestDigest.
+	Manifest       []sdk.ManifestFile `json:"-"`
 	ManifestDigest string             `json:"manifest_digest"`
 	// Placements say where the artifact's parts go in a compose.
 	Placements []sdk.Placement `json:"placements,omitempty"`
@@ -120,9 +122,28 @@ func (s *Store) Read(key string) (*Entry, error) {
 	if err != nil {
 		return nil, err
 	}
-	var e Entry
-	if err := json.Unmarshal(data, &e); err != nil {
+	var stored struct {
+		Entry
+		// Manifest is where entries kept it before the manifest file.
+		Manifest json.RawMessage `json:"manifest"`
+	}
+	if err := json.Unmarshal(data, &stored); err != nil {
 		return nil, fmt.Errorf("store entry %s: %w", key, err)
+	}
+	e := stored.Entry
+	if stored.Manifest != nil {
+		if err := json.Unmarshal(stored.Manifest, &e.Manifest); err != nil {
+			return nil, fmt.Errorf("store entry %s: %w", key, err)
+		}
+	} else {
+		path := filepath.Join(s.Path(key), manifestFile)
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, err
+		}
+		if e.Manifest, err = decodeManifest(data, path); err != nil {
+			return nil, err
+		}
 	}
 	s.remember(&e)
 	return &e, nil
