@@ -33,20 +33,30 @@ func ReadDirents(dir string) (dev uint64, entries []Dirent, err error) {
 	if st.Mode&syscall.S_IFMT != syscall.S_IFDIR {
 		return 0, nil, &os.PathError{Op: "readdirent", Path: dir, Err: syscall.ENOTDIR}
 	}
+	entries, err = readDirents(int(f.Fd()), dir)
+	if err != nil {
+		return 0, nil, err
+	}
+	return uint64(st.Dev), entries, nil
+}
+
+// readDirents lists the open directory fd, named dir in errors.
+func readDirents(fd int, dir string) ([]Dirent, error) {
+	var entries []Dirent
 	buf := make([]byte, 32<<10)
 	for {
-		n, err := syscall.ReadDirent(int(f.Fd()), buf)
+		n, err := syscall.ReadDirent(fd, buf)
 		if err == syscall.EINTR {
 			continue
 		}
 		if err != nil {
-			return 0, nil, &os.PathError{Op: "readdirent", Path: dir, Err: err}
+			return nil, &os.PathError{Op: "readdirent", Path: dir, Err: err}
 		}
 		if n <= 0 {
-			return uint64(st.Dev), entries, nil
+			return entries, nil
 		}
 		if entries, err = parseDirents(buf[:n], entries); err != nil {
-			return 0, nil, fmt.Errorf("%s: %w", dir, err)
+			return nil, fmt.Errorf("%s: %w", dir, err)
 		}
 	}
 }
