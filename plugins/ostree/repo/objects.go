@@ -12,7 +12,6 @@ import (
 	"sort"
 	"sync"
 
-	"github.com/klauspost/compress/flate"
 	"github.com/strata-build/strata/plugins/ostree/gvariant"
 )
 
@@ -291,18 +290,5 @@ func (w *ContentWriter) writeFilez(out io.Writer, m FileMeta, content []byte) er
 	if m.Mode&modeTypeMask == modeSymlink {
 		return nil
 	}
-	z, _ := w.compressors.Get().(*flate.Writer)
-	if z == nil {
-		var err error
-		if z, err = flate.NewWriter(out, w.level); err != nil {
-			return err
-		}
-	} else {
-		z.Reset(out)
-	}
-	defer w.compressors.Put(z)
-	if _, err := z.Write(content); err != nil {
-		return err
-	}
-	return z.Close()
+	return w.deflate(out, content)
 }

@@ -1,6 +1,7 @@
 package repo
 
 import (
+	"fmt"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -67,6 +68,10 @@ func TestContentObjects(t *testing.T) {
 		t.Fatal(err)
 	}
 	w := r.Content()
+	var large strings.Builder // compressed in pieces on several cores
+	for i := 0; large.Len() < 3*pieceSize+pieceSize/2; i++ {
+		fmt.Fprintf(&large, "row %d of a database, %x\n", i, i*i*2654435761)
+	}
 	var files []TreeFile
 	for name, f := range map[string]struct {
 		meta    FileMeta
@@ -77,6 +82,7 @@ func TestContentObjects(t *testing.T) {
 		"caps":    {FileMeta{Mode: 0o100755, Xattrs: []Xattr{{"security.capability", []byte{1, 0, 0, 2, 0, 0x20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}}}}, "ELF"},
 		"link":    {FileMeta{Mode: 0o120777, Target: "setuid"}, ""},
 		"big.txt": {FileMeta{Mode: 0o100644}, strings.Repeat("a line of text\n", 100000)},
+		"large":   {FileMeta{Mode: 0o100644}, large.String()},
 	} {
 		var content []byte
 		if f.content != "" {
@@ -115,6 +121,9 @@ func TestContentObjects(t *testing.T) {
 	}
 	if cat := sdktest.Run(t, "ostree", "cat", "--repo="+dir, "test", "/setuid"); cat != "#!/bin/sh\n" {
 		t.Errorf("ostree cat /setuid = %q", cat)
+	}
+	if cat := sdktest.Run(t, "ostree", "cat", "--repo="+dir, "test", "/large"); cat != large.String() {
+		t.Errorf("ostree cat /large gives %d bytes, not the %d written", len(cat), large.Len())
 	}
 	if err := r.SetRef("test", strings.Repeat("0", 64)); err == nil {
 		t.Error("SetRef accepted a commit the repository lacks")
