@@ -60,12 +60,19 @@ func (s *scan) dir(rel, abs string) error {
 		return err
 	}
 	for _, e := range entries {
-		r, p := path.Join(rel, e.Name), filepath.Join(abs, e.Name)
+		r := path.Join(rel, e.Name)
 		if e.Type == syscall.DT_REG && s.linked != nil {
 			if l, ok := s.linked[inode{dev, e.Ino}]; ok {
 				s.out = append(s.out, ManifestFile{Path: r, Size: l.size, Mode: l.mode, SHA256: l.sha256})
 				continue
 			}
+		}
+		p := filepath.Join(abs, e.Name)
+		if e.Type == syscall.DT_DIR {
+			if err := s.dir(r, p); err != nil {
+				return err
+			}
+			continue
 		}
 		info, err := os.Lstat(p)
 		if err != nil {
