@@ -1,8 +1,10 @@
 package apply
 
 import (
+	"io/fs"
 	"os"
 	"strings"
+	"syscall"
 
 	"github.com/strata-build/strata/core/pkgset"
 	"github.com/strata-build/strata/core/plan"
@@ -29,26 +31,43 @@ func previous(p *plan.Plan, n *plan.Node) (*sdk.Input, *store.Entry) {
 	return &sdk.Input{Address: addr, Type: e.Type, Key: e.Key, Path: p.Opts.Store.FilesPath(e.Key), Outputs: outputs, Manifest: e.Manifest}, e
 }
 
-// knownFiles knows the digest of a built file that is a hard link of one
-// of the node's package files, as long as that file is unchanged since
-// strata hashed it (repositories link packages in, and reading them all
-// again would cost more than the build), or of a file of the previous
-// build's entry, whose digests the store recorded (an ostree repository
-// links its earlier objects in).
-func knownFiles(p *plan.Plan, set *pkgset.Set, prev *store.Entry) sdk.LinkedDigests {
-	known := sdk.LinkedDigests{}
+// knownFiles knows the digests of built files that are hard links of
+// files of the previous build's entry, whose digests the store recorded
+// (an ostree repository links its earlier objects in), or of the node's
+// package files, as long as those are unchanged since strata hashed them
+// (repositories link packages in, and reading them all again would cost
+// more than the build).
+func knownFiles(p *plan.Plan, set *pkgset.Set, prev *store.Entry) store.Known {
+	known := store.Known{Linked: sdk.LinkedDigests{}, Digest: packageDigests(set)}
+	if prev != nil {
+		known.Linked.AddManifest(p.Opts.Store.FilesPath(prev.Key), prev.Manifest)
+	}
+	return known
+}
+
+// packageDigests gives the digest of a file that is a package file of
+// set, found by inode number and then checked with a stat of that
+// package alone: most built files are known from the previous build, and
+// a stat of every package would cost more than the few left.
+func packageDigests(set *pkgset.Set) sdk.KnownDigest {
+	byInode := map[uint64][]*pkgset.Package{}
 	for _, pkgs := range set.ByArch {
 		for _, pkg := range pkgs {
-			if strings.Contains(pkg.Location, "://") {
-				continue
-			}
-			if fi, err := os.Stat(pkg.Location); err == nil && pkg.Unchanged(fi) {
-				known.Add(fi, pkg.SHA256)
+			if pkg.FileInode != 0 && !strings.Contains(pkg.Location, "://") {
+				byInode[pkg.FileInode] = append(byInode[pkg.FileInode], pkg)
 			}
 		}
 	}
-	if prev != nil {
-		known.AddManifest(p.Opts.Store.FilesPath(prev.Key), prev.Manifest)
+	return func(_ string, fi fs.FileInfo) (string, bool) {
+		st, ok := fi.Sys().(*syscall.Stat_t)
+		if !ok {
+			return "", false
+		}
+		for _, pkg := range byInode[st.Ino] {
+			if pfi, err := os.Stat(pkg.Location); err == nil && os.SameFile(fi, pfi) && pkg.Unchanged(pfi) {
+				return pkg.SHA256, true
+			}
+		}
+		return "", false
 	}
-	return known
 }

@@ -38,16 +38,23 @@ func (s *Store) NewBuildDir(key string) (*BuildDir, error) {
 // Discard removes the build directory.
 func (b *BuildDir) Discard() { os.RemoveAll(b.root) }
 
+// Known is what strata knows of the digests of files it hashed before,
+// so that verifying a build does not read them again: files linked from
+// them by inode, and a function for the rest (either may be nil).
+type Known struct {
+	Linked sdk.LinkedDigests
+	Digest sdk.KnownDigest
+}
+
 // Commit verifies that the files match the manifest the plugin reported,
 // then moves the build into the store as key with its entry. On any error
-// nothing reaches the store. linked knows the digests of files strata
-// hashed before, by inode (may be nil).
-func (s *Store) Commit(b *BuildDir, e *Entry, linked sdk.LinkedDigests) error {
+// nothing reaches the store.
+func (s *Store) Commit(b *BuildDir, e *Entry, known Known) error {
 	defer b.Discard()
 	if err := os.RemoveAll(b.Work); err != nil {
 		return err
 	}
-	if err := Verify(b.Files, e.Manifest, linked); err != nil {
+	if err := Verify(b.Files, e.Manifest, known); err != nil {
 		return err
 	}
 	manifest := encodeManifest(e.Manifest)
@@ -80,8 +87,8 @@ func (s *Store) Commit(b *BuildDir, e *Entry, linked sdk.LinkedDigests) error {
 
 // Verify checks that dir holds exactly the files of manifest, with the
 // same sizes, modes, digests and link targets.
-func Verify(dir string, manifest []sdk.ManifestFile, linked sdk.LinkedDigests) error {
-	actual, err := sdk.ScanLinked(dir, linked, nil)
+func Verify(dir string, manifest []sdk.ManifestFile, known Known) error {
+	actual, err := sdk.ScanLinked(dir, known.Linked, known.Digest)
 	if err != nil {
 		return err
 	}

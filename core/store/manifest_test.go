@@ -52,7 +52,7 @@ func TestManifestFileRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Commit(b, &Entry{Key: key, Manifest: scanned}, nil); err != nil {
+	if err := s.Commit(b, &Entry{Key: key, Manifest: scanned}, Known{}); err != nil {
 		t.Fatal(err)
 	}
 	// A new Store reads the entry from its files.

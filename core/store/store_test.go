@@ -42,7 +42,7 @@ func TestCommitVerifiesTheManifest(t *testing.T) {
 			t.Fatal(err)
 		}
 		c.tamper(b)
-		err = s.Commit(b, &Entry{Key: key, Manifest: manifest}, nil)
+		err = s.Commit(b, &Entry{Key: key, Manifest: manifest}, Known{})
 		switch {
 		case c.want == "" && err != nil:
 			t.Errorf("%s: %v", c.name, err)
