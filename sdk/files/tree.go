@@ -2,6 +2,7 @@ package files
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -20,6 +21,9 @@ import (
 // hundreds of directories, and when they are not in the page cache,
 // listing the directories one after the other waits on the disk for
 // each; resolving two long paths for every link costs more than the link.
+// Directories are opened relative to a handle of src, so src may be
+// renamed meanwhile (a build moved into the store while the compose
+// links it).
 func LinkTree(src, dst string) error {
 	fi, err := os.Lstat(src)
 	if err != nil {
@@ -34,11 +38,20 @@ func LinkTree(src, dst string) error {
 	if err := os.MkdirAll(dst, 0o755); err != nil {
 		return err
 	}
+	t := tree{src: src, dst: dst}
+	if t.srcFD, err = openDir(unix.AT_FDCWD, src); err != nil {
+		return &os.PathError{Op: "open", Path: src, Err: err}
+	}
+	defer unix.Close(t.srcFD)
+	if t.dstFD, err = openDir(unix.AT_FDCWD, dst); err != nil {
+		return &os.PathError{Op: "open", Path: dst, Err: err}
+	}
+	defer unix.Close(t.dstFD)
 	for level := []string{"."}; len(level) > 0; {
 		below := make([][]string, len(level))
 		err := parallel.IO(len(level), func(i int) error {
 			var err error
-			below[i], err = linkDir(src, dst, level[i])
+			below[i], err = t.linkDir(level[i])
 			return err
 		})
 		if err != nil {
@@ -49,80 +62,111 @@ func LinkTree(src, dst string) error {
 	return nil
 }
 
-// linkDir links the files of the directory rel of src into the same
-// directory of dst, makes its subdirectories there and returns them.
-func linkDir(src, dst, rel string) ([]string, error) {
-	from, err := openDir(filepath.Join(src, rel))
+// tree is a LinkTree under way: the two roots, named and open.
+type tree struct {
+	src, dst     string
+	srcFD, dstFD int
+}
+
+// linkDir links the files of the directory rel into the same directory
+// of dst, makes its subdirectories there and returns them.
+func (t tree) linkDir(rel string) ([]string, error) {
+	from, err := openDir(t.srcFD, rel)
 	if err != nil {
-		return nil, err
+		return nil, t.srcErr(rel, err)
 	}
 	defer unix.Close(from)
-	to, err := openDir(filepath.Join(dst, rel))
+	to, err := openDir(t.dstFD, rel)
 	if err != nil {
-		return nil, err
+		return nil, &os.PathError{Op: "open", Path: filepath.Join(t.dst, rel), Err: err}
 	}
 	defer unix.Close(to)
-	entries, err := readDirents(from, filepath.Join(src, rel))
+	entries, err := readDirents(from, filepath.Join(t.src, rel))
 	if err != nil {
 		return nil, err
 	}
 	var dirs []string
 	for _, e := range entries {
-		path := filepath.Join(src, rel, e.Name)
 		typ := e.Type
 		if typ == unix.DT_UNKNOWN {
-			fi, err := os.Lstat(path)
-			if err != nil {
-				return nil, err
+			var st unix.Stat_t
+			if err := unix.Fstatat(from, e.Name, &st, unix.AT_SYMLINK_NOFOLLOW); err != nil {
+				return nil, t.srcErr(filepath.Join(rel, e.Name), err)
 			}
-			typ = direntType(fi.Mode())
+			typ = modeType(st.Mode)
 		}
 		switch typ {
-		case unix.DT_REG, unix.DT_LNK:
 		case unix.DT_DIR:
 			if err := unix.Mkdirat(to, e.Name, 0o755); err != nil {
-				return nil, &os.PathError{Op: "mkdir", Path: filepath.Join(dst, rel, e.Name), Err: err}
+				return nil, &os.PathError{Op: "mkdir", Path: filepath.Join(t.dst, rel, e.Name), Err: err}
 			}
 			dirs = append(dirs, filepath.Join(rel, e.Name))
-			continue
+		case unix.DT_REG, unix.DT_LNK:
+			if unix.Linkat(from, e.Name, to, e.Name, 0) != nil {
+				// Links refused (another device): make the file again.
+				if err := remake(from, to, e.Name, typ); err != nil {
+					return nil, t.srcErr(filepath.Join(rel, e.Name), err)
+				}
+			}
 		default:
-			return nil, fmt.Errorf("%s is not a regular file, directory or symbolic link", path)
-		}
-		if unix.Linkat(from, e.Name, to, e.Name, 0) == nil {
-			continue
-		}
-		// Not a regular file, or links refused: go by the full paths.
-		fi, err := os.Lstat(path)
-		if err != nil {
-			return nil, err
-		}
-		if err := linkEntry(path, filepath.Join(dst, rel, e.Name), fi); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("%s is not a regular file, directory or symbolic link", filepath.Join(t.src, rel, e.Name))
 		}
 	}
 	return dirs, nil
 }
 
-// direntType is the directory entry type of a file of mode m, or 0 for
-// kinds LinkTree refuses.
-func direntType(m os.FileMode) uint8 {
-	switch {
-	case m.IsDir():
-		return unix.DT_DIR
-	case m.IsRegular():
-		return unix.DT_REG
-	case m&os.ModeSymlink != 0:
-		return unix.DT_LNK
-	}
-	return 0
+func (t tree) srcErr(rel string, err error) error {
+	return &os.PathError{Op: "linking", Path: filepath.Join(t.src, rel), Err: err}
 }
 
-func openDir(path string) (int, error) {
-	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
-	if err != nil {
-		return -1, &os.PathError{Op: "open", Path: path, Err: err}
+// remake copies the regular file or symbolic link name of the directory
+// from into the directory to.
+func remake(from, to int, name string, typ uint8) error {
+	if typ == unix.DT_LNK {
+		target := make([]byte, unix.PathMax)
+		n, err := unix.Readlinkat(from, name, target)
+		if err != nil {
+			return err
+		}
+		return unix.Symlinkat(string(target[:n]), to, name)
 	}
-	return fd, nil
+	in, err := unix.Openat(from, name, unix.O_RDONLY|unix.O_CLOEXEC|unix.O_NOFOLLOW, 0)
+	if err != nil {
+		return err
+	}
+	src := os.NewFile(uintptr(in), name)
+	defer src.Close()
+	fi, err := src.Stat()
+	if err != nil {
+		return err
+	}
+	out, err := unix.Openat(to, name, unix.O_WRONLY|unix.O_CREAT|unix.O_EXCL|unix.O_CLOEXEC, uint32(fi.Mode().Perm()))
+	if err != nil {
+		return err
+	}
+	dst := os.NewFile(uintptr(out), name)
+	if _, err := io.Copy(dst, src); err != nil {
+		dst.Close()
+		return err
+	}
+	return dst.Close()
+}
+
+// modeType is the directory entry type of a file of mode m (st_mode).
+func modeType(m uint32) uint8 {
+	switch m & unix.S_IFMT {
+	case unix.S_IFDIR:
+		return unix.DT_DIR
+	case unix.S_IFREG:
+		return unix.DT_REG
+	case unix.S_IFLNK:
+		return unix.DT_LNK
+	}
+	return unix.DT_UNKNOWN
+}
+
+func openDir(at int, path string) (int, error) {
+	return unix.Openat(at, path, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 }
 
 // linkEntry recreates one file that is not a directory.

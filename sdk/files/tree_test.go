@@ -52,6 +52,24 @@ func TestLinkTree(t *testing.T) {
 		t.Errorf("linking one file: %v", err)
 	}
 
+	// Another file system refuses links: the files are copied, with
+	// their modes, and the links made again.
+	if other, err := os.MkdirTemp("/dev/shm", "linktree-"); err == nil {
+		defer os.RemoveAll(other)
+		copied := filepath.Join(other, "copy")
+		if err := files.LinkTree(src, copied); err != nil {
+			t.Fatalf("to another file system: %v", err)
+		}
+		if out, err := exec.Command("diff", "-r", "--no-dereference", src, copied).CombinedOutput(); err != nil {
+			t.Errorf("diff -r across file systems: %v\n%s", err, out)
+		}
+		if fi, err := os.Stat(filepath.Join(copied, "d", "b")); err != nil || fi.Mode().Perm() != 0o640 {
+			t.Errorf("a copied file: %v, %v; want mode 0640", fi, err)
+		}
+	} else {
+		t.Logf("no second file system to copy to: %v", err)
+	}
+
 	if err := syscall.Mkfifo(filepath.Join(src, "d", "fifo"), 0o644); err != nil {
 		t.Fatal(err)
 	}
