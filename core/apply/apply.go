@@ -50,6 +50,13 @@ type Options struct {
 	Parallelism int
 	Reporter    Reporter
 	Fetcher     *pkgset.Fetcher
+	// Ready, if set, is called as soon as an instance's files are all
+	// there, from the goroutine that built it: a build's before they are
+	// verified and moved into the store (files then names the build's
+	// directory, which is renamed into the store or, if verification
+	// fails, removed), one taken from the store once it is recorded. The
+	// compose links them meanwhile.
+	Ready func(n *plan.Node, e *store.Entry, files string)
 }
 
 // Result counts what an apply did.
@@ -120,7 +127,15 @@ func build(ctx context.Context, p *plan.Plan, n *plan.Node, opts Options) (Outco
 	addr := n.Inst.Addr.String()
 	record := func() error { return p.State.Set(addr, store.StateEntry{Key: n.Key, Type: n.Inst.Addr.Type}) }
 	if p.Opts.Store.Has(n.Key) {
-		return FromStore, record()
+		if err := record(); err != nil {
+			return 0, err
+		}
+		if opts.Ready != nil {
+			if e, err := p.Opts.Store.Read(n.Key); err == nil {
+				opts.Ready(n, e, p.Opts.Store.FilesPath(n.Key))
+			}
+		}
+		return FromStore, nil
 	}
 	config, diags := p.BuildConfig(n)
 	if diags.HasErrors() {
@@ -157,6 +172,9 @@ func build(ctx context.Context, p *plan.Plan, n *plan.Node, opts Options) (Outco
 	if err != nil {
 		dir.Discard()
 		return 0, err
+	}
+	if opts.Ready != nil {
+		opts.Ready(n, entry, dir.Files)
 	}
 	if err := p.Opts.Store.Commit(dir, entry, knownFiles(p, n.Set, prevEntry)); err != nil {
 		return 0, fmt.Errorf("%s %s: %w", n.Plugin.Name(), addr, err)

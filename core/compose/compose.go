@@ -2,12 +2,14 @@ package compose
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/strata-build/strata/core/store"
@@ -56,29 +58,174 @@ type Result struct {
 // Write lays out a compose in outDir, unless the newest compose there
 // holds the same artifacts. complete says whether every artifact built.
 func Write(outDir string, info Info, arts []Artifact, complete bool) (*Result, error) {
-	sort.Slice(arts, func(i, j int) bool { return arts[i].Addr.Less(arts[j].Addr) })
-	lin := lineageDoc(info, arts)
-	if latest, err := os.Readlink(filepath.Join(outDir, "latest")); err == nil && complete {
-		if same(filepath.Join(outDir, latest), lin) {
-			return &Result{ID: latest, Dir: filepath.Join(outDir, latest), Unchanged: true}, nil
-		}
+	if r := unchanged(outDir, info, arts, complete); r != nil {
+		return r, nil
 	}
+	w, err := Start(outDir)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range arts {
+		w.Add(a)
+	}
+	return w.Finish(info, arts, complete)
+}
+
+// unchanged returns the newest compose in outDir when it holds exactly
+// arts, complete.
+func unchanged(outDir string, info Info, arts []Artifact, complete bool) *Result {
+	latest, err := os.Readlink(filepath.Join(outDir, "latest"))
+	if err != nil || !complete || !same(filepath.Join(outDir, latest), lineageDoc(info, arts)) {
+		return nil
+	}
+	return &Result{ID: latest, Dir: filepath.Join(outDir, latest), Unchanged: true}
+}
+
+// Writer lays out a compose while its artifacts are built: each is
+// linked in as soon as it is ready, beside the builds still running,
+// and Finish writes the metadata once they are all in.
+type Writer struct {
+	outDir, tmp string
+	wg          sync.WaitGroup
+	mu          sync.Mutex
+	claimed     map[string]addrs.Instance // compose paths, by the artifact placing files there
+	laid        map[addrs.Instance]*layout
+	err         error
+}
+
+// layout is an artifact linked in, or being linked in, and how that went.
+type layout struct {
+	a   Artifact
+	err error
+}
+
+// Start begins a compose in a temporary directory of outDir.
+func Start(outDir string) (*Writer, error) {
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
 		return nil, err
 	}
-	id, respin := nextID(outDir, info)
 	tmp, err := os.MkdirTemp(outDir, ".tmp-")
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(tmp)
-	if err := layOut(filepath.Join(tmp, "compose"), arts); err != nil {
-		return nil, err
+	return &Writer{outDir: outDir, tmp: tmp, claimed: map[string]addrs.Instance{}, laid: map[addrs.Instance]*layout{}}, nil
+}
+
+// Add links an artifact's files into the compose in the background; its
+// files may be those of a build still being verified, whose directory
+// is then moved into the store. Two artifacts may not claim one path.
+func (w *Writer) Add(a Artifact) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.laid[a.Addr] != nil {
+		return
 	}
+	l := &layout{a: a}
+	w.laid[a.Addr] = l
+	for _, pl := range placements(a) {
+		if prev, dup := w.claimed[pl.ComposePath]; dup && prev != a.Addr {
+			first, second := prev, a.Addr
+			if second.Less(first) {
+				first, second = second, first
+			}
+			w.err = cmp.Or(w.err, fmt.Errorf("%s and %s both place files in compose/%s", first, second, pl.ComposePath))
+			return
+		}
+		w.claimed[pl.ComposePath] = a.Addr
+	}
+	w.wg.Add(1)
+	go func() {
+		defer w.wg.Done()
+		err := w.link(a)
+		w.mu.Lock()
+		l.err = err
+		w.mu.Unlock()
+	}()
+}
+
+// link links an artifact's placements into the compose.
+func (w *Writer) link(a Artifact) error {
+	for _, pl := range placements(a) {
+		if err := files.LinkTree(filepath.Join(a.Files, pl.Path), filepath.Join(w.tmp, "compose", pl.ComposePath)); err != nil {
+			return fmt.Errorf("laying out %s: %w", a.Addr, err)
+		}
+	}
+	return nil
+}
+
+// drop removes an artifact from the compose; no layout may be under way.
+func (w *Writer) drop(a Artifact) error {
+	for _, pl := range placements(a) {
+		if err := os.RemoveAll(filepath.Join(w.tmp, "compose", pl.ComposePath)); err != nil {
+			return err
+		}
+		delete(w.claimed, pl.ComposePath)
+	}
+	delete(w.laid, a.Addr)
+	return nil
+}
+
+// Abort waits for the layouts under way and removes the compose; after
+// Finish it does nothing.
+func (w *Writer) Abort() {
+	w.wg.Wait()
+	os.RemoveAll(w.tmp)
+}
+
+// Finish brings the compose to arts, from the store: an artifact added
+// but not listed (its build failed) is removed, one not added, or whose
+// layout failed (a build taken from the store instead, its directory
+// removed meanwhile) or whose files differ, is laid out again. Then it
+// writes the metadata, unless the newest compose holds the same
+// artifacts. complete says whether every artifact built.
+func (w *Writer) Finish(info Info, arts []Artifact, complete bool) (*Result, error) {
+	defer w.Abort()
+	sort.Slice(arts, func(i, j int) bool { return arts[i].Addr.Less(arts[j].Addr) })
+	if r := unchanged(w.outDir, info, arts, complete); r != nil {
+		return r, nil
+	}
+	w.wg.Wait()
+	if w.err != nil {
+		return nil, w.err
+	}
+	listed := map[addrs.Instance]bool{}
+	for _, a := range arts {
+		listed[a.Addr] = true
+	}
+	for addr, l := range w.laid {
+		if !listed[addr] {
+			if err := w.drop(l.a); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for _, a := range arts {
+		l := w.laid[a.Addr]
+		if l != nil && l.err == nil && l.a.Entry.ManifestDigest == a.Entry.ManifestDigest {
+			continue
+		}
+		if l != nil {
+			if err := w.drop(l.a); err != nil {
+				return nil, err
+			}
+		}
+		w.Add(a)
+	}
+	w.wg.Wait()
+	if w.err != nil {
+		return nil, w.err
+	}
+	for _, a := range arts {
+		if err := w.laid[a.Addr].err; err != nil {
+			return nil, err
+		}
+	}
+	id, respin := nextID(w.outDir, info)
 	status := "FINISHED"
 	if !complete {
 		status = "FINISHED_INCOMPLETE"
 	}
+	lin := lineageDoc(info, arts)
 	lin.Payload.Compose.ID = id
 	head := composeHeader(info, id, respin)
 	files := map[string]any{
@@ -90,39 +237,21 @@ func Write(outDir string, info Info, arts []Artifact, complete bool) (*Result, e
 		"compose/metadata/lineage.json":     lin,
 	}
 	for name, content := range files {
-		if err := writeFile(filepath.Join(tmp, name), content); err != nil {
+		if err := writeFile(filepath.Join(w.tmp, name), content); err != nil {
 			return nil, err
 		}
 	}
-	dir := filepath.Join(outDir, id)
-	if err := os.Rename(tmp, dir); err != nil {
+	dir := filepath.Join(w.outDir, id)
+	if err := os.Rename(w.tmp, dir); err != nil {
 		return nil, err
 	}
 	if err := os.Chmod(dir, 0o755); err != nil {
 		return nil, err
 	}
-	if err := pointLatest(outDir, id); err != nil {
+	if err := pointLatest(w.outDir, id); err != nil {
 		return nil, err
 	}
 	return &Result{ID: id, Dir: dir}, nil
-}
-
-// layOut links every artifact, or each of its placements, into the
-// compose directory. Two artifacts may not claim one path.
-func layOut(composeDir string, arts []Artifact) error {
-	claimed := map[string]addrs.Instance{}
-	for _, a := range arts {
-		for _, pl := range placements(a) {
-			if prev, dup := claimed[pl.ComposePath]; dup {
-				return fmt.Errorf("%s and %s both place files in compose/%s", prev, a.Addr, pl.ComposePath)
-			}
-			claimed[pl.ComposePath] = a.Addr
-			if err := files.LinkTree(filepath.Join(a.Files, pl.Path), filepath.Join(composeDir, pl.ComposePath)); err != nil {
-				return fmt.Errorf("laying out %s: %w", a.Addr, err)
-			}
-		}
-	}
-	return nil
 }
 
 // placements returns where an artifact's parts go; an artifact that says

@@ -82,8 +82,31 @@ func runApply(c *cli, args []string) int {
 		fmt.Fprintln(c.stdout, "Apply cancelled.")
 		return exitError
 	}
+	out := *outDir
+	if out == "" {
+		out = filepath.Join(dir, "out")
+	}
+	// Artifacts go into the compose while the others build: the up-to-date
+	// ones now, each built one as soon as its files are there.
+	var cw *compose.Writer
+	if len(p.Opts.Targets) == 0 && build+rebuild+p.Publishes() > 0 {
+		if cw, err = compose.Start(out); err != nil {
+			return c.errorf("writing the compose: %v", err)
+		}
+		defer cw.Abort()
+		for _, n := range p.Changes() {
+			if n.Action == plan.UpToDate {
+				addToCompose(cw, p, st, n)
+			}
+		}
+	}
 	fetcher := &pkgset.Fetcher{Dir: filepath.Join(st.CacheDir(), "packages")}
-	res := apply.Apply(ctx, p, apply.Options{Parallelism: *parallelism, Reporter: c.reporter(pf.json), Fetcher: fetcher})
+	res := apply.Apply(ctx, p, apply.Options{Parallelism: *parallelism, Reporter: c.reporter(pf.json), Fetcher: fetcher,
+		Ready: func(n *plan.Node, e *store.Entry, files string) {
+			if cw != nil {
+				cw.Add(compose.Artifact{Addr: n.Inst.Addr, Entry: e, Files: files})
+			}
+		}})
 	result := map[string]any{"type": "result", "built": res.Built, "from_store": res.FromStore, "published": res.Published, "failed": res.Failed, "skipped": res.Skipped}
 	if !pf.json {
 		published := ""
@@ -94,11 +117,7 @@ func runApply(c *cli, args []string) int {
 			map[bool]string{true: "Apply complete!", false: "Apply finished with errors:"}[res.Failed == 0], res.Built, res.FromStore, published, res.Failed, res.Skipped)
 	}
 	if len(p.Opts.Targets) == 0 {
-		out := *outDir
-		if out == "" {
-			out = filepath.Join(dir, "out")
-		}
-		cr, err := writeCompose(p, st, out, res.Failed+res.Skipped == 0)
+		cr, err := writeCompose(p, st, cw, out, res.Failed+res.Skipped == 0)
 		if err != nil {
 			return c.errorf("writing the compose: %v", err)
 		}
@@ -129,20 +148,18 @@ func (c *cli) confirm() bool {
 	return strings.TrimSpace(line) == "yes"
 }
 
-// writeCompose lays out every built artifact of the plan.
-func writeCompose(p *plan.Plan, st *store.Store, out string, complete bool) (*compose.Result, error) {
+// writeCompose lays out every built artifact of the plan, finishing the
+// compose cw began when there is one.
+func writeCompose(p *plan.Plan, st *store.Store, cw *compose.Writer, out string, complete bool) (*compose.Result, error) {
 	var arts []compose.Artifact
 	for _, n := range p.Changes() {
-		se, ok := p.State.Get(n.Inst.Addr.String())
-		if !ok || se.Key != n.Key {
-			continue
-		}
-		e, err := st.Read(se.Key)
+		a, ok, err := composeArtifact(p, st, n)
 		if err != nil {
 			return nil, err
 		}
-		arts = append(arts, compose.Artifact{Addr: n.Inst.Addr, Entry: e, Files: st.FilesPath(se.Key),
-			Published: se.Published, PublishedOutputs: se.PublishedOutputs})
+		if ok {
+			arts = append(arts, a)
+		}
 	}
 	c := p.Eval.Compose
 	info := compose.Info{Name: c.Name, Short: c.Short, Version: c.Version, Type: c.Type, Label: c.Label,
@@ -150,5 +167,30 @@ func writeCompose(p *plan.Plan, st *store.Store, out string, complete bool) (*co
 	for _, v := range p.Eval.Variants {
 		info.Variants[v.UID] = compose.Variant{ID: v.ID, UID: v.UID, Name: v.Name, Type: v.Type}
 	}
+	if cw != nil {
+		return cw.Finish(info, arts, complete)
+	}
 	return compose.Write(out, info, arts, complete)
+}
+
+// composeArtifact is the stored artifact of n, if its build is recorded.
+func composeArtifact(p *plan.Plan, st *store.Store, n *plan.Node) (compose.Artifact, bool, error) {
+	se, ok := p.State.Get(n.Inst.Addr.String())
+	if !ok || se.Key != n.Key {
+		return compose.Artifact{}, false, nil
+	}
+	e, err := st.Read(se.Key)
+	if err != nil {
+		return compose.Artifact{}, false, err
+	}
+	return compose.Artifact{Addr: n.Inst.Addr, Entry: e, Files: st.FilesPath(se.Key),
+		Published: se.Published, PublishedOutputs: se.PublishedOutputs}, true, nil
+}
+
+// addToCompose starts laying out n's artifact; one that cannot be read
+// now is read again, and its error reported, when the compose finishes.
+func addToCompose(cw *compose.Writer, p *plan.Plan, st *store.Store, n *plan.Node) {
+	if a, ok, err := composeArtifact(p, st, n); err == nil && ok {
+		cw.Add(a)
+	}
 }
