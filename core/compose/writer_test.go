@@ -1,0 +1,97 @@
+package compose
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/strata-build/strata/core/store"
+	"github.com/strata-build/strata/internal/addrs"
+)
+
+func artifact(t *testing.T, name, digest, content string) Artifact {
+	t.Helper()
+	inst, err := addrs.ParseInstance("artifact.tarball." + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "out.tar"), []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return Artifact{Addr: inst, Files: dir, Entry: &store.Entry{Key: strings.Repeat(digest, 64), ManifestDigest: digest}}
+}
+
+var info = Info{Name: "Test", Short: "T", Version: "1", Type: "production", Date: time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC)}
+
+func readOut(t *testing.T, dir, name string) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, "compose", "tarball", name, "out.tar"))
+	if err != nil {
+		return "missing"
+	}
+	return string(data)
+}
+
+// What is added while builds run is brought to the artifacts the compose
+// ends with: a build that failed is removed, one whose directory went
+// away while it was linked, or whose stored files differ from those
+// added, is laid out again from the store.
+func TestWriterFinishesWithTheListedArtifacts(t *testing.T) {
+	out := t.TempDir()
+	w, err := Start(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	failed := artifact(t, "failed", "a", "failed build")
+	w.Add(failed)
+	gone := artifact(t, "gone", "b", "")
+	if err := os.RemoveAll(gone.Files); err != nil { // a build discarded: the store had it
+		t.Fatal(err)
+	}
+	w.Add(gone)
+	differs := artifact(t, "differs", "c", "first build")
+	w.Add(differs)
+	same := artifact(t, "same", "d", "same")
+	w.Add(same)
+
+	arts := []Artifact{artifact(t, "gone", "b", "stored"), artifact(t, "differs", "e", "stored build"), same}
+	r, err := w.Finish(info, arts, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]string{"failed": "missing", "gone": "stored", "differs": "stored build", "same": "same"} {
+		if got := readOut(t, r.Dir, name); got != want {
+			t.Errorf("%s: %q, want %q", name, got, want)
+		}
+	}
+	if entries, _ := os.ReadDir(out); len(entries) != 2 { // the compose and latest
+		t.Errorf("left in the output directory: %v", entries)
+	}
+	w.Abort() // after Finish, nothing
+	if _, err := os.Stat(r.Dir); err != nil {
+		t.Errorf("Abort after Finish: %v", err)
+	}
+}
+
+func TestWriterRefusesTwoArtifactsOnOnePath(t *testing.T) {
+	out := t.TempDir()
+	w, err := Start(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := artifact(t, "b", "a", "a"), artifact(t, "a", "b", "b")
+	b.Entry.Placements = a.Entry.Placements
+	a.Entry.Placements = append(a.Entry.Placements, placements(b)...)
+	w.Add(a)
+	w.Add(b)
+	_, err = w.Finish(info, []Artifact{a, b}, true)
+	if err == nil || !strings.Contains(err.Error(), "artifact.tarball.a and artifact.tarball.b both place files in compose/tarball/a") {
+		t.Errorf("err = %v", err)
+	}
+	if entries, _ := os.ReadDir(out); len(entries) != 0 {
+		t.Errorf("left in the output directory: %v", entries)
+	}
+}
