@@ -275,9 +275,13 @@ func newEntry(p *plan.Plan, n *plan.Node, res *sdk.BuildResult) (*store.Entry, e
 	if err := checkPlacements(res.Placements); err != nil {
 		return nil, fmt.Errorf("%s: %w", n.Plugin.Name(), err)
 	}
+	lin, err := store.EncodeLineage(lineage(p, n))
+	if err != nil {
+		return nil, err
+	}
 	return &store.Entry{
 		Key: n.Key, Address: n.Inst.Addr.String(), Type: n.Inst.Addr.Type, Outputs: outputs,
-		Manifest: res.Manifest, Placements: res.Placements, Lineage: lineage(p, n), KeyInput: keyIn,
+		Manifest: res.Manifest, Placements: res.Placements, Lineage: lin, KeyInput: keyIn,
 	}, nil
 }
 

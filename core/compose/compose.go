@@ -83,7 +83,9 @@ func unchanged(outDir string, info Info, arts []Artifact, complete bool) *Result
 
 // Writer lays out a compose while its artifacts are built: each is
 // linked in as soon as it is ready, beside the builds still running,
-// and Finish writes the metadata once they are all in.
+// and Finish writes the metadata once they are all in. It is for an
+// apply that builds something, whose compose cannot be the newest one
+// again; Write, for one that does not, looks first.
 type Writer struct {
 	outDir, tmp string
 	wg          sync.WaitGroup
@@ -176,14 +178,10 @@ func (w *Writer) Abort() {
 // but not listed (its build failed) is removed, one not added, or whose
 // layout failed (a build taken from the store instead, its directory
 // removed meanwhile) or whose files differ, is laid out again. Then it
-// writes the metadata, unless the newest compose holds the same
-// artifacts. complete says whether every artifact built.
+// writes the metadata. complete says whether every artifact built.
 func (w *Writer) Finish(info Info, arts []Artifact, complete bool) (*Result, error) {
 	defer w.Abort()
 	sort.Slice(arts, func(i, j int) bool { return arts[i].Addr.Less(arts[j].Addr) })
-	if r := unchanged(w.outDir, info, arts, complete); r != nil {
-		return r, nil
-	}
 	w.wg.Wait()
 	if w.err != nil {
 		return nil, w.err
@@ -227,6 +225,10 @@ func (w *Writer) Finish(info Info, arts []Artifact, complete bool) (*Result, err
 	}
 	lin := lineageDoc(info, arts)
 	lin.Payload.Compose.ID = id
+	linData, err := lin.encode()
+	if err != nil {
+		return nil, err
+	}
 	head := composeHeader(info, id, respin)
 	files := map[string]any{
 		"COMPOSE_ID":                        id + "\n",
@@ -234,7 +236,7 @@ func (w *Writer) Finish(info Info, arts []Artifact, complete bool) (*Result, err
 		"compose/metadata/composeinfo.json": composeInfo(info, head, arts),
 		"compose/metadata/rpms.json":        rpmsDoc(head, arts),
 		"compose/metadata/images.json":      imagesDoc(head, arts),
-		"compose/metadata/lineage.json":     lin,
+		"compose/metadata/lineage.json":     linData,
 	}
 	for name, content := range files {
 		if err := writeFile(filepath.Join(w.tmp, name), content); err != nil {
@@ -300,9 +302,12 @@ func writeFile(path string, content any) error {
 		return err
 	}
 	var data []byte
-	if s, ok := content.(string); ok {
-		data = []byte(s)
-	} else {
+	switch c := content.(type) {
+	case string:
+		data = []byte(c)
+	case []byte:
+		data = c
+	default:
 		var err error
 		if data, err = json.MarshalIndent(content, "", "    "); err != nil {
 			return err

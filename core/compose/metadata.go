@@ -1,8 +1,12 @@
 package compose
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
+	"maps"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -37,7 +41,69 @@ type lineageArtifact struct {
 	// Published says where the artifact was published, with what its
 	// plugin reported (an image's pushed reference and digest).
 	Published *published `json:"published,omitempty"`
-	store.Lineage
+	// Lineage is the stored entry's lineage object, whose fields follow
+	// the ones above in the artifact's object.
+	Lineage json.RawMessage `json:"-"`
+}
+
+// encode writes the document as json.MarshalIndent would with four
+// spaces, each artifact's lineage copied as the store keeps it, indented
+// for its place here: for a repository of tens of thousands of packages,
+// decoding and encoding it again, or only scanning it, would be most of
+// writing the compose's metadata.
+func (l *lineage) encode() ([]byte, error) {
+	header, err := json.MarshalIndent(l.Header, "    ", "    ")
+	if err != nil {
+		return nil, err
+	}
+	compose, err := json.MarshalIndent(l.Payload.Compose, "        ", "    ")
+	if err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "{\n    \"header\": %s,\n    \"payload\": {\n        \"compose\": %s,\n        \"artifacts\": ", header, compose)
+	addrs := slices.Sorted(maps.Keys(l.Payload.Artifacts))
+	if len(addrs) == 0 {
+		b.WriteString("{}")
+	} else {
+		b.WriteString("{\n")
+		for i, addr := range addrs {
+			name, err := json.Marshal(addr)
+			if err != nil {
+				return nil, err
+			}
+			a, err := l.Payload.Artifacts[addr].encode()
+			if err != nil {
+				return nil, err
+			}
+			if i > 0 {
+				b.WriteString(",\n")
+			}
+			fmt.Fprintf(&b, "%s%s: %s", store.LineageIndent, name, a)
+		}
+		b.WriteString("\n        }")
+	}
+	b.WriteString("\n    }\n}\n")
+	return b.Bytes(), nil
+}
+
+// encode writes the artifact's object indented for its place in the
+// document: its fields, then its lineage's.
+func (a lineageArtifact) encode() ([]byte, error) {
+	head, err := json.MarshalIndent(a, store.LineageIndent, "    ")
+	if err != nil {
+		return nil, err
+	}
+	closing := "\n" + store.LineageIndent + "}"
+	lin := a.Lineage
+	if len(lin) == 0 {
+		return head, nil
+	}
+	if !bytes.HasPrefix(lin, []byte("{\n")) || !bytes.HasSuffix(lin, []byte(closing)) || !bytes.HasSuffix(head, []byte(closing)) {
+		return nil, fmt.Errorf("the lineage of %s is not indented as the store writes it", a.Key)
+	}
+	out := append(head[:len(head)-len(closing)], ",\n"...)
+	return append(out, lin[2:]...), nil
 }
 
 type published struct {

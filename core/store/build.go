@@ -70,6 +70,9 @@ func (s *Store) Commit(b *BuildDir, e *Entry, known Known) error {
 	if err := writeSynced(filepath.Join(b.root, manifestFile), manifest); err != nil {
 		return err
 	}
+	if err := writeSynced(filepath.Join(b.root, lineageFile), e.Lineage); err != nil {
+		return err
+	}
 	if err := writeSynced(filepath.Join(b.root, entryFile), data); err != nil {
 		return err
 	}

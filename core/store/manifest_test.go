@@ -82,7 +82,7 @@ func TestManifestFileRoundTrip(t *testing.T) {
 	}
 }
 
-// Entries written before the manifest file kept the manifest in
+// Entries written before the manifest and lineage files kept both in
 // entry.json; they read as they did.
 func TestEntryWithManifestInside(t *testing.T) {
 	s, err := Open(t.TempDir())
@@ -93,7 +93,7 @@ func TestEntryWithManifestInside(t *testing.T) {
 	if err := os.MkdirAll(s.Path(key), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	old := `{"key":"` + key + `","type":"tarball","manifest":[{"Path":"out.tar","Size":3,"SHA256":"abc","Mode":420,"Link":""}],"manifest_digest":"d"}`
+	old := `{"key":"` + key + `","type":"tarball","manifest":[{"Path":"out.tar","Size":3,"SHA256":"abc","Mode":420,"Link":""}],"manifest_digest":"d","lineage":{"address":"artifact.tarball.x","plugin":{"name":"tarball","version":"1","protocol":1},"modules":[],"packages":[],"inputs":[],"timestamp":5}}`
 	if err := os.WriteFile(filepath.Join(s.Path(key), entryFile), []byte(old), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -103,6 +103,12 @@ func TestEntryWithManifestInside(t *testing.T) {
 	}
 	if want := []sdk.ManifestFile{{Path: "out.tar", Size: 3, SHA256: "abc", Mode: 0o644}}; !cmp.Equal(want, e.Manifest) {
 		t.Errorf("manifest = %+v, want %+v", e.Manifest, want)
+	}
+	want := Lineage{Address: "artifact.tarball.x", Plugin: PluginRef{Name: "tarball", Version: "1", Protocol: 1},
+		Modules: []ModuleRef{}, Packages: []PackageRef{}, Inputs: []InputRef{}, Timestamp: 5}
+	encoded, _ := EncodeLineage(want)
+	if string(e.Lineage) != string(encoded) {
+		t.Errorf("lineage kept as\n%s\nwant, as EncodeLineage writes it,\n%s", e.Lineage, encoded)
 	}
 }
 

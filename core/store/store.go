@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -47,8 +48,9 @@ func (s *Store) Has(key string) bool {
 }
 
 const (
-	entryFile = "entry.json"
-	keyFile   = "key.json"
+	entryFile   = "entry.json"
+	keyFile     = "key.json"
+	lineageFile = "lineage.json"
 )
 
 // Entry describes one stored artifact.
@@ -64,11 +66,35 @@ type Entry struct {
 	ManifestDigest string             `json:"manifest_digest"`
 	// Placements say where the artifact's parts go in a compose.
 	Placements []sdk.Placement `json:"placements,omitempty"`
-	Lineage    Lineage         `json:"lineage"`
+	// Lineage is the Lineage object as EncodeLineage writes it, kept in a
+	// file of its own (lineage.json): a compose copies it into its
+	// lineage.json as it is. For a repository of tens of thousands of
+	// packages it is megabytes, and decoding it, or only scanning it as
+	// JSON, would be most of reading the entry.
+	Lineage json.RawMessage `json:"-"`
 	// KeyInput is everything the key was computed from; comparing two
 	// tells why an artifact is rebuilt. It is stored in a file of its own
 	// (key.json), which ReadKeyInput reads alone.
 	KeyInput json.RawMessage `json:"-"`
+}
+
+// LineageIndent is the indentation of an artifact's lineage in a
+// compose's lineage.json, under "payload", "artifacts" and its address.
+const LineageIndent = "            "
+
+// EncodeLineage encodes a lineage for an entry: indented as a compose's
+// lineage.json holds it, four spaces a level.
+func EncodeLineage(l Lineage) ([]byte, error) {
+	return json.MarshalIndent(l, LineageIndent, "    ")
+}
+
+// DecodeLineage decodes the entry's lineage.
+func (e *Entry) DecodeLineage() (Lineage, error) {
+	var l Lineage
+	if err := json.Unmarshal(e.Lineage, &l); err != nil {
+		return l, fmt.Errorf("store entry %s: lineage: %w", e.Key, err)
+	}
+	return l, nil
 }
 
 // Lineage is what an artifact was built from.
@@ -124,13 +150,24 @@ func (s *Store) Read(key string) (*Entry, error) {
 	}
 	var stored struct {
 		Entry
-		// Manifest is where entries kept it before the manifest file.
+		// Manifest and Lineage are where entries kept them before their
+		// files.
 		Manifest json.RawMessage `json:"manifest"`
+		Lineage  json.RawMessage `json:"lineage"`
 	}
 	if err := json.Unmarshal(data, &stored); err != nil {
 		return nil, fmt.Errorf("store entry %s: %w", key, err)
 	}
 	e := stored.Entry
+	if stored.Lineage != nil {
+		var indented bytes.Buffer
+		if err := json.Indent(&indented, stored.Lineage, LineageIndent, "    "); err != nil {
+			return nil, fmt.Errorf("store entry %s: lineage: %w", key, err)
+		}
+		e.Lineage = indented.Bytes()
+	} else if e.Lineage, err = os.ReadFile(filepath.Join(s.Path(key), lineageFile)); err != nil {
+		return nil, err
+	}
 	if stored.Manifest != nil {
 		if err := json.Unmarshal(stored.Manifest, &e.Manifest); err != nil {
 			return nil, fmt.Errorf("store entry %s: %w", key, err)

@@ -94,7 +94,11 @@ func (c *cli) showState(st *store.Store, state *store.State, asJSON bool) int {
 
 func (c *cli) showEntry(inst addrs.Instance, e *store.Entry, files string) {
 	w := c.stdout
-	l := e.Lineage
+	l, err := e.DecodeLineage()
+	if err != nil {
+		fmt.Fprintf(w, "%s\n  %v\n", inst, err)
+		return
+	}
 	fmt.Fprintf(w, "%s\n  key:       %s\n  plugin:    %s %s (protocol %d)\n  timestamp: %d\n  files:     %s\n",
 		inst, e.Key, l.Plugin.Name, l.Plugin.Version, l.Plugin.Protocol, l.Timestamp, files)
 	if outputs, err := plan.DecodeOutputs(e.Outputs); err == nil && outputs.Type().IsObjectType() {
