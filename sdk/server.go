@@ -194,6 +194,15 @@ func (s *server) Build(req *pluginpb.Build_Request, stream pluginpb.Plugin_Build
 		}
 		previous = &p[0]
 	}
+	// The previous build's digests are gathered while the build runs.
+	linked := make(chan LinkedDigests, 1)
+	go func() {
+		l := LinkedDigests{}
+		if previous != nil {
+			l.AddManifest(previous.Path, previous.Manifest)
+		}
+		linked <- l
+	}()
 	rep := &streamReporter{stream: stream}
 	resp, err := t.Build(stream.Context(), &BuildRequest{
 		Address: req.GetAddress(), Config: cfg, Packages: packagesFromProto(req.GetPackages()),
@@ -203,7 +212,7 @@ func (s *server) Build(req *pluginpb.Build_Request, stream pluginpb.Plugin_Build
 	}, rep)
 	result := &pluginpb.Build_Result{}
 	if err == nil {
-		result, err = finishBuild(req.GetOutputDir(), resp, previous)
+		result, err = finishBuild(req.GetOutputDir(), resp, <-linked)
 	}
 	if err != nil {
 		result = &pluginpb.Build_Result{Error: err.Error()}
@@ -212,15 +221,11 @@ func (s *server) Build(req *pluginpb.Build_Request, stream pluginpb.Plugin_Build
 }
 
 // finishBuild lists what the build wrote and encodes its outputs. Files
-// the response knows the digest of, or linked from the previous build,
-// are not hashed again.
-func finishBuild(dir string, resp *BuildResponse, previous *Input) (*pluginpb.Build_Result, error) {
+// the response knows the digest of, or linked from the previous build
+// (linked), are not hashed again.
+func finishBuild(dir string, resp *BuildResponse, linked LinkedDigests) (*pluginpb.Build_Result, error) {
 	if resp == nil {
 		resp = &BuildResponse{}
-	}
-	linked := LinkedDigests{}
-	if previous != nil {
-		linked.AddManifest(previous.Path, previous.Manifest)
 	}
 	known := func(path string, _ fs.FileInfo) (string, bool) {
 		sum, ok := resp.Known[path]

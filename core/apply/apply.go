@@ -159,6 +159,9 @@ func build(ctx context.Context, p *plan.Plan, n *plan.Node, opts Options) (Outco
 		return 0, err
 	}
 	prev, prevEntry := previous(p, n)
+	// What verification will know is gathered while the plugin builds.
+	knownCh := make(chan store.Known, 1)
+	go func() { knownCh <- knownFiles(p, n.Set, prevEntry) }()
 	res, err := n.Plugin.Build(ctx, n.Inst.Addr.Type, &sdk.BuildRequest{
 		Address: addr, Config: config, Packages: pkgs, Inputs: inputs,
 		Compose: n.KeyIn.Compose, Content: p.Content(n), OutputDir: dir.Files, WorkDir: dir.Work,
@@ -176,7 +179,7 @@ func build(ctx context.Context, p *plan.Plan, n *plan.Node, opts Options) (Outco
 	if opts.Ready != nil {
 		opts.Ready(n, entry, dir.Files)
 	}
-	if err := p.Opts.Store.Commit(dir, entry, knownFiles(p, n.Set, prevEntry)); err != nil {
+	if err := p.Opts.Store.Commit(dir, entry, <-knownCh); err != nil {
 		return 0, fmt.Errorf("%s %s: %w", n.Plugin.Name(), addr, err)
 	}
 	return Built, record()
