@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/strata-build/strata/internal/compsimport"
+	"github.com/strata-build/strata/sdk/files"
 )
 
 // runImport turns another tool's description into the language: today a
@@ -41,24 +42,10 @@ func runImport(c *cli, args []string) int {
 	if *out == "" {
 		_, err = c.stdout.Write(text)
 	} else {
-		err = writeNew(*out, text)
+		err = files.WriteNew(*out, text)
 	}
 	if err != nil {
 		return c.errorf("%v", err)
 	}
 	return exitOK
-}
-
-// writeNew writes a file that must not exist yet.
-func writeNew(path string, data []byte) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		os.Remove(path)
-		return err
-	}
-	return f.Close()
 }

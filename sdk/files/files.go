@@ -30,6 +30,25 @@ func WriteAtomic(path string, data []byte) error {
 	return os.Rename(tmp.Name(), path)
 }
 
+// WriteNew writes data to path, which must not exist yet; on error
+// nothing is left at path.
+func WriteNew(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		os.Remove(path)
+		return err
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(path)
+		return err
+	}
+	return nil
+}
+
 // LinkOrCopy makes dst the same file as src with a hard link, or a copy
 // with mode when the file system refuses (another device, say).
 func LinkOrCopy(src, dst string, mode os.FileMode) error {

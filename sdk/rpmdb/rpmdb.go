@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/strata-build/strata/sdk/files"
 	"github.com/strata-build/strata/sdk/rpm"
 	"github.com/strata-build/strata/sdk/sqlitefile"
 )
@@ -91,20 +92,7 @@ func Write(path string, pkgs []*rpm.Package) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		os.Remove(path)
-		return err
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(path)
-		return err
-	}
-	return nil
+	return files.WriteNew(path, data)
 }
 
 // Encode returns the database of the packages, in the order given: the
