@@ -101,12 +101,13 @@ func runApply(c *cli, args []string) int {
 		}
 	}
 	fetcher := &pkgset.Fetcher{Dir: filepath.Join(st.CacheDir(), "packages")}
-	res := apply.Apply(ctx, p, apply.Options{Parallelism: *parallelism, Reporter: c.reporter(pf.json), Fetcher: fetcher,
-		Ready: func(n *plan.Node, e *store.Entry, files string) {
-			if cw != nil {
-				cw.Add(compose.Artifact{Addr: n.Inst.Addr, Entry: e, Files: files})
-			}
-		}})
+	opts := apply.Options{Parallelism: *parallelism, Reporter: c.reporter(pf.json), Fetcher: fetcher}
+	if cw != nil {
+		opts.Ready = func(n *plan.Node, e *store.Entry, files string) {
+			cw.Add(compose.Artifact{Addr: n.Inst.Addr, Entry: e, Files: files})
+		}
+	}
+	res := apply.Apply(ctx, p, opts)
 	result := map[string]any{"type": "result", "built": res.Built, "from_store": res.FromStore, "published": res.Published, "failed": res.Failed, "skipped": res.Skipped}
 	if !pf.json {
 		published := ""
