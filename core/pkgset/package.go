@@ -1,8 +1,8 @@
 package pkgset
 
 import (
-	"fmt"
 	"os"
+	"sort"
 	"strings"
 
 	"github.com/strata-build/strata/sdk"
@@ -47,7 +47,22 @@ func (p *Package) Unchanged(fi os.FileInfo) bool {
 
 // NEVRA formats the package as name-[epoch:]version-release.arch.
 func (p *Package) NEVRA() string {
-	return fmt.Sprintf("%s-%s.%s", p.Name, p.EVR(), p.Arch)
+	return p.Name + "-" + p.EVR().String() + "." + p.Arch
+}
+
+// sortByNEVRA sorts packages by NEVRA, each formatted once.
+func sortByNEVRA(pkgs []*Package) {
+	keyed := make([]struct {
+		nevra string
+		p     *Package
+	}, len(pkgs))
+	for i, p := range pkgs {
+		keyed[i].nevra, keyed[i].p = p.NEVRA(), p
+	}
+	sort.Slice(keyed, func(i, j int) bool { return keyed[i].nevra < keyed[j].nevra })
+	for i := range keyed {
+		pkgs[i] = keyed[i].p
+	}
 }
 
 // EVR is the package's epoch, version and release.

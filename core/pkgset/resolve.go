@@ -95,7 +95,7 @@ func (rs *Resolver) Resolve(sel Selection) (*Set, hcl.Diagnostics) {
 				add(p, "")
 			}
 		}
-		sort.Slice(set.ByArch[arch], func(i, j int) bool { return set.ByArch[arch][i].NEVRA() < set.ByArch[arch][j].NEVRA() })
+		sortByNEVRA(set.ByArch[arch])
 		for _, p := range set.ByArch[arch] {
 			if dup := rs.U.duplicate(p); dup != "" {
 				diags = append(diags, rs.duplicateDiag(p, dup, sel.Range))
