@@ -64,7 +64,7 @@ func (b *builder) addPackages(dir string, pkgs []sdk.Package) ([]*entry, error) 
 			made[d] = true
 		}
 	}
-	err := parallel.Do(len(pkgs), func(i int) error {
+	err := parallel.IO(len(pkgs), func(i int) error {
 		p, e := pkgs[i], entries[i]
 		dst := filepath.Join(dir, filepath.FromSlash(e.href))
 		if err := files.LinkOrCopy(p.Path, dst, 0o644); err != nil {
