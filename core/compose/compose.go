@@ -182,66 +182,16 @@ func (w *Writer) Abort() {
 func (w *Writer) Finish(info Info, arts []Artifact, complete bool) (*Result, error) {
 	defer w.Abort()
 	sort.Slice(arts, func(i, j int) bool { return arts[i].Addr.Less(arts[j].Addr) })
-	w.wg.Wait()
-	if w.err != nil {
-		return nil, w.err
-	}
-	listed := map[addrs.Instance]bool{}
-	for _, a := range arts {
-		listed[a.Addr] = true
-	}
-	for addr, l := range w.laid {
-		if !listed[addr] {
-			if err := w.drop(l.a); err != nil {
-				return nil, err
-			}
-		}
-	}
-	for _, a := range arts {
-		l := w.laid[a.Addr]
-		if l != nil && l.err == nil && l.a.Entry.ManifestDigest == a.Entry.ManifestDigest {
-			continue
-		}
-		if l != nil {
-			if err := w.drop(l.a); err != nil {
-				return nil, err
-			}
-		}
-		w.Add(a)
-	}
-	w.wg.Wait()
-	if w.err != nil {
-		return nil, w.err
-	}
-	for _, a := range arts {
-		if err := w.laid[a.Addr].err; err != nil {
-			return nil, err
-		}
-	}
+	// The metadata is written while the last layouts finish.
 	id, respin := nextID(w.outDir, info)
-	status := "FINISHED"
-	if !complete {
-		status = "FINISHED_INCOMPLETE"
+	written := make(chan error, 1)
+	go func() { written <- w.writeMetadata(info, arts, id, respin, complete) }()
+	err := w.settle(arts)
+	if werr := <-written; err == nil {
+		err = werr
 	}
-	lin := lineageDoc(info, arts)
-	lin.Payload.Compose.ID = id
-	linData, err := lin.encode()
 	if err != nil {
 		return nil, err
-	}
-	head := composeHeader(info, id, respin)
-	files := map[string]any{
-		"COMPOSE_ID":                        id + "\n",
-		"STATUS":                            status + "\n",
-		"compose/metadata/composeinfo.json": composeInfo(info, head, arts),
-		"compose/metadata/rpms.json":        rpmsDoc(head, arts),
-		"compose/metadata/images.json":      imagesDoc(head, arts),
-		"compose/metadata/lineage.json":     linData,
-	}
-	for name, content := range files {
-		if err := writeFile(filepath.Join(w.tmp, name), content); err != nil {
-			return nil, err
-		}
 	}
 	dir := filepath.Join(w.outDir, id)
 	if err := os.Rename(w.tmp, dir); err != nil {
@@ -254,6 +204,77 @@ func (w *Writer) Finish(info Info, arts []Artifact, complete bool) (*Result, err
 		return nil, err
 	}
 	return &Result{ID: id, Dir: dir}, nil
+}
+
+// settle waits for the layouts under way and brings the compose's
+// artifacts to arts.
+func (w *Writer) settle(arts []Artifact) error {
+	w.wg.Wait()
+	if w.err != nil {
+		return w.err
+	}
+	listed := map[addrs.Instance]bool{}
+	for _, a := range arts {
+		listed[a.Addr] = true
+	}
+	for addr, l := range w.laid {
+		if !listed[addr] {
+			if err := w.drop(l.a); err != nil {
+				return err
+			}
+		}
+	}
+	for _, a := range arts {
+		l := w.laid[a.Addr]
+		if l != nil && l.err == nil && l.a.Entry.ManifestDigest == a.Entry.ManifestDigest {
+			continue
+		}
+		if l != nil {
+			if err := w.drop(l.a); err != nil {
+				return err
+			}
+		}
+		w.Add(a)
+	}
+	w.wg.Wait()
+	if w.err != nil {
+		return w.err
+	}
+	for _, a := range arts {
+		if err := w.laid[a.Addr].err; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeMetadata writes the compose's metadata files for arts.
+func (w *Writer) writeMetadata(info Info, arts []Artifact, id string, respin int, complete bool) error {
+	status := "FINISHED"
+	if !complete {
+		status = "FINISHED_INCOMPLETE"
+	}
+	lin := lineageDoc(info, arts)
+	lin.Payload.Compose.ID = id
+	linData, err := lin.encode()
+	if err != nil {
+		return err
+	}
+	head := composeHeader(info, id, respin)
+	files := map[string]any{
+		"COMPOSE_ID":                        id + "\n",
+		"STATUS":                            status + "\n",
+		"compose/metadata/composeinfo.json": composeInfo(info, head, arts),
+		"compose/metadata/rpms.json":        rpmsDoc(head, arts),
+		"compose/metadata/images.json":      imagesDoc(head, arts),
+		"compose/metadata/lineage.json":     linData,
+	}
+	for name, content := range files {
+		if err := writeFile(filepath.Join(w.tmp, name), content); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // placements returns where an artifact's parts go; an artifact that says
