@@ -2,7 +2,6 @@ package compose
 
 import (
 	"bytes"
-	"cmp"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -92,7 +91,6 @@ type Writer struct {
 	mu          sync.Mutex
 	claimed     map[string]addrs.Instance // compose paths, by the artifact placing files there
 	laid        map[addrs.Instance]*layout
-	err         error
 }
 
 // layout is an artifact linked in, or being linked in, and how that went.
@@ -115,7 +113,9 @@ func Start(outDir string) (*Writer, error) {
 
 // Add links an artifact's files into the compose in the background; its
 // files may be those of a build still being verified, whose directory
-// is then moved into the store. Two artifacts may not claim one path.
+// is then moved into the store. An artifact placing files where another
+// added before does is left out until Finish: if both are in the
+// compose, that is an error; if the other's build failed, it goes in.
 func (w *Writer) Add(a Artifact) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -124,15 +124,14 @@ func (w *Writer) Add(a Artifact) {
 	}
 	l := &layout{a: a}
 	w.laid[a.Addr] = l
-	for _, pl := range placements(a) {
-		if prev, dup := w.claimed[pl.ComposePath]; dup && prev != a.Addr {
-			first, second := prev, a.Addr
-			if second.Less(first) {
-				first, second = second, first
-			}
-			w.err = cmp.Or(w.err, fmt.Errorf("%s and %s both place files in compose/%s", first, second, pl.ComposePath))
+	pls := placements(a)
+	for _, pl := range pls {
+		if prev, dup := w.claimed[pl.ComposePath]; dup {
+			l.err = fmt.Errorf("%s and %s both place files in compose/%s", prev, a.Addr, pl.ComposePath)
 			return
 		}
+	}
+	for _, pl := range pls {
 		w.claimed[pl.ComposePath] = a.Addr
 	}
 	w.wg.Add(1)
@@ -155,9 +154,13 @@ func (w *Writer) link(a Artifact) error {
 	return nil
 }
 
-// drop removes an artifact from the compose; no layout may be under way.
+// drop removes an artifact from the compose, where it placed files;
+// no layout may be under way.
 func (w *Writer) drop(a Artifact) error {
 	for _, pl := range placements(a) {
+		if w.claimed[pl.ComposePath] != a.Addr {
+			continue
+		}
 		if err := os.RemoveAll(filepath.Join(w.tmp, "compose", pl.ComposePath)); err != nil {
 			return err
 		}
@@ -210,8 +213,14 @@ func (w *Writer) Finish(info Info, arts []Artifact, complete bool) (*Result, err
 // artifacts to arts.
 func (w *Writer) settle(arts []Artifact) error {
 	w.wg.Wait()
-	if w.err != nil {
-		return w.err
+	claims := map[string]addrs.Instance{}
+	for _, a := range arts {
+		for _, pl := range placements(a) {
+			if prev, dup := claims[pl.ComposePath]; dup {
+				return fmt.Errorf("%s and %s both place files in compose/%s", prev, a.Addr, pl.ComposePath)
+			}
+			claims[pl.ComposePath] = a.Addr
+		}
 	}
 	listed := map[addrs.Instance]bool{}
 	for _, a := range arts {
@@ -237,9 +246,6 @@ func (w *Writer) settle(arts []Artifact) error {
 		w.Add(a)
 	}
 	w.wg.Wait()
-	if w.err != nil {
-		return w.err
-	}
 	for _, a := range arts {
 		if err := w.laid[a.Addr].err; err != nil {
 			return err

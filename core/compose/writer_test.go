@@ -76,6 +76,33 @@ func TestWriterFinishesWithTheListedArtifacts(t *testing.T) {
 	}
 }
 
+// Of two artifacts placing files in one path, the one that built goes in
+// when the other's build failed, whichever was added first.
+func TestWriterPathOfAFailedBuild(t *testing.T) {
+	for _, failedFirst := range []bool{true, false} {
+		w, err := Start(t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		failed, built := artifact(t, "a", "a", "failed build"), artifact(t, "b", "b", "built")
+		built.Entry.Placements = placements(failed)
+		if failedFirst {
+			w.Add(failed)
+			w.Add(built)
+		} else {
+			w.Add(built)
+			w.Add(failed)
+		}
+		r, err := w.Finish(info, []Artifact{built}, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := readOut(t, r.Dir, "a"); got != "built" {
+			t.Errorf("failed added first %v: compose/tarball/a/out.tar: %q, want the built artifact's", failedFirst, got)
+		}
+	}
+}
+
 func TestWriterRefusesTwoArtifactsOnOnePath(t *testing.T) {
 	out := t.TempDir()
 	w, err := Start(out)
