@@ -15,6 +15,7 @@ require (
 	github.com/strata-build/strata/sdk v0.0.0
 	github.com/ulikunitz/xz v0.5.12
 	github.com/zclconf/go-cty v1.17.0
+	golang.org/x/sys v0.34.0
 	golang.org/x/text v0.26.0
 )
 
@@ -46,7 +47,6 @@ require (
 	golang.org/x/mod v0.25.0 // indirect
 	golang.org/x/net v0.41.0 // indirect
 	golang.org/x/sync v0.15.0 // indirect
-	golang.org/x/sys v0.34.0 // indirect
 	golang.org/x/tools v0.34.0 // indirect
 	google.golang.org/genproto/googleapis/rpc v0.0.0-20250707201910-8d1bb00bc6a7 // indirect
 	google.golang.org/grpc v1.75.0 // indirect

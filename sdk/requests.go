@@ -15,7 +15,8 @@ type Package struct {
 	Arch    string
 	// Path is the package file, readable by the plugin.
 	Path string
-	// SHA256 is the hex digest of the whole file.
+	// SHA256 is the hex digest of the whole file. In a plan request it
+	// may be empty: planning reads only the headers of local packages.
 	SHA256    string
 	Size      int64
 	BuildTime int64

@@ -137,6 +137,9 @@ func build(ctx context.Context, p *plan.Plan, n *plan.Node, opts Options) (Outco
 		}
 		return FromStore, nil
 	}
+	if err := hashPackages(p, n); err != nil {
+		return 0, err
+	}
 	config, diags := p.BuildConfig(n)
 	if diags.HasErrors() {
 		return 0, fmt.Errorf("evaluating the configuration: %s", diags.Error())
@@ -221,6 +224,18 @@ func publish(ctx context.Context, p *plan.Plan, n *plan.Node, opts Options) erro
 		return fmt.Errorf("%s returned outputs strata cannot record: %w", n.Plugin.Name(), err)
 	}
 	return p.State.Set(addr, store.StateEntry{Key: n.Key, Type: n.Inst.Addr.Type, Published: n.Publish, PublishedOutputs: published})
+}
+
+// hashPackages completes the digests of the packages a build reads, its
+// own and its inputs': a plan reads only their headers.
+func hashPackages(p *plan.Plan, n *plan.Node) error {
+	pkgs := n.Set.All()
+	for _, a := range n.Inputs {
+		if in := p.Nodes[a]; in != nil {
+			pkgs = append(pkgs, in.Set.All()...)
+		}
+	}
+	return p.Universe.Hash(pkgs)
 }
 
 // localPackages fetches what is not local and lists the packages with

@@ -13,7 +13,7 @@ import (
 )
 
 // cacheVersion changes whenever Package changes shape.
-const cacheVersion = 2
+const cacheVersion = 3
 
 // headerCache remembers what was read from each package file, keyed by
 // path and checked by size, modification time and inode: a file that

@@ -11,16 +11,24 @@ import (
 
 // Package is one package of the universe.
 type Package struct {
-	Name      string
-	Epoch     uint64
-	Version   string
-	Release   string
-	Arch      string
-	SHA256    string
-	Size      int64
-	BuildTime int64
-	Provides  []rpm.Dependency
-	Requires  []rpm.Dependency
+	Name    string
+	Epoch   uint64
+	Version string
+	Release string
+	Arch    string
+	// SHA256 is the digest of the whole file. A plan reads only the
+	// headers of local packages, so it may be empty until an apply
+	// needs the file (Universe.Hash).
+	SHA256 string
+	// HeaderSHA256 is the digest of a local file's lead, signature and
+	// header, which record the payload's digest: it names the package's
+	// content without reading the payload. Empty for the packages of
+	// remote repositories, whose SHA256 their metadata gives.
+	HeaderSHA256 string
+	Size         int64
+	BuildTime    int64
+	Provides     []rpm.Dependency
+	Requires     []rpm.Dependency
 	// Files lists the package's files and directories, one per line: the
 	// closure check needs them only for file dependencies, so they stay
 	// one string until then.
@@ -39,10 +47,19 @@ type Package struct {
 }
 
 // Unchanged reports whether fi describes the package file as it was when
-// SHA256 was computed: same size, modification time and inode.
+// it was read: same size, modification time and inode.
 func (p *Package) Unchanged(fi os.FileInfo) bool {
 	s := statStamp(fi)
 	return p.FileInode != 0 && s == stamp{size: p.Size, mtime: p.FileMTime, inode: p.FileInode}
+}
+
+// Identity names the package's content in plan keys: the header's
+// digest for a local file, the file's for a remote one.
+func (p *Package) Identity() string {
+	if p.HeaderSHA256 != "" {
+		return p.HeaderSHA256
+	}
+	return p.SHA256
 }
 
 // NEVRA formats the package as name-[epoch:]version-release.arch.

@@ -32,6 +32,15 @@ type Set struct {
 	Modules []string
 }
 
+// All lists the set's packages, every architecture's in turn.
+func (s *Set) All() []*Package {
+	var out []*Package
+	for _, arch := range s.Arches {
+		out = append(out, s.ByArch[arch]...)
+	}
+	return out
+}
+
 // Resolver resolves selections against a universe.
 type Resolver struct {
 	U *Universe

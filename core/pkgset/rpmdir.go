@@ -15,6 +15,7 @@ import (
 
 	"github.com/strata-build/strata/sdk/parallel"
 	"github.com/strata-build/strata/sdk/rpm"
+	"golang.org/x/sys/unix"
 )
 
 // scanDir lists the RPM files under dir, sorted.
@@ -34,15 +35,16 @@ func scanDir(dir string) ([]string, error) {
 }
 
 // readDir reads every package of an rpm_dir source, from the cache where
-// a file is unchanged and in parallel otherwise. read counts the headers
-// actually read.
+// a file is unchanged and otherwise on the disk workers: a cold read of a
+// whole distribution waits on the disk, which answers faster the more
+// reads it has queued. read counts the headers actually read.
 func readDir(dir, source string, cache *headerCache, read *atomic.Int64) ([]*Package, error) {
 	paths, err := scanDir(dir)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]*Package, len(paths))
-	err = parallel.Do(len(paths), func(i int) (err error) {
+	err = parallel.IO(len(paths), func(i int) (err error) {
 		out[i], err = readOne(paths[i], cache, read)
 		return err
 	})
@@ -74,27 +76,70 @@ func readOne(path string, cache *headerCache, read *atomic.Int64) (*Package, err
 	return &cp, nil
 }
 
-// readFile reads a package's header and hashes the whole file in one pass.
+// readSize is how much of a package file the first read takes: the lead,
+// the signature and the header's start (its rest is read in one more
+// call), or all of a small package.
+const readSize = 16 << 10
+
+// readFile reads a package's header, and names its content by the digest
+// of the bytes up to the header's end: the header records the payload's
+// digest, and the signature the md5 of header and payload. A file whose
+// headers record neither, or whose rest is already read into the buffer,
+// is hashed whole in the same pass.
 func readFile(path string) (*Package, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	// Without this the kernel reads ahead far into a payload that may not
+	// be needed.
+	unix.Fadvise(int(f.Fd()), 0, 0, unix.FADV_RANDOM)
 	h := sha256.New()
-	br := bufio.NewReaderSize(io.TeeReader(f, h), 64<<10)
-	hdr, err := rpm.Read(br)
+	br := bufio.NewReaderSize(f, readSize)
+	hdr, err := rpm.Read(io.TeeReader(br, h))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	if _, err := io.Copy(io.Discard, br); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
 	p := fromHeader(hdr)
-	p.SHA256 = hex.EncodeToString(h.Sum(nil))
-	p.Location = path
-	if st, err := f.Stat(); err == nil {
-		p.Size = st.Size()
+	p.Location, p.Size = path, st.Size()
+	recorded := hdr.Header.Has(rpm.TagPayloadDigest) || hdr.Signature.Has(rpm.SigTagMD5)
+	if recorded {
+		p.HeaderSHA256 = hex.EncodeToString(h.Sum(nil)) // Sum leaves h as it was
+	}
+	if !recorded || int64(br.Buffered()) >= p.Size-hdr.HeaderEnd {
+		unix.Fadvise(int(f.Fd()), 0, 0, unix.FADV_SEQUENTIAL)
+		if _, err := io.Copy(h, br); err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		p.SHA256 = hex.EncodeToString(h.Sum(nil))
 	}
 	return p, nil
+}
+
+// hashFile sets the SHA256 of a package whose plan read only its header,
+// checking that the file is still the one read.
+func hashFile(p *Package) error {
+	f, err := os.Open(p.Location)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	if !p.Unchanged(st) {
+		return fmt.Errorf("%s changed since its header was read; plan again", p.Location)
+	}
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return fmt.Errorf("hashing %s: %w", p.Location, err)
+	}
+	p.SHA256 = hex.EncodeToString(h.Sum(nil))
+	return nil
 }

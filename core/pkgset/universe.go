@@ -13,6 +13,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/strata-build/strata/core/eval"
+	"github.com/strata-build/strata/sdk/parallel"
 	"github.com/strata-build/strata/sdk/rpm"
 )
 
@@ -29,6 +30,8 @@ type Universe struct {
 	// HeadersRead counts the package headers read from disk (not from the
 	// header cache) while loading.
 	HeadersRead int64
+	cache       *headerCache
+	hashing     sync.Mutex
 }
 
 type provider struct {
@@ -92,7 +95,7 @@ func Load(ctx context.Context, sources []*eval.Source, opts Options) (*Universe,
 		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "Cannot save the header cache", Detail: err.Error()})
 	}
 	u := newUniverse(all)
-	u.HeadersRead = read.Load()
+	u.HeadersRead, u.cache = read.Load(), cache
 	return u, diags
 }
 
@@ -120,7 +123,7 @@ func newUniverse(all []*Package) *Universe {
 		if n := len(u.Packages); n > 0 {
 			prev := u.Packages[n-1]
 			if prev.NEVRA() == p.NEVRA() {
-				if prev.SHA256 != p.SHA256 {
+				if prev.Identity() != p.Identity() {
 					if len(u.dups[p.NEVRA()]) == 0 {
 						u.dups[p.NEVRA()] = []*Package{prev}
 					}
@@ -157,6 +160,41 @@ func (u *Universe) fileOwners(path string) []*Package {
 	return u.files[path]
 }
 
+// Hash computes the sha256 of the package files that loading read only
+// the headers of, on the disk workers: an apply hashes what it builds
+// from, not the whole universe. A file that changed since it was read is
+// an error. Calls may come from several builds at once; they take turns.
+func (u *Universe) Hash(pkgs []*Package) error {
+	u.hashing.Lock()
+	defer u.hashing.Unlock()
+	var todo []*Package
+	seen := map[*Package]bool{}
+	for _, p := range pkgs {
+		if p.SHA256 == "" && !seen[p] {
+			seen[p] = true
+			todo = append(todo, p)
+		}
+	}
+	err := parallel.IO(len(todo), func(i int) error { return hashFile(todo[i]) })
+	if u.cache != nil {
+		for _, p := range todo {
+			if p.SHA256 != "" {
+				cp := *p
+				u.cache.put(p.Location, stamp{size: p.Size, mtime: p.FileMTime, inode: p.FileInode}, &cp)
+			}
+		}
+	}
+	return err
+}
+
+// SaveCache writes the header cache again if Hash added digests to it.
+func (u *Universe) SaveCache() error {
+	if u.cache == nil {
+		return nil
+	}
+	return u.cache.save()
+}
+
 // Names returns the packages called name, best first.
 func (u *Universe) Names(name string) []*Package { return u.byName[name] }
 
@@ -169,7 +207,11 @@ func (u *Universe) duplicate(p *Package) string {
 	}
 	var where []string
 	for _, x := range d {
-		where = append(where, fmt.Sprintf("%s (%s, sha256 %.12s)", x.Location, x.Source, x.SHA256))
+		digest := "sha256 " + x.SHA256
+		if x.HeaderSHA256 != "" {
+			digest = "header sha256 " + x.HeaderSHA256
+		}
+		where = append(where, fmt.Sprintf("%s (%s, %.26s)", x.Location, x.Source, digest))
 	}
 	return fmt.Sprintf("%s is held by %d different files: %s", p.NEVRA(), len(d), strings.Join(where, ", "))
 }

@@ -186,7 +186,7 @@ func packageKeys(set *pkgset.Set) []string {
 	var out []string
 	for _, arch := range set.Arches {
 		for _, pkg := range set.ByArch[arch] {
-			out = append(out, arch+" "+pkg.NEVRA()+" "+pkg.SHA256)
+			out = append(out, arch+" "+pkg.NEVRA()+" "+pkg.Identity())
 		}
 	}
 	return out

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/hashicorp/hcl/v2"
 	"github.com/strata-build/strata/core/apply"
 	"github.com/strata-build/strata/core/compose"
 	"github.com/strata-build/strata/core/pkgset"
@@ -108,6 +109,9 @@ func runApply(c *cli, args []string) int {
 		}
 	}
 	res := apply.Apply(ctx, p, opts)
+	if err := p.Universe.SaveCache(); err != nil {
+		c.diagnose(hcl.Diagnostics{{Severity: hcl.DiagWarning, Summary: "Cannot save the header cache", Detail: err.Error()}})
+	}
 	result := map[string]any{"type": "result", "built": res.Built, "from_store": res.FromStore, "published": res.Published, "failed": res.Failed, "skipped": res.Skipped}
 	if !pf.json {
 		published := ""

@@ -31,8 +31,17 @@ const serverTarball = "out/latest/compose/tarball/rootfs/server/server-rootfs.ta
 // The bundled example, end to end as a user runs it: init, validate, plan,
 // apply, plan again (nothing to do), and the tarball judged by GNU tar and
 // rpm: unpacked, it is exactly what rpm installs from the same packages.
+//
+// httpd is made large, so that planning reads only its header and the
+// apply hashes it: its lineage must still hold the whole file's sha256.
 func TestMinimalExample(t *testing.T) {
-	p := newProject(t, map[string]string{"main.hcl": minimalConfig(t)}, minimalSpecs(t))
+	specs := minimalSpecs(t)
+	for i := range specs {
+		if specs[i].Name == "httpd" {
+			specs[i].Files = append(specs[i].Files, genrpm.NoiseFiles("httpd", 1<<20)[1])
+		}
+	}
+	p := newProject(t, map[string]string{"main.hcl": minimalConfig(t)}, specs)
 	p.ok("init")
 	if !strings.Contains(p.read(".strata.lock.hcl"), `plugin "tarball"`) {
 		t.Fatalf("lock file:\n%s", p.read(".strata.lock.hcl"))
@@ -130,7 +139,7 @@ func TestMinimalExample(t *testing.T) {
 	contains(t, ".treeinfo", p.read(tree, ".treeinfo"), "[variant-Server]", "repository = .", "type = productmd.treeinfo")
 
 	// Same inputs, another directory: the same key and the same bytes.
-	q := newProject(t, map[string]string{"main.hcl": minimalConfig(t)}, minimalSpecs(t))
+	q := newProject(t, map[string]string{"main.hcl": minimalConfig(t)}, specs)
 	q.ok("init")
 	q.ok("apply", "-auto-approve")
 	if a, b := sha256File(t, p.path(serverTarball)), sha256File(t, q.path(serverTarball)); a != b {

@@ -92,6 +92,7 @@ const (
 	TagEnhanceFlags         Tag = 5057
 	TagFileTriggerName      Tag = 5069
 	TagTransFileTriggerName Tag = 5079
+	TagPayloadDigest        Tag = 5092
 )
 
 // Signature header tags.

@@ -1,0 +1,116 @@
+package pkgset
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/strata-build/strata/core/eval"
+	"github.com/strata-build/strata/internal/genrpm"
+	"github.com/strata-build/strata/sdk/rpm"
+	"github.com/strata-build/strata/sdk/sdktest"
+)
+
+func writeRPM(t *testing.T, dir, name string, seed, size int) string {
+	t.Helper()
+	path, err := sdktest.BuildRPM(dir, sdktest.RPM{Name: name, Version: "1", Release: "1", BuildTime: 1,
+		Files: genrpm.NoiseFiles(fmt.Sprint(name, seed), size)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func fileDigest(t *testing.T, path string, n int64) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n >= 0 {
+		b = b[:n]
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+func loadDir(t *testing.T, dir, cache string) *Universe {
+	t.Helper()
+	u, diags := Load(context.Background(), []*eval.Source{{Type: "rpm_dir", Name: "local", Location: dir}}, Options{Dir: dir, CacheDir: cache})
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	return u
+}
+
+// A plan reads a large package's header only: the header's digest names
+// it, and the file is hashed when an apply asks. A small one is hashed
+// whole while its header is read.
+func TestHeaderIdentity(t *testing.T) {
+	dir, cache := t.TempDir(), t.TempDir()
+	small := writeRPM(t, dir, "small", 1, readSize/2)
+	large := writeRPM(t, dir, "large", 2, 4*readSize)
+	hdr, err := rpm.ReadFile(large)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	u := loadDir(t, dir, cache)
+	byName := func(u *Universe, name string) *Package { return u.Names(name)[0] }
+	s, l := byName(u, "small"), byName(u, "large")
+	if s.SHA256 != fileDigest(t, small, -1) || s.HeaderSHA256 == "" {
+		t.Errorf("small package: sha256 %q header %q, want the file's digest and a header digest", s.SHA256, s.HeaderSHA256)
+	}
+	if l.SHA256 != "" {
+		t.Errorf("the large package was hashed whole while planning")
+	}
+	if want := fileDigest(t, large, hdr.HeaderEnd); l.HeaderSHA256 != want || l.Identity() != want {
+		t.Errorf("large package: header digest %q, identity %q, want %q", l.HeaderSHA256, l.Identity(), want)
+	}
+
+	if err := u.Hash(u.Packages); err != nil {
+		t.Fatal(err)
+	}
+	if l.SHA256 != fileDigest(t, large, -1) {
+		t.Errorf("after Hash: sha256 %q, want the file's %q", l.SHA256, fileDigest(t, large, -1))
+	}
+	if err := u.SaveCache(); err != nil {
+		t.Fatal(err)
+	}
+	again := loadDir(t, dir, cache)
+	if again.HeadersRead != 0 || byName(again, "large").SHA256 != l.SHA256 {
+		t.Errorf("from the cache: %d headers read, sha256 %q; want none read and %q", again.HeadersRead, byName(again, "large").SHA256, l.SHA256)
+	}
+
+	// Another payload under the same name and version is another package.
+	writeRPM(t, dir, "large", 3, 4*readSize)
+	changed := byName(loadDir(t, dir, cache), "large")
+	if changed.HeaderSHA256 == l.HeaderSHA256 || changed.SHA256 != "" {
+		t.Errorf("new payload: header digest %q (was %q), sha256 %q", changed.HeaderSHA256, l.HeaderSHA256, changed.SHA256)
+	}
+}
+
+// A package file rewritten between the plan and the apply is not hashed
+// as if it were the one planned.
+func TestHashRefusesChangedFile(t *testing.T) {
+	dir := t.TempDir()
+	large := writeRPM(t, dir, "large", 2, 4*readSize)
+	u := loadDir(t, dir, t.TempDir())
+	later := time.Now().Add(time.Hour)
+	if err := os.Chtimes(large, later, later); err != nil {
+		t.Fatal(err)
+	}
+	err := u.Hash(u.Packages)
+	if err == nil || !strings.Contains(err.Error(), filepath.Base(large)+" changed since its header was read") {
+		t.Fatalf("Hash = %v, want an error naming the changed file", err)
+	}
+	if u.Packages[0].SHA256 != "" {
+		t.Error("a changed file was given a digest")
+	}
+}
