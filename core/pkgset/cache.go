@@ -1,41 +1,25 @@
 package pkgset
 
 import (
-	"bufio"
-	"bytes"
-	"encoding/gob"
-	"fmt"
 	"os"
-	"sync"
+	"path/filepath"
+	"strconv"
 	"syscall"
 
-	"github.com/strata-build/strata/sdk/files"
+	"github.com/strata-build/strata/sdk/kvpack"
 )
 
-// cacheVersion changes whenever Package changes shape.
-const cacheVersion = 3
+// cacheVersion starts every cached record; it changes whenever what a
+// record holds changes, and records of another version are misses.
+const cacheVersion = 4
 
-// headerCache remembers what was read from each package file, keyed by
-// path and checked by size, modification time and inode: a file that
-// changed in any of them is read again.
+// headerCache remembers what was read from each package file, in a pack
+// keyed by the file's path and state (size, modification time, inode): a
+// file that changed in any of them is another key, read again. Saving
+// appends only what was read, so an apply that read one new package
+// writes one record, whatever the size of the universe.
 type headerCache struct {
-	path    string
-	mu      sync.Mutex
-	entries map[string]cacheEntry
-	used    map[string]bool
-	dirty   bool
-}
-
-type cacheEntry struct {
-	Size  int64
-	MTime int64 // nanoseconds
-	Inode uint64
-	Pkg   *Package
-}
-
-type cacheFile struct {
-	Version int
-	Entries map[string]cacheEntry
+	pack *kvpack.Pack
 }
 
 // stamp identifies a file's state from its stat.
@@ -53,57 +37,41 @@ func statStamp(fi os.FileInfo) stamp {
 	return s
 }
 
+// loadCache opens the cache at path ("" keeps nothing). The cache of
+// earlier versions, one gob written whole, is removed.
 func loadCache(path string) *headerCache {
-	c := &headerCache{path: path, entries: map[string]cacheEntry{}, used: map[string]bool{}}
-	f, err := os.Open(path)
-	if err != nil {
-		return c
+	if path != "" {
+		os.Remove(filepath.Join(filepath.Dir(path), "headers.gob"))
 	}
-	defer f.Close()
-	var cf cacheFile
-	if err := gob.NewDecoder(bufio.NewReader(f)).Decode(&cf); err == nil && cf.Version == cacheVersion {
-		c.entries = cf.Entries
-	}
-	return c
+	return &headerCache{pack: kvpack.Open(path)}
+}
+
+func cacheKey(path string, s stamp) string {
+	b := strconv.AppendInt(nil, s.size, 10)
+	b = append(b, ' ')
+	b = strconv.AppendInt(b, s.mtime, 10)
+	b = append(b, ' ')
+	b = strconv.AppendUint(b, s.inode, 10)
+	b = append(b, ' ')
+	return string(append(b, path...))
 }
 
 func (c *headerCache) get(path string, s stamp) *Package {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := c.entries[path]
-	if !ok || e.Size != s.size || e.MTime != s.mtime || e.Inode != s.inode {
+	v, ok := c.pack.Get(cacheKey(path, s))
+	if !ok {
 		return nil
 	}
-	c.used[path] = true
-	return e.Pkg
+	p, ok := decodePackage(v)
+	if !ok {
+		return nil
+	}
+	p.Location = path
+	return p
 }
 
 func (c *headerCache) put(path string, s stamp, p *Package) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.entries[path] = cacheEntry{Size: s.size, MTime: s.mtime, Inode: s.inode, Pkg: p}
-	c.used[path] = true
-	c.dirty = true
+	c.pack.Put(cacheKey(path, s), encodePackage(p))
 }
 
-// save writes the cache if anything changed, dropping entries of files
-// that are gone. It writes a new file and renames it, so a crash leaves
-// the old cache or the new one.
-func (c *headerCache) save() error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for p := range c.entries {
-		if !c.used[p] {
-			delete(c.entries, p)
-			c.dirty = true
-		}
-	}
-	if !c.dirty || c.path == "" {
-		return nil
-	}
-	var buf bytes.Buffer
-	if err := gob.NewEncoder(&buf).Encode(cacheFile{Version: cacheVersion, Entries: c.entries}); err != nil {
-		return fmt.Errorf("writing the header cache: %w", err)
-	}
-	return files.WriteAtomic(c.path, buf.Bytes())
-}
+// save appends what was put since the last save.
+func (c *headerCache) save() error { return c.pack.Save() }

@@ -55,7 +55,7 @@ func Load(ctx context.Context, sources []*eval.Source, opts Options) (*Universe,
 	if opts.Client == nil {
 		opts.Client = http.DefaultClient
 	}
-	cache := loadCache(filepath.Join(opts.CacheDir, "headers.gob"))
+	cache := loadCache(filepath.Join(opts.CacheDir, "headers.pack"))
 	var read atomic.Int64
 	var all []*Package
 	var diags hcl.Diagnostics
@@ -179,15 +179,14 @@ func (u *Universe) Hash(pkgs []*Package) error {
 	if u.cache != nil {
 		for _, p := range todo {
 			if p.SHA256 != "" {
-				cp := *p
-				u.cache.put(p.Location, stamp{size: p.Size, mtime: p.FileMTime, inode: p.FileInode}, &cp)
+				u.cache.put(p.Location, stamp{size: p.Size, mtime: p.FileMTime, inode: p.FileInode}, p)
 			}
 		}
 	}
 	return err
 }
 
-// SaveCache writes the header cache again if Hash added digests to it.
+// SaveCache adds the digests Hash computed to the header cache.
 func (u *Universe) SaveCache() error {
 	if u.cache == nil {
 		return nil

@@ -1,0 +1,102 @@
+package pkgset
+
+import (
+	"encoding/binary"
+
+	"github.com/strata-build/strata/sdk/rpm"
+)
+
+// encodePackage is a header cache record: what was read from the file,
+// as length-prefixed strings and varints. The file's path, state and
+// source are the key's and the caller's.
+func encodePackage(p *Package) []byte {
+	b := binary.AppendUvarint(make([]byte, 0, 256+len(p.Files)), cacheVersion)
+	for _, s := range []string{p.Name, p.Version, p.Release, p.Arch, p.SHA256, p.HeaderSHA256, p.Files} {
+		b = appendString(b, s)
+	}
+	b = binary.AppendUvarint(b, p.Epoch)
+	b = binary.AppendVarint(b, p.BuildTime)
+	scriptlets := uint64(0)
+	if p.HasScriptlets {
+		scriptlets = 1
+	}
+	b = binary.AppendUvarint(b, scriptlets)
+	for _, deps := range [][]rpm.Dependency{p.Provides, p.Requires} {
+		b = binary.AppendUvarint(b, uint64(len(deps)))
+		for _, d := range deps {
+			b = appendString(b, d.Name)
+			b = binary.AppendUvarint(b, uint64(d.Flags))
+			b = appendString(b, d.Version)
+		}
+	}
+	return b
+}
+
+func appendString(b []byte, s string) []byte {
+	return append(binary.AppendUvarint(b, uint64(len(s))), s...)
+}
+
+// decodePackage reads a record encodePackage wrote; a record of another
+// version, or damaged, is not one.
+func decodePackage(b []byte) (*Package, bool) {
+	r := recordReader{b: b}
+	if r.uvarint() != cacheVersion {
+		return nil, false
+	}
+	p := &Package{}
+	for _, s := range []*string{&p.Name, &p.Version, &p.Release, &p.Arch, &p.SHA256, &p.HeaderSHA256, &p.Files} {
+		*s = r.string()
+	}
+	p.Epoch = r.uvarint()
+	p.BuildTime = r.varint()
+	p.HasScriptlets = r.uvarint() == 1
+	for _, deps := range []*[]rpm.Dependency{&p.Provides, &p.Requires} {
+		n := r.uvarint()
+		if n > uint64(len(r.b)) { // each takes a byte at least
+			return nil, false
+		}
+		*deps = make([]rpm.Dependency, n)
+		for i := range *deps {
+			(*deps)[i] = rpm.Dependency{Name: r.string(), Flags: rpm.Flags(r.uvarint()), Version: r.string()}
+		}
+	}
+	return p, !r.bad && len(r.b) == 0
+}
+
+// recordReader reads a record's fields; a field past the end marks it
+// bad and reads as zero.
+type recordReader struct {
+	b   []byte
+	bad bool
+}
+
+func (r *recordReader) uvarint() uint64 {
+	v, n := binary.Uvarint(r.b)
+	if n <= 0 {
+		r.bad, r.b = true, nil
+		return 0
+	}
+	r.b = r.b[n:]
+	return v
+}
+
+func (r *recordReader) varint() int64 {
+	v, n := binary.Varint(r.b)
+	if n <= 0 {
+		r.bad, r.b = true, nil
+		return 0
+	}
+	r.b = r.b[n:]
+	return v
+}
+
+func (r *recordReader) string() string {
+	n := r.uvarint()
+	if n > uint64(len(r.b)) {
+		r.bad, r.b = true, nil
+		return ""
+	}
+	s := string(r.b[:n])
+	r.b = r.b[n:]
+	return s
+}
