@@ -170,7 +170,9 @@ func (d *decoder) refs(name, prefix string) []string {
 	if diags.HasErrors() {
 		return nil
 	}
-	v, _ = v.UnmarkDeep()
+	// Only the references' names are read: unmarking each level as it is
+	// reached spares copying every block value whole.
+	v, _ = v.Unmark()
 	if v.IsNull() {
 		return nil
 	}
@@ -192,11 +194,12 @@ func (d *decoder) refs(name, prefix string) []string {
 
 // refName extracts the name from a block value or an address string.
 func refName(v cty.Value, prefix string) (string, bool) {
+	v, _ = v.Unmark()
 	if !v.IsKnown() || v.IsNull() {
 		return "", false
 	}
 	if v.Type().IsObjectType() && v.Type().HasAttribute("address") {
-		v = v.GetAttr("address")
+		v, _ = v.GetAttr("address").Unmark()
 	}
 	if v.Type() != cty.String || !v.IsKnown() || v.IsNull() {
 		return "", false
