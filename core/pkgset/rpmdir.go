@@ -76,16 +76,22 @@ func readOne(path string, cache *headerCache, read *atomic.Int64) (*Package, err
 	return &cp, nil
 }
 
-// readSize is how much of a package file the first read takes: the lead,
-// the signature and the header's start (its rest is read in one more
-// call), or all of a small package.
-const readSize = 16 << 10
+// smallFile is the size up to which a package file is hashed whole in
+// the pass that reads its header: reading on costs less than opening the
+// file again when an apply needs its digest, and a distribution's bytes
+// are in its large files.
+const smallFile = 256 << 10
+
+// headerRead is how much of a large package file the first read takes:
+// the lead, the signature and the start of the header (its rest comes in
+// one more read).
+const headerRead = 16 << 10
 
 // readFile reads a package's header, and names its content by the digest
 // of the bytes up to the header's end: the header records the payload's
-// digest, and the signature the md5 of header and payload. A file whose
-// headers record neither, or whose rest is already read into the buffer,
-// is hashed whole in the same pass.
+// digest, and the signature the md5 of header and payload. A small file,
+// or one whose headers record neither, is hashed whole in the same pass;
+// of a large one only the header is read.
 func readFile(path string) (*Package, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -96,11 +102,14 @@ func readFile(path string) (*Package, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Without this the kernel reads ahead far into a payload that may not
-	// be needed.
-	unix.Fadvise(int(f.Fd()), 0, 0, unix.FADV_RANDOM)
+	small := st.Size() <= smallFile
+	if !small {
+		// Without this the kernel reads ahead far into a payload that
+		// may not be needed.
+		unix.Fadvise(int(f.Fd()), 0, 0, unix.FADV_RANDOM)
+	}
 	h := sha256.New()
-	br := bufio.NewReaderSize(f, readSize)
+	br := bufio.NewReaderSize(f, headerRead)
 	hdr, err := rpm.Read(io.TeeReader(br, h))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
@@ -111,8 +120,10 @@ func readFile(path string) (*Package, error) {
 	if recorded {
 		p.HeaderSHA256 = hex.EncodeToString(h.Sum(nil)) // Sum leaves h as it was
 	}
-	if !recorded || int64(br.Buffered()) >= p.Size-hdr.HeaderEnd {
-		unix.Fadvise(int(f.Fd()), 0, 0, unix.FADV_SEQUENTIAL)
+	if small || !recorded {
+		if !small {
+			unix.Fadvise(int(f.Fd()), 0, 0, unix.FADV_SEQUENTIAL)
+		}
 		if _, err := io.Copy(h, br); err != nil {
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}

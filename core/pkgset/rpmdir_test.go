@@ -54,8 +54,8 @@ func loadDir(t *testing.T, dir, cache string) *Universe {
 // whole while its header is read.
 func TestHeaderIdentity(t *testing.T) {
 	dir, cache := t.TempDir(), t.TempDir()
-	small := writeRPM(t, dir, "small", 1, readSize/2)
-	large := writeRPM(t, dir, "large", 2, 4*readSize)
+	small := writeRPM(t, dir, "small", 1, smallFile/2)
+	large := writeRPM(t, dir, "large", 2, 2*smallFile)
 	hdr, err := rpm.ReadFile(large)
 	if err != nil {
 		t.Fatal(err)
@@ -89,7 +89,7 @@ func TestHeaderIdentity(t *testing.T) {
 	}
 
 	// Another payload under the same name and version is another package.
-	writeRPM(t, dir, "large", 3, 4*readSize)
+	writeRPM(t, dir, "large", 3, 2*smallFile)
 	changed := byName(loadDir(t, dir, cache), "large")
 	if changed.HeaderSHA256 == l.HeaderSHA256 || changed.SHA256 != "" {
 		t.Errorf("new payload: header digest %q (was %q), sha256 %q", changed.HeaderSHA256, l.HeaderSHA256, changed.SHA256)
@@ -100,7 +100,7 @@ func TestHeaderIdentity(t *testing.T) {
 // as if it were the one planned.
 func TestHashRefusesChangedFile(t *testing.T) {
 	dir := t.TempDir()
-	large := writeRPM(t, dir, "large", 2, 4*readSize)
+	large := writeRPM(t, dir, "large", 2, 2*smallFile)
 	u := loadDir(t, dir, t.TempDir())
 	later := time.Now().Add(time.Hour)
 	if err := os.Chtimes(large, later, later); err != nil {
