@@ -72,22 +72,24 @@ type recordReader struct {
 
 func (r *recordReader) uvarint() uint64 {
 	v, n := binary.Uvarint(r.b)
-	if n <= 0 {
-		r.bad, r.b = true, nil
-		return 0
-	}
-	r.b = r.b[n:]
+	r.skip(n)
 	return v
 }
 
 func (r *recordReader) varint() int64 {
 	v, n := binary.Varint(r.b)
+	r.skip(n)
+	return v
+}
+
+// skip moves past a field of n bytes; n <= 0, binary's "no value" (and
+// then a zero value), marks the record bad.
+func (r *recordReader) skip(n int) {
 	if n <= 0 {
 		r.bad, r.b = true, nil
-		return 0
+		return
 	}
 	r.b = r.b[n:]
-	return v
 }
 
 func (r *recordReader) string() string {
