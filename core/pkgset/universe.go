@@ -206,11 +206,11 @@ func (u *Universe) duplicate(p *Package) string {
 	}
 	var where []string
 	for _, x := range d {
-		digest := "sha256 " + x.SHA256
+		label, digest := "sha256", x.SHA256
 		if x.HeaderSHA256 != "" {
-			digest = "header sha256 " + x.HeaderSHA256
+			label, digest = "header sha256", x.HeaderSHA256
 		}
-		where = append(where, fmt.Sprintf("%s (%s, %.26s)", x.Location, x.Source, digest))
+		where = append(where, fmt.Sprintf("%s (%s, %s %.12s)", x.Location, x.Source, label, digest))
 	}
 	return fmt.Sprintf("%s is held by %d different files: %s", p.NEVRA(), len(d), strings.Join(where, ", "))
 }
