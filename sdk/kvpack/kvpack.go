@@ -24,8 +24,6 @@ import (
 	"path/filepath"
 	"sync"
 	"syscall"
-
-	"github.com/strata-build/strata/sdk/files"
 )
 
 const magic = "strata kvpack 1\n"
@@ -212,14 +210,10 @@ func (p *Pack) Save() error {
 	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
 		return err
 	}
-	var added []byte
-	for _, k := range p.order {
-		added = appendRecord(added, k, p.pending[k])
-	}
-	if p.end > rewriteAbove && p.readBytes()+int64(len(added)) < p.end/4 {
-		err = p.rewrite(added)
+	if p.end > rewriteAbove && p.readBytes()+p.pendingBytes() < p.end/4 {
+		err = p.rewrite()
 	} else {
-		err = p.append(added)
+		err = p.append()
 	}
 	if err != nil {
 		return err
@@ -240,9 +234,31 @@ func (p *Pack) readBytes() int64 {
 	return n
 }
 
+func (p *Pack) pendingBytes() int64 {
+	var n int64
+	for k, v := range p.pending {
+		n += int64(uvarintLen(uint64(len(k))) + uvarintLen(uint64(len(v))) + len(k) + len(v) + 4)
+	}
+	return n
+}
+
+// writePending writes the records Put added, in their order, through
+// one buffer: a record is never held twice in memory.
+func (p *Pack) writePending(w io.Writer) error {
+	bw := bufio.NewWriterSize(w, 256<<10)
+	var rec []byte
+	for _, k := range p.order {
+		rec = appendRecord(rec[:0], k, p.pending[k])
+		if _, err := bw.Write(rec); err != nil {
+			return err
+		}
+	}
+	return bw.Flush()
+}
+
 // append adds records where the records in the file end now (another
 // process may have appended since Open), cutting off a damaged tail.
-func (p *Pack) append(records []byte) error {
+func (p *Pack) append() error {
 	f, err := os.OpenFile(p.path, os.O_CREATE|os.O_RDWR, 0o644)
 	if err != nil {
 		return err
@@ -251,12 +267,18 @@ func (p *Pack) append(records []byte) error {
 	_, end, err := scan(f)
 	if err != nil {
 		// Empty or foreign: start it again.
-		records, end = append([]byte(magic), records...), 0
+		end = 0
 	}
 	if err := f.Truncate(end); err != nil {
 		return err
 	}
-	if _, err := f.WriteAt(records, end); err != nil {
+	w := io.NewOffsetWriter(f, end)
+	if end == 0 {
+		if _, err := io.WriteString(w, magic); err != nil {
+			return fmt.Errorf("appending to %s: %w", p.path, err)
+		}
+	}
+	if err := p.writePending(w); err != nil {
 		return fmt.Errorf("appending to %s: %w", p.path, err)
 	}
 	return nil
@@ -264,9 +286,14 @@ func (p *Pack) append(records []byte) error {
 
 // rewrite replaces the file with the records this process read and the
 // new ones.
-func (p *Pack) rewrite(added []byte) error {
-	var buf bytes.Buffer
-	buf.WriteString(magic)
+func (p *Pack) rewrite() error {
+	tmp, err := os.CreateTemp(filepath.Dir(p.path), ".tmp-")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	bw := bufio.NewWriterSize(tmp, 256<<10)
+	bw.WriteString(magic)
 	for k := range p.read {
 		if _, fresh := p.pending[k]; fresh {
 			continue
@@ -274,11 +301,20 @@ func (p *Pack) rewrite(added []byte) error {
 		s := p.index[k]
 		rec := make([]byte, s.len)
 		if _, err := p.file.ReadAt(rec, s.off); err == nil {
-			buf.Write(rec)
+			bw.Write(rec)
 		}
 	}
-	buf.Write(added)
-	return files.WriteAtomic(p.path, buf.Bytes())
+	err = bw.Flush()
+	if err == nil {
+		err = p.writePending(tmp)
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", p.path, err)
+	}
+	return os.Rename(tmp.Name(), p.path)
 }
 
 // Close releases the file.
