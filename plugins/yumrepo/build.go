@@ -99,7 +99,7 @@ func (b *builder) repository(arch string, pkgs []sdk.Package, v sdk.Variant) (sd
 				return err
 			}
 			for _, e := range kept {
-				if _, err := io.WriteString(w, chunk(e.meta.Chunks, kind)); err != nil {
+				if _, err := w.Write(e.meta.chunk(kind)); err != nil {
 					return err
 				}
 			}
@@ -152,16 +152,6 @@ func (b *builder) repository(arch string, pkgs []sdk.Package, v sdk.Variant) (sd
 		pl.RPMs = append(pl.RPMs, sdk.PlacedRPM{NEVRA: nevra(e.pkg), SRPMNEVRA: srpmNEVRA(e.pkg, e.meta.SourceRPM), Path: e.href})
 	}
 	return pl, nil
-}
-
-func chunk(c repodata.Chunks, kind string) string {
-	switch kind {
-	case "primary":
-		return c.Primary
-	case "filelists":
-		return c.Filelists
-	}
-	return c.Other
 }
 
 func writeWith(path string, write func(io.Writer) error) error {

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"sync"
 
+	"github.com/strata-build/strata/plugins/yumrepo/repodata"
 	"github.com/strata-build/strata/sdk/kvpack"
 )
 
@@ -55,38 +56,49 @@ func (c *metaCache) get(key string) (pkgMeta, bool) {
 	return m, err == nil
 }
 
-func (c *metaCache) put(key string, m pkgMeta) { c.pack.Put(key, encodeMeta(m)) }
+// put keeps a record for the next Save and returns its metadata, views
+// into the record.
+func (c *metaCache) put(key string, record []byte) pkgMeta {
+	c.pack.Put(key, record)
+	m, _ := decodeMeta(record) // encodeMeta's output always decodes
+	return m
+}
 
 // save keeps what this process added; several plugin processes may save
 // at once without losing each other's records.
 func (c *metaCache) save() error { return c.pack.Save() }
 
-// encodeMeta writes a package's metadata as length-prefixed strings.
-func encodeMeta(m pkgMeta) []byte {
-	var b []byte
-	for _, s := range m.fields() {
-		b = binary.AppendUvarint(b, uint64(len(*s)))
-		b = append(b, *s...)
+// encodeMeta writes a package's metadata as length-prefixed strings:
+// the three fragments, the source package, the license and why the
+// package is left out.
+func encodeMeta(c repodata.Chunks, sourceRPM, license, dropped string) []byte {
+	fields := [...]string{c.Primary, c.Filelists, c.Other, sourceRPM, license, dropped}
+	n := 0
+	for _, f := range fields {
+		n += binary.MaxVarintLen64 + len(f)
+	}
+	b := make([]byte, 0, n)
+	for _, f := range fields {
+		b = binary.AppendUvarint(b, uint64(len(f)))
+		b = append(b, f...)
 	}
 	return b
 }
 
+// decodeMeta reads a record encodeMeta wrote; the fragments share its
+// bytes.
 func decodeMeta(b []byte) (pkgMeta, error) {
-	var m pkgMeta
-	for _, s := range m.fields() {
+	var fields [6][]byte
+	for i := range fields {
 		n, w := binary.Uvarint(b)
 		if w <= 0 || n > uint64(len(b)-w) {
 			return pkgMeta{}, errors.New("damaged metadata record")
 		}
-		*s, b = string(b[w:w+int(n)]), b[w+int(n):]
+		fields[i], b = b[w:w+int(n):w+int(n)], b[w+int(n):]
 	}
 	if len(b) != 0 {
 		return pkgMeta{}, errors.New("damaged metadata record")
 	}
-	return m, nil
-}
-
-// fields are the parts of m, in their order in a record.
-func (m *pkgMeta) fields() []*string {
-	return []*string{&m.Chunks.Primary, &m.Chunks.Filelists, &m.Chunks.Other, &m.SourceRPM, &m.License, &m.Dropped}
+	return pkgMeta{Primary: fields[0], Filelists: fields[1], Other: fields[2],
+		SourceRPM: string(fields[3]), License: string(fields[4]), Dropped: string(fields[5])}, nil
 }

@@ -29,12 +29,25 @@ type entry struct {
 }
 
 // pkgMeta is what the repository needs of a package, cached by content:
-// its metadata fragments, or why it was left out.
+// its fragments of primary, filelists and other XML, or why it was left
+// out. The fragments are views into the package's cache record, so that
+// a build holds them once however it got them.
 type pkgMeta struct {
-	Chunks    repodata.Chunks
-	SourceRPM string
-	License   string
-	Dropped   string
+	Primary, Filelists, Other []byte
+	SourceRPM                 string
+	License                   string
+	Dropped                   string
+}
+
+// chunk is the fragment of one kind of metadata file.
+func (m pkgMeta) chunk(kind string) []byte {
+	switch kind {
+	case "primary":
+		return m.Primary
+	case "filelists":
+		return m.Filelists
+	}
+	return m.Other
 }
 
 // filename is the conventional file name of a package.
@@ -101,16 +114,15 @@ func (b *builder) metadata(p sdk.Package, href string) (pkgMeta, error) {
 		return pkgMeta{}, err
 	}
 	md := repodata.FromRPM(h, p.SHA256, p.Size, href, p.BuildTime, repodata.Options{ChangelogLimit: b.cfg.changelogLimit})
-	m := pkgMeta{SourceRPM: md.SourceRPM, License: md.License}
-	m.Chunks, err = md.Chunks()
+	chunks, err := md.Chunks()
+	dropped := ""
 	var ec *repodata.ErrControl
 	if errors.As(err, &ec) {
-		m.Dropped = err.Error()
+		dropped = err.Error()
 	} else if err != nil {
 		return pkgMeta{}, err
 	}
-	b.cache.put(key, m)
-	return m, nil
+	return b.cache.put(key, encodeMeta(chunks, md.SourceRPM, md.License, dropped)), nil
 }
 
 // nevra is productmd's form: name-epoch:version-release.arch.
