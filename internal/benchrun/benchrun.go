@@ -57,10 +57,15 @@ func treeRSS(pid int) float64 {
 		}
 	}
 	total := float64(kb) / 1024
-	children, _ := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", pid, pid))
-	for _, c := range strings.Fields(string(children)) {
-		if n, err := strconv.Atoi(c); err == nil {
-			total += treeRSS(n)
+	// Each thread lists the children it started: a Go program starts a
+	// plugin from whichever thread runs the goroutine.
+	tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/children", pid))
+	for _, t := range tasks {
+		children, _ := os.ReadFile(t)
+		for _, c := range strings.Fields(string(children)) {
+			if n, err := strconv.Atoi(c); err == nil {
+				total += treeRSS(n)
+			}
 		}
 	}
 	return total
