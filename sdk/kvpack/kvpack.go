@@ -210,19 +210,22 @@ func (p *Pack) Save() error {
 	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
 		return err
 	}
+	extended := false
 	if p.end > rewriteAbove && p.readBytes()+p.pendingBytes() < p.end/4 {
 		err = p.rewrite()
 	} else {
-		err = p.append()
+		extended, err = p.append()
 	}
 	if err != nil {
 		return err
 	}
-	if p.file != nil {
-		p.file.Close()
-	}
 	p.pending, p.order = map[string][]byte{}, nil
-	p.load()
+	if !extended {
+		if p.file != nil {
+			p.file.Close()
+		}
+		p.load()
+	}
 	return nil
 }
 
@@ -243,45 +246,75 @@ func (p *Pack) pendingBytes() int64 {
 }
 
 // writePending writes the records Put added, in their order, through
-// one buffer: a record is never held twice in memory.
-func (p *Pack) writePending(w io.Writer) error {
+// one buffer (a record is never held twice in memory), and says where
+// each lies when w starts at offset off.
+func (p *Pack) writePending(w io.Writer, off int64) (map[string]span, error) {
 	bw := bufio.NewWriterSize(w, 256<<10)
+	spans := make(map[string]span, len(p.order))
 	var rec []byte
 	for _, k := range p.order {
 		rec = appendRecord(rec[:0], k, p.pending[k])
 		if _, err := bw.Write(rec); err != nil {
-			return err
+			return nil, err
 		}
+		spans[k] = span{off, int64(len(rec))}
+		off += int64(len(rec))
 	}
-	return bw.Flush()
+	return spans, bw.Flush()
 }
 
-// append adds records where the records in the file end now (another
-// process may have appended since Open), cutting off a damaged tail.
-func (p *Pack) append() error {
+// append adds records where the records in the file end now, cutting off
+// a damaged tail. When the file is still the one p indexed and no other
+// process has appended to it, p's index is extended with the new records
+// (extended is true) instead of the file being scanned again.
+func (p *Pack) append() (extended bool, err error) {
 	f, err := os.OpenFile(p.path, os.O_CREATE|os.O_RDWR, 0o644)
 	if err != nil {
-		return err
+		return false, err
 	}
 	defer f.Close()
-	_, end, err := scan(f)
-	if err != nil {
-		// Empty or foreign: start it again.
-		end = 0
-	}
-	if err := f.Truncate(end); err != nil {
-		return err
+	end, same := p.end, p.indexes(f)
+	if !same {
+		if _, end, err = scan(f); err != nil {
+			// Empty or foreign: start it again.
+			end = 0
+		}
+		if err := f.Truncate(end); err != nil {
+			return false, err
+		}
 	}
 	w := io.NewOffsetWriter(f, end)
 	if end == 0 {
 		if _, err := io.WriteString(w, magic); err != nil {
-			return fmt.Errorf("appending to %s: %w", p.path, err)
+			return false, fmt.Errorf("appending to %s: %w", p.path, err)
 		}
 	}
-	if err := p.writePending(w); err != nil {
-		return fmt.Errorf("appending to %s: %w", p.path, err)
+	spans, err := p.writePending(w, max(end, int64(len(magic))))
+	if err != nil {
+		return false, fmt.Errorf("appending to %s: %w", p.path, err)
 	}
-	return nil
+	if !same {
+		return false, nil
+	}
+	for k, s := range spans {
+		p.index[k] = s
+		p.end = max(p.end, s.off+s.len)
+	}
+	return true, nil
+}
+
+// indexes says whether f is the file p indexed, as p indexed it: the same
+// inode, ending where its last record p saw ends.
+func (p *Pack) indexes(f *os.File) bool {
+	if p.file == nil || p.end == 0 {
+		return false
+	}
+	fi, err := f.Stat()
+	if err != nil || fi.Size() != p.end {
+		return false
+	}
+	old, err := p.file.Stat()
+	return err == nil && os.SameFile(fi, old)
 }
 
 // rewrite replaces the file with the records this process read and the
@@ -306,7 +339,7 @@ func (p *Pack) rewrite() error {
 	}
 	err = bw.Flush()
 	if err == nil {
-		err = p.writePending(tmp)
+		_, err = p.writePending(tmp, 0) // the file is loaded again after
 	}
 	if cerr := tmp.Close(); err == nil {
 		err = cerr

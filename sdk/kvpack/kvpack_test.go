@@ -180,3 +180,42 @@ func TestNoPath(t *testing.T) {
 		t.Errorf("a = %q", got)
 	}
 }
+
+// A Save on a file no other process appended to extends the pack's index
+// instead of reading the file again; a Save after another process
+// appended reads it again, so each pack sees every record.
+func TestSaveExtendsIndex(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "cache.pack")
+	p := Open(path)
+	p.Put("a", []byte("1"))
+	if err := p.Save(); err != nil {
+		t.Fatal(err)
+	}
+	q := Open(path)
+	file := p.file
+	p.Put("b", []byte("2"))
+	if err := p.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if p.file != file {
+		t.Error("a Save with no other writer read the file again")
+	}
+	if fi, err := os.Stat(path); err != nil || fi.Size() != p.end {
+		t.Errorf("the index ends at %d, the file at %v (%v)", p.end, fi.Size(), err)
+	}
+	q.Put("c", []byte("3"))
+	if err := q.Save(); err != nil {
+		t.Fatal(err)
+	}
+	p.Put("d", []byte("4"))
+	if err := p.Save(); err != nil {
+		t.Fatal(err)
+	}
+	for _, pack := range []*Pack{p, Open(path)} {
+		for key, want := range map[string]string{"a": "1", "b": "2", "c": "3", "d": "4"} {
+			if got := get(t, pack, key); got != want {
+				t.Errorf("%s = %q, want %q", key, got, want)
+			}
+		}
+	}
+}
