@@ -229,6 +229,7 @@ func (p *Pack) Save() error {
 	return nil
 }
 
+// readBytes is the size of the records Get found in the file.
 func (p *Pack) readBytes() int64 {
 	var n int64
 	for k := range p.read {
@@ -237,6 +238,7 @@ func (p *Pack) readBytes() int64 {
 	return n
 }
 
+// pendingBytes is the size of the records Put added, as written.
 func (p *Pack) pendingBytes() int64 {
 	var n int64
 	for k, v := range p.pending {
