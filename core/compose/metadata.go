@@ -61,6 +61,11 @@ func (l *lineage) encode() ([]byte, error) {
 		return nil, err
 	}
 	var b bytes.Buffer
+	size := 4096
+	for _, a := range l.Payload.Artifacts {
+		size += 1024 + len(a.Lineage)
+	}
+	b.Grow(size)
 	fmt.Fprintf(&b, "{\n    \"header\": %s,\n    \"payload\": {\n        \"compose\": %s,\n        \"artifacts\": ", header, compose)
 	addrs := slices.Sorted(maps.Keys(l.Payload.Artifacts))
 	if len(addrs) == 0 {
@@ -72,14 +77,13 @@ func (l *lineage) encode() ([]byte, error) {
 			if err != nil {
 				return nil, err
 			}
-			a, err := l.Payload.Artifacts[addr].encode()
-			if err != nil {
-				return nil, err
-			}
 			if i > 0 {
 				b.WriteString(",\n")
 			}
-			fmt.Fprintf(&b, "%s%s: %s", store.LineageIndent, name, a)
+			fmt.Fprintf(&b, "%s%s: ", store.LineageIndent, name)
+			if err := l.Payload.Artifacts[addr].writeTo(&b); err != nil {
+				return nil, err
+			}
 		}
 		b.WriteString("\n        }")
 	}
@@ -87,23 +91,26 @@ func (l *lineage) encode() ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// encode writes the artifact's object indented for its place in the
+// writeTo writes the artifact's object indented for its place in the
 // document: its fields, then its lineage's.
-func (a lineageArtifact) encode() ([]byte, error) {
+func (a lineageArtifact) writeTo(b *bytes.Buffer) error {
 	head, err := json.MarshalIndent(a, store.LineageIndent, "    ")
 	if err != nil {
-		return nil, err
+		return err
 	}
 	closing := "\n" + store.LineageIndent + "}"
 	lin := a.Lineage
 	if len(lin) == 0 {
-		return head, nil
+		b.Write(head)
+		return nil
 	}
 	if !bytes.HasPrefix(lin, []byte("{\n")) || !bytes.HasSuffix(lin, []byte(closing)) || !bytes.HasSuffix(head, []byte(closing)) {
-		return nil, fmt.Errorf("the lineage of %s is not indented as the store writes it", a.Key)
+		return fmt.Errorf("the lineage of %s is not indented as the store writes it", a.Key)
 	}
-	out := append(head[:len(head)-len(closing)], ",\n"...)
-	return append(out, lin[2:]...), nil
+	b.Write(head[:len(head)-len(closing)])
+	b.WriteString(",\n")
+	b.Write(lin[2:])
+	return nil
 }
 
 type published struct {

@@ -122,3 +122,49 @@ func TestWriterRefusesTwoArtifactsOnOnePath(t *testing.T) {
 		t.Errorf("left in the output directory: %v", entries)
 	}
 }
+
+// An apply with nothing to build keeps the newest compose when it holds
+// the same artifacts, published to the same places, and writes a new one
+// when anything differs.
+func TestWriteKeepsAnUnchangedCompose(t *testing.T) {
+	out := t.TempDir()
+	arts := []Artifact{artifact(t, "a", "a", "x"), artifact(t, "b", "b", "y")}
+	write := func(info Info, arts []Artifact, complete bool) *Result {
+		t.Helper()
+		r, err := Write(out, info, arts, complete)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	first := write(info, arts, true)
+	if r := write(info, arts, true); !r.Unchanged || r.ID != first.ID {
+		t.Errorf("the same artifacts: %+v, want %s unchanged", r, first.ID)
+	}
+	published := []Artifact{arts[0], arts[1]}
+	published[1].Published, published[1].PublishedOutputs = "registry.test/b", []byte(`{"digest": "sha256:1"}`)
+	other := info
+	other.Version = "2"
+	for _, c := range []struct {
+		name     string
+		arts     []Artifact
+		info     Info
+		complete bool
+	}{
+		{"another key", []Artifact{arts[0], artifact(t, "b", "c", "y")}, info, true},
+		{"one artifact less", arts[:1], info, true},
+		{"another version", arts, other, true},
+		{"incomplete", arts, info, false},
+		{"the first again", arts, info, true},
+	} {
+		if r := write(c.info, c.arts, c.complete); r.Unchanged {
+			t.Errorf("%s: the compose %s was kept", c.name, r.ID)
+		}
+	}
+	if r := write(info, published, true); r.Unchanged {
+		t.Errorf("published after the newest compose: kept %s", r.ID)
+	}
+	if r := write(info, published, true); !r.Unchanged {
+		t.Errorf("published as in the newest compose: a new compose %s", r.ID)
+	}
+}
