@@ -73,11 +73,34 @@ func TestConcurrentSaves(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+	// Again, each pack now indexing a file the others append to.
+	for i, p := range packs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := 50; j < 100; j++ {
+				p.Put(fmt.Sprintf("%d-%d", i, j), []byte(fmt.Sprint(i*j)))
+				if j%10 == 0 {
+					if err := p.Save(); err != nil {
+						t.Error(err)
+					}
+				}
+			}
+			if err := p.Save(); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
 	all := Open(path)
-	for i := range packs {
-		for j := range 50 {
-			if got, want := get(t, all, fmt.Sprintf("%d-%d", i, j)), fmt.Sprint(i*j); got != want {
-				t.Fatalf("%d-%d = %q, want %q", i, j, got, want)
+	for i, p := range packs {
+		for j := range 100 {
+			key, want := fmt.Sprintf("%d-%d", i, j), fmt.Sprint(i*j)
+			if got := get(t, all, key); got != want {
+				t.Fatalf("%s = %q, want %q", key, got, want)
+			}
+			if got := get(t, p, key); got != want {
+				t.Fatalf("in the pack that saved it: %s = %q, want %q", key, got, want)
 			}
 		}
 	}
