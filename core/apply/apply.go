@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
-	"strings"
 	"sync"
 	"time"
 
@@ -18,6 +17,7 @@ import (
 	"github.com/strata-build/strata/core/store"
 	"github.com/strata-build/strata/internal/addrs"
 	"github.com/strata-build/strata/sdk"
+	"github.com/strata-build/strata/sdk/files"
 )
 
 // DefaultTimeout bounds a build whose artifact sets no timeout.
@@ -342,12 +342,12 @@ func (r reporter) Log(level, message string) { r.r.Log(r.addr, level, message) }
 // checkPlacements refuses compose paths that would leave the compose tree.
 func checkPlacements(ps []sdk.Placement) error {
 	for _, pl := range ps {
-		for _, path := range []string{pl.Path, pl.ComposePath} {
-			if path == "" && pl.ComposePath != "" {
-				continue
-			}
-			if filepath.IsAbs(path) || filepath.Clean(path) != path || path == ".." || strings.HasPrefix(path, "../") || path == "." {
-				return fmt.Errorf("placement %q -> %q is not a clean relative path", pl.Path, pl.ComposePath)
+		if err := files.CheckRelPath(pl.ComposePath); err != nil {
+			return fmt.Errorf("placement %q -> %q: %w", pl.Path, pl.ComposePath, err)
+		}
+		if pl.Path != "" {
+			if err := files.CheckRelPath(pl.Path); err != nil {
+				return fmt.Errorf("placement %q -> %q: %w", pl.Path, pl.ComposePath, err)
 			}
 		}
 	}

@@ -126,6 +126,10 @@ func (w *Writer) Add(a Artifact) {
 	w.laid[a.Addr] = l
 	pls := placements(a)
 	for _, pl := range pls {
+		if err := files.CheckRelPath(pl.ComposePath); err != nil {
+			l.err = fmt.Errorf("%s: compose path: %w", a.Addr, err)
+			return
+		}
 		if prev, dup := w.claimed[pl.ComposePath]; dup {
 			l.err = fmt.Errorf("%s and %s both place files in compose/%s", prev, a.Addr, pl.ComposePath)
 			return
@@ -187,6 +191,9 @@ func (w *Writer) Finish(info Info, arts []Artifact, complete bool) (*Result, err
 	sort.Slice(arts, func(i, j int) bool { return arts[i].Addr.Less(arts[j].Addr) })
 	// The metadata is written while the last layouts finish.
 	id, respin := nextID(w.outDir, info)
+	if err := files.CheckName(id); err != nil {
+		return nil, fmt.Errorf("compose id: %w", err)
+	}
 	written := make(chan error, 1)
 	go func() { written <- w.writeMetadata(info, arts, id, respin, complete) }()
 	err := w.settle(arts)

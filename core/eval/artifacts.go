@@ -77,9 +77,17 @@ func (r *Result) repetitions(art *dsl.Artifact) ([]repetition, hcl.Diagnostics) 
 			if t.IsSetType() {
 				k = e
 			}
+			if k.IsNull() {
+				return nil, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Invalid for_each argument",
+					Detail: "The set for_each takes may not hold null.", Subject: attr.Expr.Range().Ptr()}}
+			}
+			if diag := checkPathName(fmt.Sprintf("The for_each key %q of %s", k.AsString(), art.Addr), k.AsString(), attr.Expr.Range()); diag != nil {
+				diags = append(diags, diag)
+				continue
+			}
 			out = append(out, repetition{addrs.StringKey(k.AsString()), &Repetition{Key: k, Value: e}})
 		}
-		return out, nil
+		return out, diags
 	}
 	if attr, ok := art.Meta["count"]; ok {
 		v, diags := attr.Expr.Value(context(refs, r.lookup, nil))

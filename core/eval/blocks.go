@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/strata-build/strata/dsl"
 	"github.com/strata-build/strata/internal/addrs"
+	"github.com/strata-build/strata/sdk/files"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -22,13 +23,18 @@ func decodeCompose(b *dsl.Block, ctx *hcl.EvalContext) (*Compose, cty.Value, hcl
 	d := &decoder{attrs: b.Attrs, ctx: ctx, what: "The compose block"}
 	d.required("name", "version")
 	c := &Compose{
-		Name: d.str("name", ""), Version: d.str("version", ""), Label: d.str("label", ""),
+		Name: d.str("name", ""), Version: d.pathName("version", ""), Label: d.str("label", ""),
 		Type:       d.oneOf("type", "production", composeTypes...),
 		Closure:    d.oneOf("closure", "error", closurePolicies...),
 		Duplicates: d.oneOf("duplicates", "warn", "warn", "error"),
 		Arches:     d.strs("arches"), Range: b.DeclRange,
 	}
-	c.Short = d.str("short", c.Name)
+	c.Short = d.pathName("short", c.Name)
+	if name := b.Attrs["name"]; b.Attrs["short"] == nil && name != nil {
+		if diag := checkPathName("The compose's name, which is its short name when short is not set,", c.Short, name.Expr.Range()); diag != nil {
+			d.diags = append(d.diags, diag)
+		}
+	}
 	if len(c.Arches) == 0 {
 		c.Arches = []string{hostArch()}
 	}
@@ -40,8 +46,17 @@ func decodeCompose(b *dsl.Block, ctx *hcl.EvalContext) (*Compose, cty.Value, hcl
 			d.errorf(b.Attrs["arches"], "Unknown architecture", "%q is not an architecture strata knows (%s).", a, strings.Join(knownArchNames(), ", "))
 		}
 	}
-	if strings.ContainsAny(c.Short, "- /") {
-		d.errorf(b.Attrs["short"], "Invalid short name", "The short name %q goes into the compose id <short>-<version>-<date>.<respin>, so it may not contain '-', '/' or spaces.", c.Short)
+	shortAttr := b.Attrs["short"]
+	if shortAttr == nil {
+		shortAttr = b.Attrs["name"]
+	}
+	if strings.ContainsAny(c.Short, "- /") && shortAttr != nil {
+		d.errorf(shortAttr, "Invalid short name", "The short name %q (the name when short is not set) goes into the compose id <short>-<version>-<date>.<respin>, so it may not contain '-', '/' or spaces.", c.Short)
+	}
+	// The compose id adds a date, a type suffix and a respin (at most 17
+	// bytes) and must stay one file name.
+	if n := len(c.Short) + len(c.Version) + 2 + 17; n > files.MaxName && b.Attrs["version"] != nil {
+		d.errorf(b.Attrs["version"], "Compose id too long", "The compose id <short>-<version>-<date><type>.<respin> would be about %d bytes; a directory name holds at most %d.", n, files.MaxName)
 	}
 	return c, composeValue(c), d.diags
 }
@@ -147,7 +162,7 @@ func decodeModule(b *dsl.Block, ctx *hcl.EvalContext) (*Module, cty.Value, hcl.D
 func decodeVariant(b *dsl.Block, ctx *hcl.EvalContext) (*Variant, cty.Value, hcl.Diagnostics) {
 	d := &decoder{attrs: b.Attrs, ctx: ctx, what: b.Addr.String()}
 	v := &Variant{
-		ID: b.Addr.Name, Name: d.str("name", b.Addr.Name), UID: d.str("uid", b.Addr.Name),
+		ID: b.Addr.Name, Name: d.str("name", b.Addr.Name), UID: d.pathName("uid", b.Addr.Name),
 		Type:    d.oneOf("type", "variant", "variant", "optional", "addon", "layered-product"),
 		Modules: d.refs("modules", "module"), Packages: d.specs("packages"), Arches: d.strs("arches"),
 		Range: b.DeclRange,

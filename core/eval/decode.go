@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/strata-build/strata/sdk/files"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
 	"github.com/zclconf/go-cty/cty/gocty"
@@ -47,6 +48,34 @@ func (d *decoder) value(name string, t cty.Type) (cty.Value, bool) {
 func (d *decoder) errorf(attr *hcl.Attribute, summary, detail string, args ...any) {
 	d.diags = append(d.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary,
 		Detail: fmt.Sprintf(detail, args...), Subject: attr.Expr.Range().Ptr()})
+}
+
+// pathName decodes a string that becomes part of a file or directory
+// name, checked as every such value is (checkPathName).
+func (d *decoder) pathName(name, def string) string {
+	s := d.str(name, def)
+	if attr, ok := d.attrs[name]; ok {
+		if diag := checkPathName(d.what+"'s "+name, s, attr.Expr.Range()); diag != nil {
+			d.diags = append(d.diags, diag)
+			return def
+		}
+	}
+	return s
+}
+
+// checkPathName refuses a configuration value that strata makes into a
+// file or directory name (a compose's short name and version, a
+// variant's uid, a for_each key) unless it is one clean name: it would
+// otherwise place files outside the directory meant for them. what
+// names the value in the message; at is where it was set.
+func checkPathName(what, s string, at hcl.Range) *hcl.Diagnostic {
+	err := files.CheckName(s)
+	if err == nil {
+		return nil
+	}
+	return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid name for a path",
+		Detail:  fmt.Sprintf("%s becomes a directory or file name in the compose tree, so it must be one name without a slash, not \".\" or \"..\": %s.", what, err),
+		Subject: at.Ptr()}
 }
 
 func (d *decoder) str(name, def string) string {

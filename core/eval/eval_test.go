@@ -2,10 +2,12 @@ package eval
 
 import (
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/hashicorp/hcl/v2"
 	"github.com/strata-build/strata/dsl"
 )
 
@@ -128,6 +130,44 @@ func TestEvaluateRejects(t *testing.T) {
 		}
 		if _, diags := Evaluate(cfg, nil); !diags.HasErrors() {
 			t.Errorf("%s: evaluated without error", src)
+		}
+	}
+}
+
+// Every value that becomes a file or directory name is refused, where it
+// was set, unless it is one clean name.
+func TestEvaluateRefusesPathNames(t *testing.T) {
+	for _, tc := range []struct {
+		src  string
+		line int
+		vars []dsl.VarSetting
+	}{
+		{src: "compose {\n  name = \"x\"\n  version = \"1/../../../x\"\n}", line: 3},
+		{src: "compose {\n  name = \"x\"\n  version = null\n}", line: 3},
+		{src: "compose {\n  name = \"x\"\n  version = \"..\"\n}", line: 3},
+		{src: "compose {\n  name = \"x\"\n  short = \"..\"\n  version = \"1\"\n}", line: 3},
+		{src: "compose {\n  name = \"../x\"\n  version = \"1\"\n}", line: 2},
+		{src: "compose {\n  name = \"x\"\n  version = \"" + strings.Repeat("9", 250) + "\"\n}", line: 3},
+		{src: "variant \"v\" {\n  uid = \"../../v\"\n}", line: 2},
+		{src: "artifact \"t\" \"a\" {\n  for_each = toset([\"ok\", \"../../../victim\"])\n}", line: 2},
+		{src: "artifact \"t\" \"a\" {\n  for_each = { \"..\" = 1 }\n}", line: 2},
+		{src: "artifact \"t\" \"a\" {\n  for_each = toset([\"" + strings.Repeat("k", 256) + "\"])\n}", line: 2},
+		{src: "variable \"flavors\" {}\nartifact \"t\" \"a\" {\n  for_each = toset(var.flavors)\n}", line: 3,
+			vars: []dsl.VarSetting{{Name: "flavors", Raw: `["../../../../tmp/victim"]`}}},
+	} {
+		cfg, diags := dsl.Parse(".", []dsl.Source{{Name: "main.hcl", Bytes: []byte(tc.src)}})
+		if diags.HasErrors() {
+			t.Errorf("%s: does not parse: %s", tc.src, diags)
+			continue
+		}
+		_, diags = Evaluate(cfg, tc.vars)
+		if !diags.HasErrors() {
+			t.Errorf("%s: evaluated without error", tc.src)
+			continue
+		}
+		d := diags.Errs()[0].(*hcl.Diagnostic)
+		if d.Subject == nil || d.Subject.Start.Line != tc.line {
+			t.Errorf("%s: %s at %v, want line %d", tc.src, d.Summary, d.Subject, tc.line)
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/strata-build/strata/plugins/iso/iso9660"
 	"github.com/strata-build/strata/sdk"
+	"github.com/strata-build/strata/sdk/files"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -162,8 +163,10 @@ func decode(v cty.Value, compose sdk.Compose) (config, sdk.Diagnostics) {
 	if c.imageType != "" && !contains(imageTypes, c.imageType) {
 		errorf("type", "Unknown image type", "type is one of productmd's image types: %s.", strings.Join(imageTypes, ", "))
 	}
-	if c.filename != "" && (strings.ContainsAny(c.filename, "/\x00") || c.filename == "." || c.filename == "..") {
-		errorf("filename", "Invalid file name", "filename %q is a file name, without directories.", c.filename)
+	if _, set := get(v, "filename"); set {
+		if err := files.CheckName(c.filename); err != nil {
+			errorf("filename", "Invalid file name", "filename is a file name, without directories: %s.", err)
+		}
 	}
 	if c.imageType == "" {
 		c.imageType = "dvd"

@@ -1,0 +1,7 @@
+variable "flavors" {
+  default = ["ok", "../../../../victim"]
+}
+
+artifact "probe" "x" {
+  for_each = toset(var.flavors)
+}
