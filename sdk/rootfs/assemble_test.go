@@ -64,11 +64,52 @@ func testPackages(t *testing.T) []sdk.Package {
 // The tree, written as a tar and unpacked by GNU tar, must equal what the
 // real rpm installs from the same packages into an empty root.
 func TestTarMatchesRPMInstall(t *testing.T) {
+	tree := matchRPMInstall(t, testPackages(t))
+	if len(tree.Warnings) != 0 {
+		t.Errorf("warnings = %q, want none: daemon and adm are in the tree's own passwd and group", tree.Warnings)
+	}
+}
+
+// A file owned by a user or group the tree does not know becomes root's,
+// and loses its setuid or setgid bit, as rpm's install does.
+func TestUnknownOwnerLosesSetuid(t *testing.T) {
+	p, err := sdktest.BuildRPM(t.TempDir(), sdktest.RPM{Name: "suid", Version: "1", Release: "1", Files: []sdktest.File{
+		{Path: "/usr/bin/su-nobody", Body: "ELF", Mode: 0o4755, Owner: "nobody"},
+		{Path: "/usr/bin/sg-nogroup", Body: "ELF", Mode: 0o2755, Group: "nogroup"},
+		{Path: "/usr/bin/both", Body: "ELF", Mode: 0o6755, Owner: "nobody", Group: "nogroup"},
+		{Path: "/usr/bin/root-suid", Body: "ELF", Mode: 0o4755},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tree := matchRPMInstall(t, []sdk.Package{{Path: p}})
+	modes := map[string]uint32{}
+	for _, e := range tree.Entries() {
+		modes[e.Path] = e.Mode
+	}
+	want := map[string]uint32{"usr/bin/su-nobody": 0o755, "usr/bin/sg-nogroup": 0o755, "usr/bin/both": 0o755, "usr/bin/root-suid": 0o4755}
+	for path, mode := range want {
+		if modes[path] != mode {
+			t.Errorf("%s: mode %o, want %o", path, modes[path], mode)
+		}
+	}
+	wantWarnings := []string{
+		"user nobody does not exist - using root; the setuid bit of /usr/bin/both, /usr/bin/su-nobody is cleared, as rpm does",
+		"group nogroup does not exist - using root; the setgid bit of /usr/bin/both, /usr/bin/sg-nogroup is cleared, as rpm does",
+	}
+	if diff := cmp.Diff(wantWarnings, tree.Warnings); diff != "" {
+		t.Errorf("warnings (-want +got):\n%s", diff)
+	}
+}
+
+// matchRPMInstall assembles pkgs, writes the tree as a tar, unpacks it
+// with GNU tar and compares it with what rpm installs from pkgs.
+func matchRPMInstall(t *testing.T, pkgs []sdk.Package) *rootfs.Tree {
+	t.Helper()
 	tarBin := sdktest.NeedTool(t, "tar")
 	if os.Geteuid() != 0 {
 		t.Skip("installing owners and capabilities needs root")
 	}
-	pkgs := testPackages(t)
 	tree, err := rootfs.Assemble(context.Background(), pkgs, t.TempDir())
 	if err != nil {
 		t.Fatal(err)
@@ -93,9 +134,7 @@ func TestTarMatchesRPMInstall(t *testing.T) {
 	if diff := cmp.Diff(sdktest.ListTree(t, theirs), sdktest.ListTree(t, ours)); diff != "" {
 		t.Errorf("tree differs from rpm's install (-rpm +ours):\n%s", diff)
 	}
-	if len(tree.Warnings) != 0 {
-		t.Errorf("warnings = %q, want none: daemon and adm are in the tree's own passwd and group", tree.Warnings)
-	}
+	return tree
 }
 
 func run(t *testing.T, name string, args ...string) {

@@ -13,7 +13,9 @@ import (
 // resolveOwners gives every entry numeric ids from the tree's own
 // /etc/passwd and /etc/group, as rpm resolves owner names against the root
 // it installs into. An unknown name becomes root, with the warning rpm
-// prints for it.
+// prints for it, and, as rpm does, loses its setuid (an unknown user) or
+// setgid (an unknown group) bit: a file would otherwise run as root that
+// its package meant to run as someone else.
 func (t *Tree) resolveOwners(ctx context.Context) error {
 	passwd, group := t.entries["etc/passwd"], t.entries["etc/group"]
 	texts := map[*Entry][]byte{}
@@ -29,36 +31,57 @@ func (t *Tree) resolveOwners(ctx context.Context) error {
 		return err
 	}
 	users, groups := idMap(texts[passwd]), idMap(texts[group])
-	unknownUsers, unknownGroups := map[string]bool{}, map[string]bool{}
+	unknownUsers, unknownGroups := map[string][]string{}, map[string][]string{}
 	for _, e := range t.entries {
-		e.UID = lookupID(users, e.User, unknownUsers)
-		e.GID = lookupID(groups, e.Group, unknownGroups)
-	}
-	for _, kind := range []struct {
-		what    string
-		unknown map[string]bool
-	}{{"user", unknownUsers}, {"group", unknownGroups}} {
-		names := make([]string, 0, len(kind.unknown))
-		for n := range kind.unknown {
-			names = append(names, n)
+		var known bool
+		if e.UID, known = lookupID(users, e.User); !known {
+			unknownUsers[e.User] = clearBit(e, 0o4000, unknownUsers[e.User])
 		}
-		sort.Strings(names)
-		for _, n := range names {
-			t.Warnings = append(t.Warnings, fmt.Sprintf("%s %s does not exist - using root", kind.what, n))
+		if e.GID, known = lookupID(groups, e.Group); !known {
+			unknownGroups[e.Group] = clearBit(e, 0o2000, unknownGroups[e.Group])
 		}
 	}
+	t.warnUnknown("user", "setuid", unknownUsers)
+	t.warnUnknown("group", "setgid", unknownGroups)
 	return nil
 }
 
-func lookupID(ids map[string]int, name string, unknown map[string]bool) int {
+// clearBit clears a setuid or setgid bit of e, adding its path to cleared
+// when it was set.
+func clearBit(e *Entry, bit uint32, cleared []string) []string {
+	if e.Mode&bit != 0 {
+		e.Mode &^= bit
+		cleared = append(cleared, e.Path)
+	}
+	return cleared
+}
+
+// warnUnknown warns of each unknown owner name, as rpm does, and of the
+// files whose setuid or setgid bit it cleared for it.
+func (t *Tree) warnUnknown(what, bit string, unknown map[string][]string) {
+	names := make([]string, 0, len(unknown))
+	for n := range unknown {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		w := fmt.Sprintf("%s %s does not exist - using root", what, n)
+		if paths := unknown[n]; len(paths) > 0 {
+			sort.Strings(paths)
+			w += fmt.Sprintf("; the %s bit of /%s is cleared, as rpm does", bit, strings.Join(paths, ", /"))
+		}
+		t.Warnings = append(t.Warnings, w)
+	}
+}
+
+// lookupID returns the id of an owner name and whether the tree knows it;
+// an unknown name is root.
+func lookupID(ids map[string]int, name string) (int, bool) {
 	if name == "" || name == "root" {
-		return 0
+		return 0, true
 	}
-	if id, ok := ids[name]; ok {
-		return id
-	}
-	unknown[name] = true
-	return 0
+	id, ok := ids[name]
+	return id, ok
 }
 
 // idMaxSize bounds the passwd and group files read for owners.
