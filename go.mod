@@ -1,6 +1,6 @@
 module github.com/strata-build/strata
 
-go 1.24
+go 1.26.0
 
 require (
 	github.com/google/go-cmp v0.7.0
@@ -15,7 +15,7 @@ require (
 	github.com/strata-build/strata/sdk v0.0.0
 	github.com/ulikunitz/xz v0.5.12
 	github.com/zclconf/go-cty v1.17.0
-	golang.org/x/sys v0.34.0
+	golang.org/x/sys v0.49.0
 	golang.org/x/text v0.26.0
 )
 
@@ -33,6 +33,7 @@ require (
 	github.com/golang/protobuf v1.5.4 // indirect
 	github.com/google/rpmpack v0.7.1 // indirect
 	github.com/hashicorp/yamux v0.1.2 // indirect
+	github.com/landlock-lsm/go-landlock v0.11.2 // indirect
 	github.com/mattn/go-colorable v0.1.13 // indirect
 	github.com/mattn/go-isatty v0.0.20 // indirect
 	github.com/mitchellh/go-wordwrap v1.0.1 // indirect
@@ -51,4 +52,5 @@ require (
 	google.golang.org/genproto/googleapis/rpc v0.0.0-20250707201910-8d1bb00bc6a7 // indirect
 	google.golang.org/grpc v1.75.0 // indirect
 	google.golang.org/protobuf v1.36.10 // indirect
+	kernel.org/pub/linux/libs/security/libcap/psx v1.2.78 // indirect
 )

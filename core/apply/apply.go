@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 	"github.com/strata-build/strata/internal/addrs"
 	"github.com/strata-build/strata/sdk"
 	"github.com/strata-build/strata/sdk/files"
+	"github.com/zclconf/go-cty/cty"
 )
 
 // DefaultTimeout bounds a build whose artifact sets no timeout.
@@ -126,6 +128,12 @@ func Apply(ctx context.Context, p *plan.Plan, opts Options) *Result {
 func build(ctx context.Context, p *plan.Plan, n *plan.Node, opts Options) (Outcome, error) {
 	addr := n.Inst.Addr.String()
 	record := func() error { return p.State.Set(addr, store.StateEntry{Key: n.Key, Type: n.Inst.Addr.Type}) }
+	// A damaged entry (the plan says why) is discarded and built again.
+	if p.Opts.Store.Has(n.Key) && p.Opts.Store.Check(n.Key) != nil {
+		if err := p.Opts.Store.Discard(n.Key); err != nil {
+			return 0, fmt.Errorf("discarding the damaged store entry %s: %w", n.Key, err)
+		}
+	}
 	if p.Opts.Store.Has(n.Key) {
 		if err := record(); err != nil {
 			return 0, err
@@ -172,7 +180,17 @@ func build(ctx context.Context, p *plan.Plan, n *plan.Node, opts Options) (Outco
 	}, reporter{addr, opts.Reporter}, timeout(n))
 	if err != nil {
 		dir.Discard()
+		if strings.Contains(err.Error(), "permission denied") {
+			err = fmt.Errorf("%w (plugins run in a sandbox: they write only into their build's directories, their cache and the temporary directory)", err)
+		}
 		return 0, err
+	}
+	if prevEntry != nil {
+		if err := p.Opts.Store.Recheck(prevEntry.Key); err != nil {
+			dir.Discard()
+			p.Opts.Store.Discard(prevEntry.Key)
+			return 0, fmt.Errorf("%s changed the files of its previous build while building %s, which are hard links into the store (%v); that entry is discarded, and the next apply builds without it", n.Plugin.Name(), addr, err)
+		}
 	}
 	entry, err := newEntry(p, n, res)
 	if err != nil {
@@ -282,6 +300,9 @@ func inputs(ctx context.Context, p *plan.Plan, n *plan.Node, f *pkgset.Fetcher) 
 }
 
 func newEntry(p *plan.Plan, n *plan.Node, res *sdk.BuildResult) (*store.Entry, error) {
+	if err := checkOutputs(n.Planned, res.Outputs); err != nil {
+		return nil, fmt.Errorf("%s returned outputs other than it planned for %s: %w", n.Plugin.Name(), n.Inst.Addr, err)
+	}
 	outputs, err := plan.EncodeOutputs(res.Outputs)
 	if err != nil {
 		return nil, fmt.Errorf("%s returned outputs strata cannot record: %w", n.Plugin.Name(), err)
@@ -349,6 +370,36 @@ func checkPlacements(ps []sdk.Placement) error {
 			if err := files.CheckRelPath(pl.Path); err != nil {
 				return fmt.Errorf("placement %q -> %q: %w", pl.Path, pl.ComposePath, err)
 			}
+		}
+	}
+	return nil
+}
+
+// checkOutputs compares the outputs a build returned with those its plan
+// promised: the same attributes, of the planned types, with the values
+// the plan already knew. Configurations were evaluated against the plan.
+func checkOutputs(planned, built cty.Value) error {
+	if planned == cty.NilVal || planned.IsNull() || !planned.Type().IsObjectType() {
+		return nil
+	}
+	if built == cty.NilVal || built.IsNull() || !built.Type().IsObjectType() || !built.IsWhollyKnown() {
+		return fmt.Errorf("an object of known values was planned")
+	}
+	for name, pt := range planned.Type().AttributeTypes() {
+		if !built.Type().HasAttribute(name) {
+			return fmt.Errorf("%s is missing", name)
+		}
+		bv, pv := built.GetAttr(name), planned.GetAttr(name)
+		switch {
+		case pt != cty.DynamicPseudoType && !bv.Type().Equals(pt):
+			return fmt.Errorf("%s is a %s, planned as a %s", name, bv.Type().FriendlyName(), pt.FriendlyName())
+		case pv.IsWhollyKnown() && !pv.RawEquals(bv):
+			return fmt.Errorf("%s is %s, planned as %s", name, bv.GoString(), pv.GoString())
+		}
+	}
+	for name := range built.Type().AttributeTypes() {
+		if !planned.Type().HasAttribute(name) {
+			return fmt.Errorf("%s was not planned", name)
 		}
 	}
 	return nil

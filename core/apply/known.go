@@ -17,7 +17,7 @@ import (
 func previous(p *plan.Plan, n *plan.Node) (*sdk.Input, *store.Entry) {
 	addr := n.Inst.Addr.String()
 	st, ok := p.State.Get(addr)
-	if !ok || st.Key == n.Key || st.Type != n.Inst.Addr.Type || !p.Opts.Store.Has(st.Key) {
+	if !ok || st.Key == n.Key || st.Type != n.Inst.Addr.Type || !p.Opts.Store.Has(st.Key) || p.Opts.Store.Check(st.Key) != nil {
 		return nil, nil
 	}
 	e, err := p.Opts.Store.Read(st.Key)

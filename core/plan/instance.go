@@ -253,8 +253,15 @@ func (p *Plan) timestamp(n *Node) int64 {
 func (p *Plan) decide(n *Node) {
 	addr := n.Inst.Addr.String()
 	n.InStore = p.Opts.Store.Has(n.Key)
+	if n.InStore {
+		if err := p.Opts.Store.Check(n.Key); err != nil {
+			n.InStore, n.Damaged = false, err
+		}
+	}
 	old, ok := p.State.Get(addr)
 	switch {
+	case n.Damaged != nil:
+		n.Action, n.Reasons = Rebuild, []string{fmt.Sprintf("its store entry is damaged (%v); it is built again", n.Damaged)}
 	case !ok:
 		n.Action = Build
 	case old.Key == n.Key && n.InStore:

@@ -73,6 +73,10 @@ type Node struct {
 	Reasons []string
 	// InStore says the store already holds the key, so no build is needed.
 	InStore bool
+	// Damaged is why the store's entry for the key cannot be used: its
+	// files are not those it was stored with. The apply discards it and
+	// builds again.
+	Damaged error
 	// Publish is where the plugin sends the artifact once it is stored
 	// (an image's registry), and PublishPending says that it must be sent
 	// there: it never was with this key, or the last attempt failed.

@@ -15,16 +15,51 @@ import (
 // Name is the plugin's name and version, for messages.
 func (p *Plugin) Name() string { return p.Info.Name + " " + p.Info.Version }
 
+// maxRestarts bounds how often a crashed plugin is started again within
+// one run of strata.
+const maxRestarts = 10
+
+// process returns the plugin's process, starting it again when it
+// crashed: one artifact's crash must not fail the others the plugin
+// builds. The new process must report the same version.
+func (p *Plugin) process() (*sdk.Process, *tail, error) {
+	p.procMu.Lock()
+	defer p.procMu.Unlock()
+	if !p.proc.Exited() {
+		return p.proc, p.stderr, nil
+	}
+	if p.restarts >= maxRestarts {
+		return nil, nil, fmt.Errorf("plugin %s crashed %d times; it is not started again", p.Name(), p.restarts+1)
+	}
+	p.restarts++
+	proc, stderr, err := p.launch()
+	if err != nil {
+		return nil, nil, err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), Timeout())
+	defer cancel()
+	info, err := proc.Info(ctx)
+	if err == nil && (info.Name != p.Info.Name || info.Version != p.Info.Version) {
+		err = fmt.Errorf("it now reports %s %s", info.Name, info.Version)
+	}
+	if err != nil {
+		proc.Kill()
+		return nil, nil, fmt.Errorf("restarting plugin %s after it crashed: %w", p.Name(), err)
+	}
+	p.proc, p.stderr = proc, stderr
+	return proc, stderr, nil
+}
+
 // fail turns a failed call into an error that names the plugin and says
-// whether it crashed or hung.
-func (p *Plugin) fail(err error, during string) error {
+// whether it crashed (with the first line of its panic) or hung.
+func (p *Plugin) fail(proc *sdk.Process, stderr *tail, err error, during string) error {
 	name := p.Info.Name + " " + p.Info.Version
 	if p.Info.Name == "" {
 		name = p.Path
 	}
 	switch {
-	case p.exited():
-		return fmt.Errorf("plugin %s crashed while %s%s", name, during, p.stderr.suffix())
+	case exited(proc):
+		return fmt.Errorf("plugin %s crashed while %s%s", name, during, stderr.suffix())
 	case deadlineError(err):
 		return fmt.Errorf("plugin %s did not finish %s in time; it was stopped", name, during)
 	}
@@ -50,18 +85,22 @@ func deadlineError(err error) bool {
 
 // exited reports whether the plugin process has ended, giving it a moment:
 // a broken connection is often noticed before the process is reaped.
-func (p *Plugin) exited() bool {
-	for i := 0; i < 20 && !p.proc.Exited(); i++ {
+func exited(proc *sdk.Process) bool {
+	for i := 0; i < 20 && !proc.Exited(); i++ {
 		time.Sleep(50 * time.Millisecond)
 	}
-	return p.proc.Exited()
+	return proc.Exited()
 }
 
-func (p *Plugin) call(during string, fn func(context.Context) error) error {
+func (p *Plugin) call(during string, fn func(context.Context, *sdk.Process) error) error {
+	proc, stderr, err := p.process()
+	if err != nil {
+		return err
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), Timeout())
 	defer cancel()
-	if err := fn(ctx); err != nil {
-		return p.fail(err, during)
+	if err := fn(ctx, proc); err != nil {
+		return p.fail(proc, stderr, err, during)
 	}
 	return nil
 }
@@ -74,8 +113,8 @@ func (p *Plugin) Schema(typ string) (sdk.Schema, error) {
 		return s, nil
 	}
 	var s sdk.Schema
-	err := p.call("describing its schema", func(ctx context.Context) (err error) {
-		s, err = p.proc.Schema(ctx, typ)
+	err := p.call("describing its schema", func(ctx context.Context, proc *sdk.Process) (err error) {
+		s, err = proc.Schema(ctx, typ)
 		return err
 	})
 	if err == nil {
@@ -86,8 +125,8 @@ func (p *Plugin) Schema(typ string) (sdk.Schema, error) {
 
 // Validate checks a configuration.
 func (p *Plugin) Validate(typ string, config cty.Value) (diags sdk.Diagnostics, err error) {
-	err = p.call("validating "+typ, func(ctx context.Context) error {
-		diags, err = p.proc.Validate(ctx, typ, config)
+	err = p.call("validating "+typ, func(ctx context.Context, proc *sdk.Process) error {
+		diags, err = proc.Validate(ctx, typ, config)
 		return err
 	})
 	return diags, err
@@ -95,8 +134,8 @@ func (p *Plugin) Validate(typ string, config cty.Value) (diags sdk.Diagnostics, 
 
 // Plan plans an artifact.
 func (p *Plugin) Plan(typ string, req *sdk.PlanRequest) (resp *sdk.PlanResponse, diags sdk.Diagnostics, err error) {
-	err = p.call("planning "+req.Address, func(ctx context.Context) error {
-		resp, diags, err = p.proc.Plan(ctx, typ, req)
+	err = p.call("planning "+req.Address, func(ctx context.Context, proc *sdk.Process) error {
+		resp, diags, err = proc.Plan(ctx, typ, req)
 		return err
 	})
 	return resp, diags, err
@@ -105,14 +144,18 @@ func (p *Plugin) Plan(typ string, req *sdk.PlanRequest) (resp *sdk.PlanResponse,
 // Build builds an artifact, killing the plugin if it takes longer than
 // timeout: a hung build must not hang strata.
 func (p *Plugin) Build(ctx context.Context, typ string, req *sdk.BuildRequest, rep sdk.Reporter, timeout time.Duration) (*sdk.BuildResult, error) {
+	proc, stderr, err := p.process()
+	if err != nil {
+		return nil, err
+	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	res, err := p.proc.Build(ctx, typ, req, rep)
+	res, err := proc.Build(ctx, typ, req, rep)
 	if err != nil {
 		if timedOut(ctx, err) {
 			return nil, fmt.Errorf("plugin %s did not finish building %s within %s; it was stopped", p.Name(), req.Address, timeout)
 		}
-		return nil, p.fail(err, "building "+req.Address)
+		return nil, p.fail(proc, stderr, err, "building "+req.Address)
 	}
 	return res, nil
 }
@@ -120,14 +163,18 @@ func (p *Plugin) Build(ctx context.Context, typ string, req *sdk.BuildRequest, r
 // Publish publishes a stored artifact, killing the plugin if it takes
 // longer than timeout.
 func (p *Plugin) Publish(ctx context.Context, typ string, req *sdk.PublishRequest, rep sdk.Reporter, timeout time.Duration) (*sdk.PublishResponse, error) {
+	proc, stderr, err := p.process()
+	if err != nil {
+		return nil, err
+	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	res, err := p.proc.Publish(ctx, typ, req, rep)
+	res, err := proc.Publish(ctx, typ, req, rep)
 	if err != nil {
 		if timedOut(ctx, err) {
 			return nil, fmt.Errorf("plugin %s did not finish publishing %s within %s; it was stopped", p.Name(), req.Address, timeout)
 		}
-		return nil, p.fail(err, "publishing "+req.Address)
+		return nil, p.fail(proc, stderr, err, "publishing "+req.Address)
 	}
 	return res, nil
 }
@@ -138,6 +185,9 @@ type tail struct {
 	mu    sync.Mutex
 	lines []string
 	part  string
+	// first is the first line of a panic or fatal error: its stack,
+	// which follows, pushes it out of lines.
+	first string
 }
 
 const tailLines = 15
@@ -152,6 +202,9 @@ func (t *tail) Write(b []byte) (int, error) {
 		if strings.HasPrefix(l, "{") { // a structured log line, shown through the logger
 			continue
 		}
+		if t.first == "" && (strings.HasPrefix(l, "panic: ") || strings.HasPrefix(l, "fatal error: ")) {
+			t.first = l
+		}
 		t.lines = append(t.lines, l)
 		if len(t.lines) > tailLines {
 			t.lines = t.lines[1:]
@@ -165,6 +218,9 @@ func (t *tail) Write(b []byte) (int, error) {
 func (t *tail) suffix() string {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if t.first != "" {
+		return ": " + t.first
+	}
 	lines := t.lines
 	if t.part != "" {
 		lines = append(lines, t.part)

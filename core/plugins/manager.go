@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -33,6 +32,8 @@ type Manager struct {
 	// TYPE), out of process like any other; a binary found in the search
 	// path takes precedence.
 	Builtins map[string]string
+	// Sandbox, when set, confines every plugin process started.
+	Sandbox *Sandbox
 
 	mu      sync.Mutex
 	running map[string]*Plugin // by command line
@@ -43,8 +44,13 @@ type Plugin struct {
 	Path   string
 	SHA256 string
 	Info   sdk.Info
-	proc   *sdk.Process
-	stderr *tail
+
+	// launch starts the plugin's process again after it crashed.
+	launch   func() (*sdk.Process, *tail, error)
+	procMu   sync.Mutex
+	proc     *sdk.Process
+	stderr   *tail
+	restarts int
 
 	mu      sync.Mutex
 	schemas map[string]sdk.Schema
@@ -137,10 +143,6 @@ func (m *Manager) ForType(typ string) (*Plugin, error) {
 }
 
 func (m *Manager) start(path, sum string, args ...string) (*Plugin, error) {
-	cmd := exec.Command(path, args...)
-	// The plugin dies with strata, even when strata is killed.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-	stderr := &tail{}
 	logger := m.Logger
 	if logger == nil {
 		logger = hclog.NewNullLogger()
@@ -149,20 +151,35 @@ func (m *Manager) start(path, sum string, args ...string) (*Plugin, error) {
 	if len(args) > 0 {
 		name = args[len(args)-1]
 	}
-	proc, err := sdk.Launch(cmd, sdk.LaunchOptions{Logger: logger.Named(name), Stderr: stderr, StartTimeout: Timeout()})
-	if err != nil {
-		if errors.Is(err, sdk.ErrProtocol) {
-			return nil, fmt.Errorf("%s speaks another plugin protocol: strata speaks protocol %d (%v). Install a version of the plugin built for protocol %d", path, sdk.ProtocolVersion, err, sdk.ProtocolVersion)
+	p := &Plugin{Path: path, SHA256: sum, schemas: map[string]sdk.Schema{}}
+	p.launch = func() (*sdk.Process, *tail, error) {
+		cmd, err := m.Sandbox.command(path, args)
+		if err != nil {
+			return nil, nil, err
 		}
-		return nil, fmt.Errorf("starting plugin %s: %w%s", path, err, stderr.suffix())
+		// The plugin dies with strata, even when strata is killed.
+		cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+		stderr := &tail{}
+		proc, err := sdk.Launch(cmd, sdk.LaunchOptions{Logger: logger.Named(name), Stderr: stderr, StartTimeout: Timeout()})
+		if err != nil {
+			if errors.Is(err, sdk.ErrProtocol) {
+				return nil, nil, fmt.Errorf("%s speaks another plugin protocol: strata speaks protocol %d (%v). Install a version of the plugin built for protocol %d", path, sdk.ProtocolVersion, err, sdk.ProtocolVersion)
+			}
+			return nil, nil, fmt.Errorf("starting plugin %s: %w%s", path, err, stderr.suffix())
+		}
+		return proc, stderr, nil
 	}
-	p := &Plugin{Path: path, SHA256: sum, proc: proc, stderr: stderr, schemas: map[string]sdk.Schema{}}
+	proc, stderr, err := p.launch()
+	if err != nil {
+		return nil, err
+	}
+	p.proc, p.stderr = proc, stderr
 	ctx, cancel := context.WithTimeout(context.Background(), Timeout())
 	defer cancel()
 	info, err := proc.Info(ctx)
 	if err != nil {
 		proc.Kill()
-		return nil, p.fail(err, "answering info")
+		return nil, p.fail(proc, stderr, err, "answering info")
 	}
 	if info.Protocol != sdk.ProtocolVersion {
 		proc.Kill()
@@ -177,9 +194,12 @@ func (m *Manager) Close() {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for _, p := range m.running {
+		p.procMu.Lock()
 		p.proc.Kill()
+		p.procMu.Unlock()
 	}
 	m.running = nil
+	m.Sandbox.cleanup()
 }
 
 func contains(s []string, x string) bool {

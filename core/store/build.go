@@ -57,6 +57,13 @@ func (s *Store) Commit(b *BuildDir, e *Entry, known Known) error {
 	if err := Verify(b.Files, e.Manifest, known); err != nil {
 		return err
 	}
+	stamps, err := seal(b.Files, e.Manifest)
+	if err != nil {
+		return err
+	}
+	if err := writeSynced(filepath.Join(b.root, stampsFile), stamps); err != nil {
+		return err
+	}
 	manifest := encodeManifest(e.Manifest)
 	sum := sha256.Sum256(manifest)
 	e.ManifestDigest = hex.EncodeToString(sum[:])
@@ -84,12 +91,17 @@ func (s *Store) Commit(b *BuildDir, e *Entry, known Known) error {
 	}
 	s.mu.Lock()
 	s.remember(e)
+	if s.checked == nil {
+		s.checked = map[string]bool{}
+	}
+	s.checked[e.Key] = true
 	s.mu.Unlock()
 	return nil
 }
 
 // Verify checks that dir holds exactly the files of manifest, with the
-// same sizes, modes, digests and link targets.
+// same sizes, modes, digests and link targets; write permissions aside,
+// which the store takes away.
 func Verify(dir string, manifest []sdk.ManifestFile, known Known) error {
 	actual, err := sdk.ScanLinked(dir, known.Linked, known.Digest)
 	if err != nil {
@@ -101,6 +113,7 @@ func Verify(dir string, manifest []sdk.ManifestFile, known Known) error {
 	}
 	for _, f := range actual {
 		w, ok := want[f.Path]
+		f.Mode, w.Mode = uint32(readOnly(f.Mode)), uint32(readOnly(w.Mode))
 		switch {
 		case !ok:
 			return fmt.Errorf("the build wrote %s, which its manifest does not list", f.Path)

@@ -18,6 +18,7 @@ type Store struct {
 
 	mu      sync.Mutex
 	entries map[string]*Entry // read or written by this process
+	checked map[string]bool   // entries this process found sound
 }
 
 // Open returns the store of a configuration directory, creating it.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/hashicorp/go-hclog"
@@ -112,7 +113,9 @@ func (c *cli) manager(dir string) (*plugins.Manager, bool) {
 		c.diagnose(diags)
 		return nil, false
 	}
-	return &plugins.Manager{Dirs: plugins.SearchDirs(dir), Lock: lock, Logger: c.logger(), Builtins: builtin.Versions()}, true
+	strata := filepath.Join(dir, ".strata")
+	sandbox := &plugins.Sandbox{Write: []string{filepath.Join(strata, "tmp"), filepath.Join(strata, "cache", "plugins")}}
+	return &plugins.Manager{Dirs: plugins.SearchDirs(dir), Lock: lock, Logger: c.logger(), Builtins: builtin.Versions(), Sandbox: sandbox}, true
 }
 
 func (c *cli) openStore(dir string) (*store.Store, bool) {

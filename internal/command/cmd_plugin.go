@@ -3,6 +3,8 @@ package command
 import (
 	"fmt"
 
+	"github.com/strata-build/strata/core/plugins"
+
 	"github.com/strata-build/strata/internal/builtin"
 	"github.com/strata-build/strata/sdk"
 )
@@ -18,3 +20,24 @@ func servePlugin(c *cli, args []string) int {
 	sdk.Serve(builtin.Plugins[args[0]]())
 	return exitOK
 }
+
+// enterSandbox confines itself and executes a plugin in its place: strata
+// starts every plugin this way (see plugins.Sandbox). It is not a
+// command for people either.
+func enterSandbox(c *cli, args []string) int {
+	fs := c.flags()
+	var write stringList
+	fs.Var(&write, "write", "a directory the plugin may write below (repeatable)")
+	if code, stop := c.parse(fs, args); stop {
+		return code
+	}
+	err := plugins.Enter(write, fs.Args())
+	fmt.Fprintf(c.stderr, "strata sandbox: %v\n", err)
+	return exitError
+}
+
+// stringList is a repeatable string flag.
+type stringList []string
+
+func (l *stringList) String() string     { return fmt.Sprint(*l) }
+func (l *stringList) Set(s string) error { *l = append(*l, s); return nil }

@@ -3,6 +3,7 @@ package command
 import (
 	"flag"
 	"fmt"
+	"github.com/strata-build/strata/core/plugins"
 	"io"
 	"os"
 	"sort"
@@ -43,6 +44,8 @@ func init() {
 			"strata apply -auto-approve examples/minimal", runApply},
 		"show": {"Show built artifacts, or one artifact's lineage", "[-json] [ADDR] [DIR]",
 			"strata show 'artifact.tarball.rootfs[\"server\"]' examples/minimal", runShow},
+		"verify": {"Hash the store and the newest compose again and report what changed", "[-json] [-out-dir DIR] [DIR]",
+			"strata verify examples/minimal", runVerify},
 		"plugins": {"List the plugins strata finds and whether they are locked", "[-json] [DIR]",
 			"strata plugins examples/minimal", runPlugins},
 		"init": {"Find the plugins the configuration needs and record them in the lock file", "[DIR]",
@@ -78,8 +81,11 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		}
 		defer stop()
 	}
-	if args[0] == "plugin" {
+	switch args[0] {
+	case "plugin":
 		return servePlugin(c, args[1:])
+	case plugins.SandboxVerb:
+		return enterSandbox(c, args[1:])
 	}
 	v, ok := verbs[args[0]]
 	if !ok {

@@ -3,6 +3,7 @@ package command_test
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -99,4 +100,71 @@ func TestLockRefusesChangedPlugin(t *testing.T) {
 	// A version constraint the plugin does not meet stops init.
 	p.write(map[string]string{"req.hcl": "required_plugins {\n  probe = { version = \">= 2.0\" }\n}\n"})
 	contains(t, "init with an unmet constraint", p.fails(1, "init"), "required_plugins asks for probe >= 2.0, but the plugin found is version 0.1.0")
+}
+
+// One artifact's plugin crash fails that artifact alone: the plugin is
+// started again for the others of its type, and the error quotes the
+// panic's first line, not its stack's tail.
+func TestCrashedPluginIsRestarted(t *testing.T) {
+	p := probeProject(t, `
+artifact "probe" "a" {
+  behavior = "crash"
+}
+artifact "probe" "b" {
+  message = "b"
+  depends_on = [artifact.probe.a]
+}
+artifact "probe" "c" {
+  message = "c"
+}
+artifact "probe" "d" {
+  message = "d"
+}
+`)
+	out, errOut, code := p.run("apply", "-auto-approve", "-parallelism", "1")
+	if code != 1 {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	contains(t, "apply output", out, "2 built, 0 taken from the store, 1 failed, 1 skipped")
+	contains(t, "apply stderr", errOut, "artifact.probe.a: FAILED: plugin probe 0.1.0 crashed while building artifact.probe.a: panic: probe asked to crash while building")
+	for _, a := range []string{"c", "d"} {
+		if got := p.read("out", "latest", "compose", "probe", a, "report.txt"); !strings.Contains(got, "address artifact.probe."+a) {
+			t.Errorf("%s's report: %q", a, got)
+		}
+	}
+}
+
+// Plugins run under Landlock: a build that writes outside its build
+// directories, cache and temporary directory fails, and nothing is
+// written there. A build returning outputs other than planned is refused.
+func TestPluginContainment(t *testing.T) {
+	outside := filepath.Join(t.TempDir(), "victim")
+	if err := os.WriteFile(outside, []byte("precious"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p := probeProject(t, `
+artifact "probe" "escape" {
+  behavior = "write-outside:`+outside+`"
+}
+artifact "probe" "outputs" {
+  behavior = "wrong-outputs"
+}
+`)
+	errOut := p.fails(1, "apply", "-auto-approve")
+	contains(t, "apply stderr", errOut,
+		"artifact.probe.escape: FAILED:", "permission denied", "plugins run in a sandbox",
+		"artifact.probe.outputs: FAILED: probe 0.1.0 returned outputs other than it planned for artifact.probe.outputs")
+	if data, _ := os.ReadFile(outside); string(data) != "precious" {
+		t.Errorf("the plugin wrote outside its directories: %q", data)
+	}
+	entries, _ := os.ReadDir(p.path(".strata", "store"))
+	if len(entries) != 0 {
+		t.Errorf("the store holds %d entries", len(entries))
+	}
+	// Unconfined on request, the same build writes where it was told.
+	p.env = append(p.env, "STRATA_PLUGIN_SANDBOX=off")
+	p.run("apply", "-auto-approve", "-target", "artifact.probe.escape")
+	if data, _ := os.ReadFile(outside); string(data) != "escaped" {
+		t.Errorf("with the sandbox off, the file holds %q", data)
+	}
 }

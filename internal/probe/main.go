@@ -50,7 +50,7 @@ func (probe) Schema() sdk.Schema {
 	return sdk.Schema{Packages: true, Block: sdk.Block{
 		Attributes: []sdk.Attribute{
 			{Name: "message", Type: cty.String},
-			{Name: "behavior", Type: cty.String, Description: "crash, hang, fail, sleep:DURATION, or empty"},
+			{Name: "behavior", Type: cty.String, Description: "crash, hang, fail, sleep:DURATION, write-previous, write-outside:PATH, wrong-outputs, or empty"},
 			{Name: "input", Type: cty.DynamicPseudoType},
 			{Name: "number", Type: cty.Number},
 		},
@@ -103,6 +103,30 @@ func (probe) Build(ctx context.Context, req *sdk.BuildRequest, r sdk.Reporter) (
 		time.Sleep(time.Hour)
 	case behavior == "fail":
 		return nil, errors.New("probe asked to fail")
+	case behavior == "write-previous" && req.Previous != nil:
+		// Links the previous build's report in, then writes through the
+		// link: the store entry it came from changes with it.
+		out := filepath.Join(req.OutputDir, "report.txt")
+		if err := os.Link(filepath.Join(req.Previous.Path, "report.txt"), out); err != nil {
+			return nil, err
+		}
+		os.Chmod(out, 0o644)
+		f, err := os.OpenFile(out, os.O_WRONLY|os.O_APPEND, 0)
+		if err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(f, "written through\n")
+		f.Close()
+		return &sdk.BuildResponse{Outputs: cty.ObjectVal(map[string]cty.Value{
+			"digest": cty.StringVal("through"), "message": attr(req.Config, "message")})}, nil
+	case strings.HasPrefix(behavior, "write-outside:"):
+		if err := os.WriteFile(strings.TrimPrefix(behavior, "write-outside:"), []byte("escaped"), 0o644); err != nil {
+			return nil, err
+		}
+	case behavior == "wrong-outputs":
+		os.WriteFile(filepath.Join(req.OutputDir, "report.txt"), []byte("x"), 0o644)
+		return &sdk.BuildResponse{Outputs: cty.ObjectVal(map[string]cty.Value{
+			"digest": cty.NumberIntVal(42), "message": attr(req.Config, "message"), "extra": cty.True})}, nil
 	case strings.HasPrefix(behavior, "sleep:"):
 		d, _ := time.ParseDuration(strings.TrimPrefix(behavior, "sleep:"))
 		os.WriteFile(filepath.Join(req.OutputDir, "partial"), []byte("half written"), 0o644)

@@ -1,0 +1,223 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/strata-build/strata/sdk"
+	"github.com/strata-build/strata/sdk/parallel"
+)
+
+// stampsFile holds, for each line of an entry's manifest, the
+// modification time in nanoseconds its file had when the entry was
+// stored (0 for a symbolic link), a line each. A file edited in place
+// (through a hard link in a compose, or by a plugin writing through its
+// previous build) gets another modification time or size, so a stat
+// tells that it must be hashed again; reading every file would cost as
+// much as building most artifacts again.
+const stampsFile = "stamps"
+
+// ErrDamaged is wrapped by the errors of Check for an entry whose files
+// are not those it was stored with.
+var ErrDamaged = errors.New("the store entry is damaged")
+
+// readOnly is the permission of a stored file: its manifest's without
+// the write bits.
+func readOnly(mode uint32) os.FileMode { return os.FileMode(mode &^ 0o222) }
+
+// seal makes the regular files of a build read-only and returns the
+// stamps file's content.
+func seal(dir string, manifest []sdk.ManifestFile) ([]byte, error) {
+	stamps := make([]int64, len(manifest))
+	err := parallel.IO(len(manifest), func(i int) error {
+		f := manifest[i]
+		if f.Link != "" {
+			return nil
+		}
+		p := filepath.Join(dir, filepath.FromSlash(f.Path))
+		if err := os.Chmod(p, readOnly(f.Mode)); err != nil {
+			return err
+		}
+		info, err := os.Lstat(p)
+		if err != nil {
+			return err
+		}
+		stamps[i] = info.ModTime().UnixNano()
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	var b []byte
+	for _, s := range stamps {
+		b = strconv.AppendInt(b, s, 10)
+		b = append(b, '\n')
+	}
+	return b, nil
+}
+
+// Check verifies that the entry for key still holds the files it was
+// stored with, cheaply: every file is stated, and one whose size,
+// permissions or modification time differ from what was recorded is
+// hashed again. An entry stored before stamps were recorded is hashed
+// whole once and sealed. A damaged entry gives an error wrapping
+// ErrDamaged that names the first file found wrong. An entry found
+// sound is not checked again by this process; see Recheck.
+func (s *Store) Check(key string) error {
+	s.mu.Lock()
+	ok := s.checked[key]
+	s.mu.Unlock()
+	if ok {
+		return nil
+	}
+	return s.Recheck(key)
+}
+
+// Recheck is Check even for an entry this process checked before: after
+// a build that was given it as its previous build.
+func (s *Store) Recheck(key string) error {
+	e, err := s.Read(key)
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrDamaged, err)
+	}
+	dir := s.FilesPath(key)
+	stampsPath := filepath.Join(s.Path(key), stampsFile)
+	data, err := os.ReadFile(stampsPath)
+	switch {
+	case os.IsNotExist(err):
+		if err := Verify(dir, e.Manifest, Known{}); err != nil {
+			return fmt.Errorf("%w: %v", ErrDamaged, err)
+		}
+		if data, err = seal(dir, e.Manifest); err != nil {
+			return err
+		}
+		if err := writeSynced(stampsPath, data); err != nil {
+			return err
+		}
+	case err != nil:
+		return err
+	default:
+		if err := checkStamps(dir, e.Manifest, data); err != nil {
+			return fmt.Errorf("%w: %v", ErrDamaged, err)
+		}
+	}
+	s.mu.Lock()
+	if s.checked == nil {
+		s.checked = map[string]bool{}
+	}
+	s.checked[key] = true
+	s.mu.Unlock()
+	return nil
+}
+
+// checkStamps states every file of a manifest against its stamp and
+// hashes those that differ.
+func checkStamps(dir string, manifest []sdk.ManifestFile, data []byte) error {
+	lines := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
+	if len(lines) != len(manifest) && !(len(manifest) == 0 && len(data) == 0) {
+		return fmt.Errorf("%s lists %d files, its manifest %d", stampsFile, len(lines), len(manifest))
+	}
+	return parallel.IO(len(manifest), func(i int) error {
+		f := manifest[i]
+		p := filepath.Join(dir, filepath.FromSlash(f.Path))
+		info, err := os.Lstat(p)
+		if err != nil {
+			return fmt.Errorf("%s: %w", f.Path, err)
+		}
+		if f.Link != "" {
+			target, err := os.Readlink(p)
+			if err != nil || target != f.Link {
+				return fmt.Errorf("%s is no longer a symbolic link to %s", f.Path, f.Link)
+			}
+			return nil
+		}
+		stamp, err := strconv.ParseInt(lines[i], 10, 64)
+		if err != nil {
+			return fmt.Errorf("%s: line %d: %w", stampsFile, i+1, err)
+		}
+		switch {
+		case !info.Mode().IsRegular():
+			return fmt.Errorf("%s is no longer a regular file", f.Path)
+		case info.Mode().Perm() != readOnly(f.Mode):
+			return fmt.Errorf("%s has mode %o, stored as %o", f.Path, info.Mode().Perm(), readOnly(f.Mode))
+		case info.Size() == f.Size && info.ModTime().UnixNano() == stamp:
+			return nil
+		}
+		return rehash(p, f, info)
+	})
+}
+
+// rehash compares a file that was stated different with its manifest.
+func rehash(p string, f sdk.ManifestFile, info fs.FileInfo) error {
+	if info.Size() != f.Size {
+		return fmt.Errorf("%s is %d bytes, stored as %d", f.Path, info.Size(), f.Size)
+	}
+	sum, err := sdk.FileSHA256(p)
+	if err != nil {
+		return err
+	}
+	if sum != f.SHA256 {
+		return fmt.Errorf("%s was changed after it was stored (sha256 %.12s, stored as %.12s)", f.Path, sum, f.SHA256)
+	}
+	return nil
+}
+
+// CheckFile compares the file at p, read whole, with f of a manifest:
+// a symbolic link's target, or a file's size and sha256. Errors name
+// f.Path.
+func CheckFile(p string, f sdk.ManifestFile) error {
+	info, err := os.Lstat(p)
+	switch {
+	case err != nil:
+		return fmt.Errorf("%s: %w", f.Path, err)
+	case f.Link != "":
+		if target, err := os.Readlink(p); err != nil || target != f.Link {
+			return fmt.Errorf("%s is not a symbolic link to %s", f.Path, f.Link)
+		}
+		return nil
+	case !info.Mode().IsRegular():
+		return fmt.Errorf("%s is not a regular file", f.Path)
+	}
+	return rehash(p, f, info)
+}
+
+// VerifyEntry hashes every file of the entry for key again and compares
+// the entry's directory with its manifest, as strata verify does; it
+// returns how many bytes it read.
+func (s *Store) VerifyEntry(key string) (int64, error) {
+	e, err := s.Read(key)
+	if err != nil {
+		return 0, err
+	}
+	var size int64
+	for _, f := range e.Manifest {
+		size += f.Size
+	}
+	if err := Verify(s.FilesPath(key), e.Manifest, Known{}); err != nil {
+		return size, fmt.Errorf("%w: %v", ErrDamaged, err)
+	}
+	return size, nil
+}
+
+// Discard moves a damaged entry out of the store, so that it is built
+// again; the apply that holds the lock removes it with the other
+// temporary files. Compose trees that link its files keep them.
+func (s *Store) Discard(key string) error {
+	tmp, err := os.MkdirTemp(filepath.Join(s.Dir, "tmp"), "damaged-")
+	if err != nil {
+		return err
+	}
+	if err := os.Rename(s.Path(key), filepath.Join(tmp, key)); err != nil && !os.IsNotExist(err) {
+		return err
+	}
+	s.mu.Lock()
+	delete(s.entries, key)
+	delete(s.checked, key)
+	s.mu.Unlock()
+	return nil
+}
