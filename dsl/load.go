@@ -54,7 +54,19 @@ func Parse(dir string, sources []Source) (*Config, hcl.Diagnostics) {
 		RequiredPlugins: map[string]*RequiredPlugin{},
 	}
 	var diags hcl.Diagnostics
+	size := 0
 	for _, s := range sources {
+		size += len(s.Bytes)
+	}
+	if size > MaxConfigSize {
+		return c, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Configuration too large",
+			Detail: fmt.Sprintf("The configuration files hold %d bytes; strata reads at most %d (MaxConfigSize), which bounds the memory a configuration can take. Split the product line into configurations of their own.", size, MaxConfigSize)}}
+	}
+	for _, s := range sources {
+		if d := checkNesting(s.Bytes, s.Name); d != nil {
+			diags = append(diags, d)
+			continue
+		}
 		f, d := parser.ParseHCL(s.Bytes, s.Name)
 		diags = append(diags, d...)
 		if f == nil {

@@ -63,6 +63,9 @@ func varFile(path string) ([]VarSetting, hcl.Diagnostics) {
 	if err != nil {
 		return nil, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Cannot read variable file", Detail: err.Error()}}
 	}
+	if d := checkNesting(src, path); d != nil {
+		return nil, hcl.Diagnostics{d}
+	}
 	f, diags := hclsyntax.ParseConfig(src, path, hcl.InitialPos)
 	if diags.HasErrors() {
 		return nil, diags
@@ -85,6 +88,9 @@ func (s VarSetting) Value(t cty.Type) (cty.Value, hcl.Diagnostics) {
 	case t == cty.String || t == cty.DynamicPseudoType:
 		v = cty.StringVal(s.Raw)
 	default:
+		if d := checkNesting([]byte(s.Raw), s.From); d != nil {
+			return cty.NilVal, hcl.Diagnostics{d}
+		}
 		expr, d := hclsyntax.ParseExpression([]byte(s.Raw), s.From, hcl.InitialPos)
 		if d.HasErrors() {
 			return cty.NilVal, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Invalid value for var." + s.Name,
