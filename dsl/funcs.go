@@ -2,6 +2,7 @@ package dsl
 
 import (
 	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
 	"github.com/zclconf/go-cty/cty/function"
 	"github.com/zclconf/go-cty/cty/function/stdlib"
 )
@@ -39,8 +40,53 @@ func Functions() map[string]function.Function {
 
 		"tobool": stdlib.MakeToFunc(cty.Bool), "tonumber": stdlib.MakeToFunc(cty.Number),
 		"tostring": stdlib.MakeToFunc(cty.String),
-		"tolist":   stdlib.MakeToFunc(cty.List(cty.DynamicPseudoType)),
-		"toset":    stdlib.MakeToFunc(cty.Set(cty.DynamicPseudoType)),
+		"tolist":   uniformTo(cty.List),
+		"toset":    uniformTo(cty.Set),
 		"tomap":    stdlib.MakeToFunc(cty.Map(cty.DynamicPseudoType)),
 	}
+}
+
+// uniformTo is cty's tolist or toset, made linear for a tuple whose
+// elements are all of one type (a list written in the configuration):
+// cty unifies a tuple's element types by sorting them, which takes
+// minutes for toset(var.flavors) over 100,000 strings.
+func uniformTo(collection func(cty.Type) cty.Type) function.Function {
+	general := stdlib.MakeToFunc(collection(cty.DynamicPseudoType))
+	return function.New(&function.Spec{
+		Description: general.Description(),
+		Params:      general.Params(),
+		Type: func(args []cty.Value) (cty.Type, error) {
+			if ety, ok := uniformElements(args[0]); ok {
+				return collection(ety), nil
+			}
+			return general.ReturnTypeForValues(args)
+		},
+		Impl: func(args []cty.Value, ret cty.Type) (cty.Value, error) {
+			if _, ok := uniformElements(args[0]); ok {
+				v, marks := args[0].Unmark()
+				out, err := convert.Convert(v, ret)
+				return out.WithMarks(marks), err
+			}
+			return general.Call(args)
+		},
+	})
+}
+
+// uniformElements returns the element type of a tuple whose elements are
+// all of that one type, without marks inside.
+func uniformElements(v cty.Value) (cty.Type, bool) {
+	t := v.Type()
+	if inner, _ := v.Unmark(); !t.IsTupleType() || inner.ContainsMarked() {
+		return cty.NilType, false
+	}
+	etys := t.TupleElementTypes()
+	if len(etys) == 0 || etys[0] == cty.DynamicPseudoType {
+		return cty.NilType, false
+	}
+	for _, ety := range etys[1:] {
+		if !ety.Equals(etys[0]) {
+			return cty.NilType, false
+		}
+	}
+	return etys[0], true
 }
