@@ -87,6 +87,7 @@ func unchanged(outDir string, info Info, arts []Artifact, complete bool) *Result
 // again; Write, for one that does not, looks first.
 type Writer struct {
 	outDir, tmp string
+	tmpLock     *os.File
 	wg          sync.WaitGroup
 	mu          sync.Mutex
 	claimed     map[string]addrs.Instance // compose paths, by the artifact placing files there
@@ -99,16 +100,30 @@ type layout struct {
 	err error
 }
 
-// Start begins a compose in a temporary directory of outDir.
+// Start begins a compose in a temporary directory of outDir, locked for
+// as long as the compose is being written, and removes the temporary
+// directories of killed applies, which nobody locks.
 func Start(outDir string) (*Writer, error) {
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
 		return nil, err
 	}
+	// A new directory is locked before another Start can find it.
+	outLock, err := lockPath(outDir, true)
+	if err != nil {
+		return nil, err
+	}
+	defer outLock.Close()
+	removeStale(outDir)
 	tmp, err := os.MkdirTemp(outDir, ".tmp-")
 	if err != nil {
 		return nil, err
 	}
-	return &Writer{outDir: outDir, tmp: tmp, claimed: map[string]addrs.Instance{}, laid: map[addrs.Instance]*layout{}}, nil
+	lock, err := lockPath(tmp, false)
+	if err != nil {
+		os.RemoveAll(tmp)
+		return nil, err
+	}
+	return &Writer{outDir: outDir, tmp: tmp, tmpLock: lock, claimed: map[string]addrs.Instance{}, laid: map[addrs.Instance]*layout{}}, nil
 }
 
 // Add links an artifact's files into the compose in the background; its
@@ -179,6 +194,7 @@ func (w *Writer) drop(a Artifact) error {
 func (w *Writer) Abort() {
 	w.wg.Wait()
 	os.RemoveAll(w.tmp)
+	w.tmpLock.Close()
 }
 
 // Finish brings the compose to arts, from the store: an artifact added
@@ -189,6 +205,13 @@ func (w *Writer) Abort() {
 func (w *Writer) Finish(info Info, arts []Artifact, complete bool) (*Result, error) {
 	defer w.Abort()
 	sort.Slice(arts, func(i, j int) bool { return arts[i].Addr.Less(arts[j].Addr) })
+	// Composes of other configurations may share outDir: the id is chosen
+	// and taken under its lock.
+	outLock, err := lockPath(w.outDir, true)
+	if err != nil {
+		return nil, err
+	}
+	defer outLock.Close()
 	// The metadata is written while the last layouts finish.
 	id, respin := nextID(w.outDir, info)
 	if err := files.CheckName(id); err != nil {
@@ -196,7 +219,7 @@ func (w *Writer) Finish(info Info, arts []Artifact, complete bool) (*Result, err
 	}
 	written := make(chan error, 1)
 	go func() { written <- w.writeMetadata(info, arts, id, respin, complete) }()
-	err := w.settle(arts)
+	err = w.settle(arts)
 	if werr := <-written; err == nil {
 		err = werr
 	}

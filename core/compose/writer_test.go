@@ -168,3 +168,65 @@ func TestWriteKeepsAnUnchangedCompose(t *testing.T) {
 		t.Errorf("published as in the newest compose: a new compose %s", r.ID)
 	}
 }
+
+// The temporary directory of a killed apply is removed by the next
+// compose; that of a writer still at work is not.
+func TestStartRemovesStaleComposes(t *testing.T) {
+	out := t.TempDir()
+	stale := filepath.Join(out, ".tmp-killed")
+	if err := os.MkdirAll(filepath.Join(stale, "compose"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	busy, err := Start(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Abort()
+	w, err := Start(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Abort()
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("the killed apply's compose is still there: %v", err)
+	}
+	if _, err := os.Stat(busy.tmp); err != nil {
+		t.Errorf("the compose being written was removed: %v", err)
+	}
+}
+
+// Configurations that share an output directory each get a compose of
+// their own, however their applies interleave.
+func TestConcurrentComposesShareAnOutputDirectory(t *testing.T) {
+	out := t.TempDir()
+	const n = 8
+	ids := make(chan string, n)
+	errs := make(chan error, n)
+	for i := 0; i < n; i++ {
+		go func() {
+			w, err := Start(out)
+			if err != nil {
+				errs <- err
+				return
+			}
+			r, err := w.Finish(info, []Artifact{artifact(t, "a", "a", "content")}, true)
+			if err != nil {
+				errs <- err
+				return
+			}
+			ids <- r.ID
+		}()
+	}
+	seen := map[string]bool{}
+	for i := 0; i < n; i++ {
+		select {
+		case err := <-errs:
+			t.Error(err)
+		case id := <-ids:
+			if seen[id] {
+				t.Errorf("compose id %s given twice", id)
+			}
+			seen[id] = true
+		}
+	}
+}
