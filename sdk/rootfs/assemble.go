@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/strata-build/strata/sdk"
+	"github.com/strata-build/strata/sdk/files"
 	"github.com/strata-build/strata/sdk/parallel"
 	"github.com/strata-build/strata/sdk/rpm"
 )
@@ -143,6 +144,9 @@ func checkPath(p string) error {
 	for _, comp := range strings.Split(p[1:], "/") {
 		if comp == ".." {
 			return fmt.Errorf("path %q escapes the root", p)
+		}
+		if len(comp) > files.MaxName {
+			return fmt.Errorf("path %.60q… has a name of %d bytes; file systems, tar and ostree take at most %d", p, len(comp), files.MaxName)
 		}
 	}
 	if path.Clean(p) != p {

@@ -21,6 +21,12 @@ func TestAssembleRefuses(t *testing.T) {
 		}}},
 		want: `evil-1-1.noarch: path "/usr/../../etc/shadow" escapes the root`,
 	}, {
+		name: "name too long",
+		rpms: []sdktest.RPM{{Name: "long", Version: "1", Release: "1", Files: []sdktest.File{
+			{Path: "/usr/share/" + strings.Repeat("n", 256), Body: "x"},
+		}}},
+		want: "long-1-1.noarch: path \"/usr/share/nnn",
+	}, {
 		name: "conflicting content",
 		rpms: []sdktest.RPM{
 			{Name: "a", Version: "1", Release: "1", Files: []sdktest.File{{Path: "/etc/x.conf", Body: "a"}}},
