@@ -108,9 +108,14 @@ func (r *Result) assignVariables(settings []dsl.VarSetting) hcl.Diagnostics {
 	set := map[string]dsl.VarSetting{}
 	for _, s := range settings {
 		if _, declared := r.Config.Blocks[addrs.Block{Kind: addrs.Variable, Name: s.Name}]; !declared {
-			if s.From == "-var option" {
+			switch {
+			case s.From == "-var option":
 				diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Value for undeclared variable",
 					Detail: fmt.Sprintf("The -var option sets %q, but the configuration declares no variable %q.", s.Name, s.Name)})
+			case s.Expr != nil: // a variable file, as Terraform warns of
+				diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "Value for undeclared variable",
+					Detail:  fmt.Sprintf("%s sets %q, but the configuration declares no variable %q, so the value is not used. Declare it with a variable block, or remove it (is the name misspelt?).", s.From, s.Name, s.Name),
+					Subject: s.Range.Ptr()})
 			}
 			continue
 		}

@@ -109,6 +109,9 @@ artifact "probe" "a" {
 	contains(t, "a bad -var", errOut, "Invalid value for var.count")
 	errOut = p.fails(1, "plan", "-var", "nope=1")
 	contains(t, "an undeclared -var", errOut, "Value for undeclared variable")
+	p.write(map[string]string{"strata.vars.hcl": "message = \"from file\"\nmesage = \"typo\"\n"})
+	_, errOut, _ = p.run("plan")
+	contains(t, "an undeclared variable in a file", errOut, "Warning: Value for undeclared variable", "strata.vars.hcl line 2", `declares no variable "mesage"`)
 }
 
 // An artifact built on another gets its outputs and packages; a change
