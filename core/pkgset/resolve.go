@@ -111,10 +111,48 @@ func (rs *Resolver) Resolve(sel Selection) (*Set, hcl.Diagnostics) {
 			}
 		}
 	}
+	if !diags.HasErrors() {
+		for _, m := range set.Modules {
+			specs = append(specs, rs.R.Modules[m].Packages...)
+		}
+		for _, s := range specs {
+			if !rs.anyArch(s, arches) {
+				diags = append(diags, rs.otherArchDiag(s, arches))
+			}
+		}
+	}
 	for _, m := range set.From {
 		sort.Strings(m)
 	}
 	return set, diags
+}
+
+// anyArch reports whether a spec resolves for one of arches.
+func (rs *Resolver) anyArch(s eval.Spec, arches []string) bool {
+	for _, arch := range arches {
+		if p, _ := rs.spec(s, arch); p != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// otherArchDiag warns of a listed package that no source holds for any
+// of the artifact's architectures: only its source package, or builds
+// for other architectures.
+func (rs *Resolver) otherArchDiag(s eval.Spec, arches []string) *hcl.Diagnostic {
+	name, _, _, _ := rs.U.parseSpec(s.Text)
+	var have []string
+	for _, c := range rs.U.byName[name] {
+		if !contains(have, c.Arch) {
+			have = append(have, c.Arch)
+		}
+	}
+	sort.Strings(have)
+	return &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "Package left out: no build for these architectures",
+		Detail: fmt.Sprintf("%s is held only for %s, and the artifact is built for %s, so it holds no %s. Build the package for these architectures, or remove it here.",
+			s.Text, strings.Join(have, ", "), strings.Join(arches, ", "), s.Text),
+		Subject: s.Range.Ptr()}
 }
 
 // duplicateDiag reports a NEVRA held by several files: a warning naming

@@ -133,6 +133,18 @@ artifact "probe" "bad" {
 `})
 	contains(t, "plan", p.fails(1, "plan"), "Pinned package not found", "No source holds alpha-7-7; the sources have alpha-1.10-1.noarch",
 		"Package not found", `No source holds a package named "nonesuch"`, "more.hcl line 2")
+
+	// A package held only as a source RPM, or for another architecture,
+	// leaves the artifact without it: a warning says so.
+	if err := genrpm.Write(p.path("rpms"), []genrpm.Spec{{Name: "armonly", Version: "1", Release: "1", Arch: "aarch64"}}); err != nil {
+		t.Fatal(err)
+	}
+	p.write(map[string]string{"more.hcl": `artifact "probe" "other" {
+  packages = ["armonly"]
+}
+`})
+	_, stderr, _ = p.run("plan")
+	contains(t, "plan", stderr, "Warning: Package left out: no build for these architectures", "armonly is held only for aarch64, and the artifact is built for x86_64")
 }
 
 // Modules past their end of life at the compose date: a warning, an error
