@@ -18,16 +18,38 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// scanDir lists the RPM files under dir, sorted.
+// scanDir lists the RPM files under dir, sorted. dir itself may be a
+// symbolic link (build systems publish trees as "latest" links); below
+// it, a link to a file is a package like any other, one to a directory
+// is not followed, as find and createrepo_c do not follow them, which
+// keeps a link to a parent from listing a tree twice.
 func scanDir(dir string) ([]string, error) {
+	root, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		return nil, err
+	}
 	var out []string
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		if !d.IsDir() && strings.HasSuffix(d.Name(), ".rpm") {
-			out = append(out, p)
+		if d.IsDir() || !strings.HasSuffix(d.Name(), ".rpm") {
+			return nil
 		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			st, err := os.Stat(p)
+			if err != nil {
+				return fmt.Errorf("%s: %w", p, err)
+			}
+			if st.IsDir() {
+				return nil
+			}
+		}
+		rel, err := filepath.Rel(root, p)
+		if err != nil {
+			return err
+		}
+		out = append(out, filepath.Join(dir, rel))
 		return nil
 	})
 	sort.Strings(out)

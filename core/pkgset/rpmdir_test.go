@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/strata-build/strata/core/eval"
 	"github.com/strata-build/strata/internal/genrpm"
 	"github.com/strata-build/strata/sdk/rpm"
@@ -112,5 +113,40 @@ func TestHashRefusesChangedFile(t *testing.T) {
 	}
 	if u.Packages[0].SHA256 != "" {
 		t.Error("a changed file was given a digest")
+	}
+}
+
+// A source whose path is a symbolic link to a directory is read through
+// it; below it, links to files are packages, links to directories are
+// not followed.
+func TestScanDirFollowsASymlinkedRoot(t *testing.T) {
+	base := t.TempDir()
+	real := filepath.Join(base, "compose-1")
+	for _, name := range []string{"a.rpm", "sub/b.rpm", "notes.txt"} {
+		p := filepath.Join(real, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for link, target := range map[string]string{
+		filepath.Join(base, "latest"): "compose-1", filepath.Join(real, "link.rpm"): "a.rpm", filepath.Join(real, "loop"): ".",
+	} {
+		if err := os.Symlink(target, link); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := scanDir(filepath.Join(base, "latest"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"a.rpm", "link.rpm", "sub/b.rpm"}
+	for i := range want {
+		want[i] = filepath.Join(base, "latest", want[i])
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("scanDir (-want +got):\n%s", diff)
 	}
 }
