@@ -30,8 +30,10 @@ type Universe struct {
 	// HeadersRead counts the package headers read from disk (not from the
 	// header cache) while loading.
 	HeadersRead int64
-	cache       *headerCache
-	hashing     sync.Mutex
+	// Dirs are the rpm_dir sources' directories, symbolic links resolved.
+	Dirs    []string
+	cache   *headerCache
+	hashing sync.Mutex
 }
 
 type provider struct {
@@ -58,6 +60,7 @@ func Load(ctx context.Context, sources []*eval.Source, opts Options) (*Universe,
 	cache := loadCache(filepath.Join(opts.CacheDir, "headers.pack"))
 	var read atomic.Int64
 	var all []*Package
+	var dirs []string
 	var diags hcl.Diagnostics
 	for _, s := range sources {
 		addr := "source." + s.Type + "." + s.Name
@@ -76,6 +79,9 @@ func Load(ctx context.Context, sources []*eval.Source, opts Options) (*Universe,
 				break
 			}
 			pkgs, err = readDir(dir, addr, cache, &read)
+			if real, rerr := filepath.EvalSymlinks(dir); rerr == nil {
+				dirs = append(dirs, real)
+			}
 		case "repo":
 			var warning string
 			pkgs, warning, err = newRepo(s.Location, opts.Dir, filepath.Join(opts.CacheDir, "repos"), opts.Client).load(ctx, addr)
@@ -95,7 +101,7 @@ func Load(ctx context.Context, sources []*eval.Source, opts Options) (*Universe,
 		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "Cannot save the header cache", Detail: err.Error()})
 	}
 	u := newUniverse(all)
-	u.HeadersRead, u.cache = read.Load(), cache
+	u.HeadersRead, u.cache, u.Dirs = read.Load(), cache, dirs
 	return u, diags
 }
 

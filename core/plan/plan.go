@@ -135,6 +135,10 @@ func New(ctx context.Context, opts Options) (*Plan, hcl.Diagnostics) {
 	if d.HasErrors() {
 		return nil, diags
 	}
+	if opts.Plugins != nil {
+		// Plugins link packages into what they build.
+		opts.Plugins.Sandbox.AllowLinksFrom(u.Dirs...)
+	}
 	p := &Plan{Opts: opts, Eval: r, Universe: u, State: st, Nodes: map[addrs.Instance]*Node{},
 		Graph: graph.New(func(a, b addrs.Instance) bool { return a.Less(b) })}
 	rs := pkgset.NewResolver(u, r)

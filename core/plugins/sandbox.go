@@ -25,8 +25,16 @@ const SandboxVerb = "sandbox"
 // the plugins' caches) and a temporary directory of its own, which its
 // TMPDIR names and which is removed when it stops. A plugin that writes
 // elsewhere gets "permission denied" from the kernel.
+//
+// Below LinkFrom (the store, the package sources) a plugin may hard-link
+// files into its output, as repositories and ostree commits do, and so
+// may also write into those files, though not add, remove or rename any:
+// Landlock refuses a link through which a file would gain rights, so
+// linking from a read-only tree is refused. Writing through such a link
+// is what the store's stamps and the packages' sizes and times reveal,
+// and the apply refuses the build.
 type Sandbox struct {
-	Write []string
+	Write, LinkFrom []string
 
 	mu   sync.Mutex
 	tmps []string
@@ -57,6 +65,9 @@ func (s *Sandbox) command(path string, args []string) (*exec.Cmd, error) {
 		}
 		argv = append(argv, "-write", w)
 	}
+	for _, l := range s.LinkFrom {
+		argv = append(argv, "-link-from", l)
+	}
 	argv = append(argv, "--", path)
 	cmd := exec.Command(self, append(argv, args...)...)
 	cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
@@ -77,23 +88,37 @@ func (s *Sandbox) cleanup() {
 	s.tmps = nil
 }
 
+// AllowLinksFrom adds directories that plugins started from now on may
+// link files from (see Sandbox).
+func (s *Sandbox) AllowLinksFrom(dirs ...string) {
+	if s == nil {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.LinkFrom = append(s.LinkFrom, dirs...)
+}
+
 // Enter restricts the calling process to writing below write (and to
-// /dev/null), then executes argv in its place. It returns only on
-// failure.
-func Enter(write []string, argv []string) error {
+// /dev/null) and to linking from linkFrom (see Sandbox), then executes
+// argv in its place. It returns only on failure.
+func Enter(write, linkFrom, argv []string) error {
 	if len(argv) == 0 {
 		return fmt.Errorf("no program to run in the sandbox")
 	}
-	for i, w := range write {
-		abs, err := filepath.Abs(w)
-		if err != nil {
-			return err
+	for _, dirs := range [][]string{write, linkFrom} {
+		for i, d := range dirs {
+			abs, err := filepath.Abs(d)
+			if err != nil {
+				return err
+			}
+			dirs[i] = abs
 		}
-		write[i] = abs
 	}
 	err := landlock.V5.BestEffort().RestrictPaths(
 		landlock.RODirs("/").WithRefer(),
 		landlock.RWDirs(write...).WithRefer(),
+		landlock.RWFiles(linkFrom...).WithRefer().IgnoreIfMissing(),
 		landlock.RWFiles("/dev/null"),
 	)
 	if err != nil {

@@ -57,7 +57,7 @@ func (s *Store) Commit(b *BuildDir, e *Entry, known Known) error {
 	if err := Verify(b.Files, e.Manifest, known); err != nil {
 		return err
 	}
-	stamps, err := seal(b.Files, e.Manifest)
+	stamps, err := seal(b.Files, e.Manifest, sharedWith(known))
 	if err != nil {
 		return err
 	}

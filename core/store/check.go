@@ -8,46 +8,57 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"github.com/strata-build/strata/sdk"
 	"github.com/strata-build/strata/sdk/parallel"
 )
 
 // stampsFile holds, for each line of an entry's manifest, the
-// modification time in nanoseconds its file had when the entry was
-// stored (0 for a symbolic link), a line each. A file edited in place
-// (through a hard link in a compose, or by a plugin writing through its
-// previous build) gets another modification time or size, so a stat
-// tells that it must be hashed again; reading every file would cost as
-// much as building most artifacts again.
+// modification time in nanoseconds and the permissions (octal) its file
+// had when the entry was stored ("0 0" for a symbolic link). A file
+// edited in place (through a hard link in a compose, or by a plugin
+// writing through its previous build) gets another modification time or
+// size, so a stat tells that it must be hashed again; reading every file
+// would cost as much as building most artifacts again.
 const stampsFile = "stamps"
 
 // ErrDamaged is wrapped by the errors of Check for an entry whose files
 // are not those it was stored with.
 var ErrDamaged = errors.New("the store entry is damaged")
 
-// readOnly is the permission of a stored file: its manifest's without
-// the write bits.
+// readOnly is a permission without its write bits.
 func readOnly(mode uint32) os.FileMode { return os.FileMode(mode &^ 0o222) }
 
 // seal makes the regular files of a build read-only and returns the
-// stamps file's content.
-func seal(dir string, manifest []sdk.ManifestFile) ([]byte, error) {
-	stamps := make([]int64, len(manifest))
+// stamps file's content. A file shared with what is not the build's (a
+// package linked in from its source, a file of an earlier entry) keeps
+// its permissions: they are not the store's to change.
+func seal(dir string, manifest []sdk.ManifestFile, shared func(string, fs.FileInfo) bool) ([]byte, error) {
+	type stamp struct {
+		mtime int64
+		perm  os.FileMode
+	}
+	stamps := make([]stamp, len(manifest))
 	err := parallel.IO(len(manifest), func(i int) error {
 		f := manifest[i]
 		if f.Link != "" {
 			return nil
 		}
 		p := filepath.Join(dir, filepath.FromSlash(f.Path))
-		if err := os.Chmod(p, readOnly(f.Mode)); err != nil {
-			return err
-		}
 		info, err := os.Lstat(p)
 		if err != nil {
 			return err
 		}
-		stamps[i] = info.ModTime().UnixNano()
+		if info.Mode().Perm() != readOnly(f.Mode) && !shared(f.Path, info) {
+			if err := os.Chmod(p, readOnly(f.Mode)); err != nil {
+				return err
+			}
+			if info, err = os.Lstat(p); err != nil {
+				return err
+			}
+		}
+		stamps[i] = stamp{info.ModTime().UnixNano(), info.Mode().Perm()}
 		return nil
 	})
 	if err != nil {
@@ -55,7 +66,9 @@ func seal(dir string, manifest []sdk.ManifestFile) ([]byte, error) {
 	}
 	var b []byte
 	for _, s := range stamps {
-		b = strconv.AppendInt(b, s, 10)
+		b = strconv.AppendInt(b, s.mtime, 10)
+		b = append(b, ' ')
+		b = strconv.AppendUint(b, uint64(s.perm), 8)
 		b = append(b, '\n')
 	}
 	return b, nil
@@ -93,7 +106,7 @@ func (s *Store) Recheck(key string) error {
 		if err := Verify(dir, e.Manifest, Known{}); err != nil {
 			return fmt.Errorf("%w: %v", ErrDamaged, err)
 		}
-		if data, err = seal(dir, e.Manifest); err != nil {
+		if data, err = seal(dir, e.Manifest, linkedElsewhere); err != nil {
 			return err
 		}
 		if err := writeSynced(stampsPath, data); err != nil {
@@ -113,6 +126,32 @@ func (s *Store) Recheck(key string) error {
 	s.checked[key] = true
 	s.mu.Unlock()
 	return nil
+}
+
+// linkedElsewhere reports whether a file has other links than its own:
+// of an entry stored before entries were sealed, those are compose trees
+// and the package files it was linked from.
+func linkedElsewhere(_ string, info fs.FileInfo) bool {
+	st, ok := info.Sys().(*syscall.Stat_t)
+	return !ok || st.Nlink > 1
+}
+
+// sharedWith reports whether a built file is one known recognises: a
+// package file or a file of the previous build, linked in.
+func sharedWith(known Known) func(string, fs.FileInfo) bool {
+	return func(path string, info fs.FileInfo) bool {
+		if known.Linked != nil {
+			if _, ok := known.Linked.Known(path, info); ok {
+				return true
+			}
+		}
+		if known.Digest != nil {
+			if _, ok := known.Digest(path, info); ok {
+				return true
+			}
+		}
+		return false
+	}
 }
 
 // checkStamps states every file of a manifest against its stamp and
@@ -136,15 +175,17 @@ func checkStamps(dir string, manifest []sdk.ManifestFile, data []byte) error {
 			}
 			return nil
 		}
-		stamp, err := strconv.ParseInt(lines[i], 10, 64)
-		if err != nil {
-			return fmt.Errorf("%s: line %d: %w", stampsFile, i+1, err)
+		mtime, perm, ok := strings.Cut(lines[i], " ")
+		stamp, err := strconv.ParseInt(mtime, 10, 64)
+		mode, perr := strconv.ParseUint(perm, 8, 32)
+		if !ok || err != nil || perr != nil {
+			return fmt.Errorf("%s: line %d is not a time and a mode", stampsFile, i+1)
 		}
 		switch {
 		case !info.Mode().IsRegular():
 			return fmt.Errorf("%s is no longer a regular file", f.Path)
-		case info.Mode().Perm() != readOnly(f.Mode):
-			return fmt.Errorf("%s has mode %o, stored as %o", f.Path, info.Mode().Perm(), readOnly(f.Mode))
+		case info.Mode().Perm() != os.FileMode(mode):
+			return fmt.Errorf("%s has mode %o, stored as %o", f.Path, info.Mode().Perm(), mode)
 		case info.Size() == f.Size && info.ModTime().UnixNano() == stamp:
 			return nil
 		}

@@ -114,7 +114,8 @@ func (c *cli) manager(dir string) (*plugins.Manager, bool) {
 		return nil, false
 	}
 	strata := filepath.Join(dir, ".strata")
-	sandbox := &plugins.Sandbox{Write: []string{filepath.Join(strata, "tmp"), filepath.Join(strata, "cache", "plugins")}}
+	sandbox := &plugins.Sandbox{Write: []string{filepath.Join(strata, "tmp"), filepath.Join(strata, "cache", "plugins")},
+		LinkFrom: []string{filepath.Join(strata, "store"), filepath.Join(strata, "cache", "packages")}}
 	return &plugins.Manager{Dirs: plugins.SearchDirs(dir), Lock: lock, Logger: c.logger(), Builtins: builtin.Versions(), Sandbox: sandbox}, true
 }
 

@@ -33,7 +33,7 @@ func sharedRPMs(t *testing.T) []string {
 // rpmQuery runs the real rpm on a package with a query format.
 func rpmQuery(t *testing.T, path, format string) string {
 	t.Helper()
-	out, err := exec.Command("rpm", "-qp", "--nosignature", "--nodigest", "--qf", format, path).Output()
+	out, err := exec.Command(sdktest.NeedTool(t, "rpm"), "-qp", "--nosignature", "--nodigest", "--qf", format, path).Output()
 	if err != nil {
 		t.Fatalf("rpm -qp %s: %v", path, err)
 	}
