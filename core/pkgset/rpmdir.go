@@ -22,13 +22,15 @@ import (
 // symbolic link (build systems publish trees as "latest" links); below
 // it, a link to a file is a package like any other, one to a directory
 // is not followed, as find and createrepo_c do not follow them, which
-// keeps a link to a parent from listing a tree twice.
-func scanDir(dir string) ([]string, error) {
+// keeps a link to a parent from listing a tree twice. linked are the
+// directories that links to packages lead to, outside root.
+func scanDir(dir string) (paths, linked []string, err error) {
 	root, err := filepath.EvalSymlinks(dir)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var out []string
+	seen := map[string]bool{}
 	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -44,6 +46,12 @@ func scanDir(dir string) ([]string, error) {
 			if st.IsDir() {
 				return nil
 			}
+			if target, err := filepath.EvalSymlinks(p); err == nil {
+				if d := filepath.Dir(target); !seen[d] && !strings.HasPrefix(d+"/", root+"/") {
+					seen[d] = true
+					linked = append(linked, d)
+				}
+			}
 		}
 		rel, err := filepath.Rel(root, p)
 		if err != nil {
@@ -53,17 +61,20 @@ func scanDir(dir string) ([]string, error) {
 		return nil
 	})
 	sort.Strings(out)
-	return out, err
+	sort.Strings(linked)
+	return out, linked, err
 }
 
 // readDir reads every package of an rpm_dir source, from the cache where
 // a file is unchanged and otherwise on the disk workers: a cold read of a
 // whole distribution waits on the disk, which answers faster the more
-// reads it has queued. read counts the headers actually read.
-func readDir(dir, source string, cache *headerCache, read *atomic.Int64) ([]*Package, error) {
-	paths, err := scanDir(dir)
+// reads it has queued. read counts the headers actually read. dirs are
+// the directories the packages are in: dir, symbolic links resolved, and
+// those links to packages lead to.
+func readDir(dir, source string, cache *headerCache, read *atomic.Int64) (pkgs []*Package, dirs []string, err error) {
+	paths, linked, err := scanDir(dir)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	out := make([]*Package, len(paths))
 	err = parallel.IO(len(paths), func(i int) (err error) {
@@ -71,12 +82,16 @@ func readDir(dir, source string, cache *headerCache, read *atomic.Int64) ([]*Pac
 		return err
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for _, p := range out {
 		p.Source = source
 	}
-	return out, nil
+	root, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	return out, append([]string{root}, linked...), nil
 }
 
 func readOne(path string, cache *headerCache, read *atomic.Int64) (*Package, error) {

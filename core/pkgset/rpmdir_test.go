@@ -138,7 +138,7 @@ func TestScanDirFollowsASymlinkedRoot(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	got, err := scanDir(filepath.Join(base, "latest"))
+	got, linked, err := scanDir(filepath.Join(base, "latest"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,5 +148,8 @@ func TestScanDirFollowsASymlinkedRoot(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("scanDir (-want +got):\n%s", diff)
+	}
+	if len(linked) != 0 {
+		t.Errorf("links inside the tree lead outside it: %v", linked)
 	}
 }

@@ -30,7 +30,8 @@ type Universe struct {
 	// HeadersRead counts the package headers read from disk (not from the
 	// header cache) while loading.
 	HeadersRead int64
-	// Dirs are the rpm_dir sources' directories, symbolic links resolved.
+	// Dirs are the directories the rpm_dir sources' packages are in,
+	// symbolic links resolved: plugins are allowed to read them.
 	Dirs    []string
 	cache   *headerCache
 	hashing sync.Mutex
@@ -78,10 +79,9 @@ func Load(ctx context.Context, sources []*eval.Source, opts Options) (*Universe,
 				err = fmt.Errorf("%s is not a directory", dir)
 				break
 			}
-			pkgs, err = readDir(dir, addr, cache, &read)
-			if real, rerr := filepath.EvalSymlinks(dir); rerr == nil {
-				dirs = append(dirs, real)
-			}
+			var pkgDirs []string
+			pkgs, pkgDirs, err = readDir(dir, addr, cache, &read)
+			dirs = append(dirs, pkgDirs...)
 		case "repo":
 			var warning string
 			pkgs, warning, err = newRepo(s.Location, opts.Dir, filepath.Join(opts.CacheDir, "repos"), opts.Client).load(ctx, addr)

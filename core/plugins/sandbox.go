@@ -19,12 +19,14 @@ const SandboxEnv = "STRATA_PLUGIN_SANDBOX"
 // executes a plugin in it.
 const SandboxVerb = "sandbox"
 
-// Sandbox confines plugin processes with Landlock: a plugin may read
-// files (the packages it is given may be anywhere, behind symbolic
-// links), but writes only below Write (the store's build directories and
-// the plugins' caches) and a temporary directory of its own, which its
-// TMPDIR names and which is removed when it stops. A plugin that writes
-// elsewhere gets "permission denied" from the kernel.
+// Sandbox confines plugin processes with Landlock. A plugin reads only
+// the system's directories (programs, libraries, /etc, /proc, /sys,
+// /dev), the configuration's directory, the package sources and Read (the
+// plugins' own directories, registry credentials); it writes only below
+// Write (the store's build directories and the plugins' caches) and a
+// temporary directory of its own, which its TMPDIR names and which is
+// removed when it stops. A plugin that reaches further gets "permission
+// denied" from the kernel.
 //
 // Below LinkFrom (the store, the package sources) a plugin may hard-link
 // files into its output, as repositories and ostree commits do, and so
@@ -34,7 +36,7 @@ const SandboxVerb = "sandbox"
 // is what the store's stamps and the packages' sizes and times reveal,
 // and the apply refuses the build.
 type Sandbox struct {
-	Write, LinkFrom []string
+	Read, Write, LinkFrom []string
 
 	mu   sync.Mutex
 	tmps []string
@@ -57,6 +59,7 @@ func (s *Sandbox) command(path string, args []string) (*exec.Cmd, error) {
 	}
 	s.mu.Lock()
 	s.tmps = append(s.tmps, tmp)
+	read, linkFrom := append([]string(nil), s.Read...), append([]string(nil), s.LinkFrom...)
 	s.mu.Unlock()
 	argv := []string{SandboxVerb, "-write", tmp}
 	for _, w := range s.Write {
@@ -65,8 +68,11 @@ func (s *Sandbox) command(path string, args []string) (*exec.Cmd, error) {
 		}
 		argv = append(argv, "-write", w)
 	}
-	for _, l := range s.LinkFrom {
+	for _, l := range linkFrom {
 		argv = append(argv, "-link-from", l)
+	}
+	for _, r := range append(read, filepath.Dir(path)) {
+		argv = append(argv, "-read", r)
 	}
 	argv = append(argv, "--", path)
 	cmd := exec.Command(self, append(argv, args...)...)
@@ -89,7 +95,7 @@ func (s *Sandbox) cleanup() {
 }
 
 // AllowLinksFrom adds directories that plugins started from now on may
-// link files from (see Sandbox).
+// read and link files from (see Sandbox): the package sources.
 func (s *Sandbox) AllowLinksFrom(dirs ...string) {
 	if s == nil {
 		return
@@ -97,16 +103,22 @@ func (s *Sandbox) AllowLinksFrom(dirs ...string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.LinkFrom = append(s.LinkFrom, dirs...)
+	s.Read = append(s.Read, dirs...)
 }
 
-// Enter restricts the calling process to writing below write (and to
-// /dev/null) and to linking from linkFrom (see Sandbox), then executes
-// argv in its place. It returns only on failure.
-func Enter(write, linkFrom, argv []string) error {
+// systemReads are the directories every program reads: its libraries,
+// configuration, the kernel's views of itself and devices.
+var systemReads = []string{"/usr", "/lib", "/lib32", "/lib64", "/bin", "/sbin", "/etc", "/opt", "/proc", "/sys", "/dev", "/run"}
+
+// Enter restricts the calling process to reading below read and the
+// system's directories, writing below write (and to /dev/null) and
+// linking from linkFrom (see Sandbox), then executes argv in its place.
+// It returns only on failure.
+func Enter(read, write, linkFrom, argv []string) error {
 	if len(argv) == 0 {
 		return fmt.Errorf("no program to run in the sandbox")
 	}
-	for _, dirs := range [][]string{write, linkFrom} {
+	for _, dirs := range [][]string{read, write, linkFrom} {
 		for i, d := range dirs {
 			abs, err := filepath.Abs(d)
 			if err != nil {
@@ -116,7 +128,7 @@ func Enter(write, linkFrom, argv []string) error {
 		}
 	}
 	err := landlock.V5.BestEffort().RestrictPaths(
-		landlock.RODirs("/").WithRefer(),
+		landlock.RODirs(append(systemReads, read...)...).IgnoreIfMissing(),
 		landlock.RWDirs(write...).WithRefer(),
 		landlock.RWFiles(linkFrom...).WithRefer().IgnoreIfMissing(),
 		landlock.RWFiles("/dev/null"),

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"github.com/mitchellh/go-homedir"
 	"io"
 	"os"
 	"path/filepath"
@@ -114,9 +115,28 @@ func (c *cli) manager(dir string) (*plugins.Manager, bool) {
 		return nil, false
 	}
 	strata := filepath.Join(dir, ".strata")
-	sandbox := &plugins.Sandbox{Write: []string{filepath.Join(strata, "tmp"), filepath.Join(strata, "cache", "plugins")},
+	sandbox := &plugins.Sandbox{Read: append([]string{dir}, registryCredentials()...),
+		Write:    []string{filepath.Join(strata, "tmp"), filepath.Join(strata, "cache", "plugins")},
 		LinkFrom: []string{filepath.Join(strata, "store"), filepath.Join(strata, "cache", "packages")}}
 	return &plugins.Manager{Dirs: plugins.SearchDirs(dir), Lock: lock, Logger: c.logger(), Builtins: builtin.Versions(), Sandbox: sandbox}, true
+}
+
+// registryCredentials are where registry clients look for credentials
+// (go-containerregistry's default keychain: Docker's and podman's files).
+func registryCredentials() []string {
+	var out []string
+	if home, err := homedir.Dir(); err == nil {
+		out = append(out, filepath.Join(home, ".docker"), filepath.Join(home, ".config", "containers"))
+	}
+	for _, env := range []string{"DOCKER_CONFIG", "XDG_RUNTIME_DIR"} {
+		if d := os.Getenv(env); d != "" {
+			out = append(out, d)
+		}
+	}
+	if f := os.Getenv("REGISTRY_AUTH_FILE"); f != "" {
+		out = append(out, filepath.Dir(f))
+	}
+	return out
 }
 
 func (c *cli) openStore(dir string) (*store.Store, bool) {

@@ -26,13 +26,14 @@ func servePlugin(c *cli, args []string) int {
 // command for people either.
 func enterSandbox(c *cli, args []string) int {
 	fs := c.flags()
-	var write, linkFrom stringList
+	var read, write, linkFrom stringList
+	fs.Var(&read, "read", "a directory the plugin may read below (repeatable)")
 	fs.Var(&write, "write", "a directory the plugin may write below (repeatable)")
 	fs.Var(&linkFrom, "link-from", "a directory the plugin may link files from (repeatable)")
 	if code, stop := c.parse(fs, args); stop {
 		return code
 	}
-	err := plugins.Enter(write, linkFrom, fs.Args())
+	err := plugins.Enter(read, write, linkFrom, fs.Args())
 	fmt.Fprintf(c.stderr, "strata sandbox: %v\n", err)
 	return exitError
 }

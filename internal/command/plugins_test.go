@@ -142,9 +142,16 @@ func TestPluginContainment(t *testing.T) {
 	if err := os.WriteFile(outside, []byte("precious"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	secret := filepath.Join(t.TempDir(), "secret")
+	if err := os.WriteFile(secret, []byte("not given"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	p := probeProject(t, `
 artifact "probe" "escape" {
   behavior = "write-outside:`+outside+`"
+}
+artifact "probe" "snoop" {
+  behavior = "read-outside:`+secret+`"
 }
 artifact "probe" "outputs" {
   behavior = "wrong-outputs"
@@ -153,6 +160,7 @@ artifact "probe" "outputs" {
 	errOut := p.fails(1, "apply", "-auto-approve")
 	contains(t, "apply stderr", errOut,
 		"artifact.probe.escape: FAILED:", "permission denied", "plugins run in a sandbox",
+		"artifact.probe.snoop: FAILED: open "+secret+": permission denied",
 		"artifact.probe.outputs: FAILED: probe 0.1.0 returned outputs other than it planned for artifact.probe.outputs")
 	if data, _ := os.ReadFile(outside); string(data) != "precious" {
 		t.Errorf("the plugin wrote outside its directories: %q", data)

@@ -50,7 +50,7 @@ func (probe) Schema() sdk.Schema {
 	return sdk.Schema{Packages: true, Block: sdk.Block{
 		Attributes: []sdk.Attribute{
 			{Name: "message", Type: cty.String},
-			{Name: "behavior", Type: cty.String, Description: "crash, hang, fail, sleep:DURATION, write-previous, write-outside:PATH, wrong-outputs, or empty"},
+			{Name: "behavior", Type: cty.String, Description: "crash, hang, fail, sleep:DURATION, write-previous, write-outside:PATH, read-outside:PATH, wrong-outputs, or empty"},
 			{Name: "input", Type: cty.DynamicPseudoType},
 			{Name: "number", Type: cty.Number},
 		},
@@ -121,6 +121,10 @@ func (probe) Build(ctx context.Context, req *sdk.BuildRequest, r sdk.Reporter) (
 			"digest": cty.StringVal("through"), "message": attr(req.Config, "message")})}, nil
 	case strings.HasPrefix(behavior, "write-outside:"):
 		if err := os.WriteFile(strings.TrimPrefix(behavior, "write-outside:"), []byte("escaped"), 0o644); err != nil {
+			return nil, err
+		}
+	case strings.HasPrefix(behavior, "read-outside:"):
+		if _, err := os.ReadFile(strings.TrimPrefix(behavior, "read-outside:")); err != nil {
 			return nil, err
 		}
 	case behavior == "wrong-outputs":
