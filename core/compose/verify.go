@@ -3,8 +3,10 @@ package compose
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -44,12 +46,7 @@ func Verify(dir string, st *store.Store) (*Checked, error) {
 	}
 	c := &Checked{}
 	var mu sync.Mutex
-	addresses := make([]string, 0, len(doc.Payload.Artifacts))
-	for a := range doc.Payload.Artifacts {
-		addresses = append(addresses, a)
-	}
-	sort.Strings(addresses)
-	for _, addr := range addresses {
+	for _, addr := range slices.Sorted(maps.Keys(doc.Payload.Artifacts)) {
 		key := doc.Payload.Artifacts[addr].Key
 		inst, err := addrs.ParseInstance(addr)
 		if err != nil {
