@@ -27,17 +27,18 @@ func attrs(names ...string) []hcl.AttributeSchema {
 // attributes are checked when values are decoded, so that a missing one is
 // reported with the others.
 var bodySchemas = map[string]*hcl.BodySchema{
-	"compose":  {Attributes: attrs("name", "short", "version", "type", "label", "closure", "duplicates", "arches", "timestamp")},
+	"compose": {Attributes: attrs("name", "short", "version", "type", "label", "closure", "duplicates", "arches", "timestamp",
+		"gather", "weak_deps", "greedy", "exclude")},
 	"variable": {Attributes: attrs("default", "type", "description")},
 	"group": {Attributes: attrs("id", "name", "description", "mandatory", "default", "optional", "conditional",
 		"user_visible", "display_order", "name_translations", "description_translations")},
 	"module": {
 		Attributes: attrs("name", "stream", "version", "context", "summary", "description", "license",
-			"groups", "packages", "requires", "profiles", "api"),
+			"groups", "packages", "requires", "profiles", "api", "gather"),
 		Blocks: []hcl.BlockHeaderSchema{{Type: "lifecycle"}},
 	},
 	"lifecycle": {Attributes: attrs("eol", "sla")},
-	"variant":   {Attributes: attrs("name", "uid", "type", "modules", "packages", "arches")},
+	"variant":   {Attributes: attrs("name", "uid", "type", "modules", "packages", "arches", "exclude")},
 }
 
 // sourceSchemas are the bodies of each source type.
@@ -51,4 +52,5 @@ var artifactMeta = &hcl.BodySchema{Attributes: attrs("for_each", "count", "depen
 
 // SelectionSchema holds the package selection arguments, owned by the core
 // for types whose schema says they build from packages.
-var SelectionSchema = &hcl.BodySchema{Attributes: attrs("variant", "modules", "packages", "arches")}
+var SelectionSchema = &hcl.BodySchema{Attributes: attrs("variant", "modules", "packages", "arches",
+	"gather", "weak_deps", "greedy", "exclude")}

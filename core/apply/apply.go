@@ -337,7 +337,11 @@ func lineage(p *plan.Plan, n *plan.Node) store.Lineage {
 	}
 	for _, arch := range n.Set.Arches {
 		for _, pkg := range n.Set.ByArch[arch] {
-			l.Packages = append(l.Packages, store.PackageRef{NEVRA: pkg.NEVRA(), SHA256: pkg.SHA256, Arch: arch, Source: pkg.Source})
+			ref := store.PackageRef{NEVRA: pkg.NEVRA(), SHA256: pkg.SHA256, Arch: arch, Source: pkg.Source}
+			if pull, ok := n.Set.Pulled[pkg]; ok {
+				ref.PulledInBy = &store.PullRef{NEVRA: pull.By.NEVRA(), Requires: pull.Require}
+			}
+			l.Packages = append(l.Packages, ref)
 		}
 	}
 	for _, a := range n.Inputs {

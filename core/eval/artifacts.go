@@ -168,12 +168,15 @@ func (r *Result) ArtifactContext(inst *Instance, artifact func(addrs.Block) cty.
 	return context(r.Refs[inst.Addr.Block], lookup, inst.Repetition)
 }
 
-// Selection is an artifact's package selection as written.
+// Selection is an artifact's package selection as written, with its
+// gathering: the artifact's own settings over the compose's, its
+// variant's excludes added to the compose's and its own.
 type Selection struct {
 	Variant  string
 	Modules  []string
 	Packages []Spec
 	Arches   []string
+	Gather   Gather
 }
 
 // DecodeSelection evaluates the package selection arguments of an
@@ -189,8 +192,13 @@ func (r *Result) DecodeSelection(inst *Instance, attrs hcl.Attributes, ctx *hcl.
 	sel.Modules = d.refs("modules", "module")
 	sel.Packages = d.specs("packages")
 	sel.Arches = d.strs("arches")
+	c := r.Compose.Gather
+	sel.Gather = Gather{Method: d.oneOf("gather", c.Method, gatherMethods...), WeakDeps: d.bool("weak_deps", c.WeakDeps),
+		Greedy: d.oneOf("greedy", c.Greedy, greedyModes...), Exclude: append(append([]string(nil), c.Exclude...), d.globs("exclude")...)}
 	if sel.Variant != "" && r.Variants[sel.Variant] == nil {
 		d.errorf(attrs["variant"], "Reference to undeclared variant", "variant.%s is not declared.", sel.Variant)
+	} else if sel.Variant != "" {
+		sel.Gather.Exclude = append(sel.Gather.Exclude, r.Variants[sel.Variant].Exclude...)
 	}
 	for _, m := range sel.Modules {
 		if r.Modules[m] == nil {

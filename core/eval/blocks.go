@@ -29,6 +29,8 @@ func decodeCompose(b *dsl.Block, ctx *hcl.EvalContext) (*Compose, cty.Value, hcl
 		Duplicates: d.oneOf("duplicates", "warn", "warn", "error"),
 		Arches:     d.strs("arches"), Range: b.DeclRange,
 	}
+	c.Gather = Gather{Method: d.oneOf("gather", "deps", gatherMethods...), WeakDeps: d.bool("weak_deps", false),
+		Greedy: d.oneOf("greedy", "none", greedyModes...), Exclude: d.globs("exclude")}
 	c.Short = d.pathName("short", c.Name)
 	if name := b.Attrs["name"]; b.Attrs["short"] == nil && name != nil {
 		if diag := checkPathName("The compose's name, which is its short name when short is not set,", c.Short, name.Expr.Range()); diag != nil {
@@ -71,7 +73,8 @@ func composeValue(c *Compose) cty.Value {
 
 // DefaultCompose is the compose of a configuration without a compose block.
 func DefaultCompose() *Compose {
-	c := &Compose{Name: "Compose", Short: "Compose", Version: "1", Type: "production", Closure: "error", Duplicates: "warn", Arches: []string{hostArch()}}
+	c := &Compose{Name: "Compose", Short: "Compose", Version: "1", Type: "production", Closure: "error", Duplicates: "warn", Arches: []string{hostArch()},
+		Gather: Gather{Method: "deps", Greedy: "none"}}
 	return c
 }
 
@@ -128,6 +131,7 @@ func decodeModule(b *dsl.Block, ctx *hcl.EvalContext) (*Module, cty.Value, hcl.D
 		Range: b.DeclRange,
 	}
 	m.Version, _ = d.int("version")
+	m.NoGather = d.oneOf("gather", "deps", gatherMethods...) == "none"
 	if lc := b.Nested["lifecycle"]; lc != nil {
 		ld := &decoder{attrs: lc.Attrs, ctx: ctx, what: "The lifecycle of " + b.Addr.String()}
 		if s := ld.str("eol", ""); s != "" {
@@ -165,7 +169,7 @@ func decodeVariant(b *dsl.Block, ctx *hcl.EvalContext) (*Variant, cty.Value, hcl
 		ID: b.Addr.Name, Name: d.str("name", b.Addr.Name), UID: d.pathName("uid", b.Addr.Name),
 		Type:    d.oneOf("type", "variant", "variant", "optional", "addon", "layered-product"),
 		Modules: d.refs("modules", "module"), Packages: d.specs("packages"), Arches: d.strs("arches"),
-		Range: b.DeclRange,
+		Exclude: d.globs("exclude"), Range: b.DeclRange,
 	}
 	specs := make([]string, len(v.Packages))
 	for i, s := range v.Packages {

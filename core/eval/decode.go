@@ -2,6 +2,7 @@ package eval
 
 import (
 	"fmt"
+	"path"
 	"sort"
 	"strings"
 
@@ -76,6 +77,17 @@ func checkPathName(what, s string, at hcl.Range) *hcl.Diagnostic {
 	return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid name for a path",
 		Detail:  fmt.Sprintf("%s becomes a directory or file name in the compose tree, so it must be one name without a slash, not \".\" or \"..\": %s.", what, err),
 		Subject: at.Ptr()}
+}
+
+// globs decodes a list of package name globs, as path.Match reads them.
+func (d *decoder) globs(name string) []string {
+	out := d.strs(name)
+	for _, g := range out {
+		if _, err := path.Match(g, ""); err != nil {
+			d.errorf(d.attrs[name], "Invalid glob in "+name, "%q is not a glob: %s.", g, err)
+		}
+	}
+	return out
 }
 
 func (d *decoder) str(name, def string) string {

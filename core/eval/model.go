@@ -18,8 +18,30 @@ type Compose struct {
 	Arches     []string
 	// Timestamp, when set, is the time stamped into every artifact.
 	Timestamp *int64
-	Range     hcl.Range
+	// Gather is every artifact's gathering unless it says otherwise.
+	Gather Gather
+	Range  hcl.Range
 }
+
+// Gather says how an artifact's listed packages are completed from the
+// sources (Pungi's gather phase).
+type Gather struct {
+	// Method is "deps" (pull in what the listed packages require) or
+	// "none" (only check closure).
+	Method string
+	// WeakDeps follows weak dependencies (Recommends, Supplements).
+	WeakDeps bool
+	// Greedy is "none" (the best provider) or "all" (every provider).
+	Greedy string
+	// Exclude are globs of package names never pulled in.
+	Exclude []string
+}
+
+// Gather methods and greedy settings.
+var (
+	gatherMethods = []string{"deps", "none"}
+	greedyModes   = []string{"none", "all"}
+)
 
 // Source is a package source.
 type Source struct {
@@ -84,8 +106,11 @@ type Module struct {
 	API         []string
 	EOL         *time.Time
 	SLA         string
-	Range       hcl.Range
-	EOLRange    hcl.Range
+	// NoGather says the module's packages' requirements are only
+	// checked, not pulled in (gather = "none").
+	NoGather bool
+	Range    hcl.Range
+	EOLRange hcl.Range
 }
 
 // Variant selects modules into a product variant.
@@ -99,5 +124,7 @@ type Variant struct {
 	Modules  []string // module ids
 	Packages []Spec
 	Arches   []string
-	Range    hcl.Range
+	// Exclude are globs of package names never pulled into its artifacts.
+	Exclude []string
+	Range   hcl.Range
 }

@@ -21,7 +21,7 @@ func encodePackage(p *Package) []byte {
 		scriptlets = 1
 	}
 	b = binary.AppendUvarint(b, scriptlets)
-	for _, deps := range [][]rpm.Dependency{p.Provides, p.Requires} {
+	for _, deps := range [][]rpm.Dependency{p.Provides, p.Requires, p.Obsoletes, p.Conflicts, p.Recommends, p.Supplements} {
 		b = binary.AppendUvarint(b, uint64(len(deps)))
 		for _, d := range deps {
 			b = appendString(b, d.Name)
@@ -50,10 +50,13 @@ func decodePackage(b []byte) (*Package, bool) {
 	p.Epoch = r.uvarint()
 	p.BuildTime = r.varint()
 	p.HasScriptlets = r.uvarint() == 1
-	for _, deps := range []*[]rpm.Dependency{&p.Provides, &p.Requires} {
+	for _, deps := range []*[]rpm.Dependency{&p.Provides, &p.Requires, &p.Obsoletes, &p.Conflicts, &p.Recommends, &p.Supplements} {
 		n := r.uvarint()
 		if n > uint64(len(r.b)) { // each takes a byte at least
 			return nil, false
+		}
+		if n == 0 {
+			continue
 		}
 		*deps = make([]rpm.Dependency, n)
 		for i := range *deps {

@@ -29,6 +29,9 @@ type Package struct {
 	BuildTime    int64
 	Provides     []rpm.Dependency
 	Requires     []rpm.Dependency
+	// Obsoletes, Conflicts and the weak dependencies steer gathering.
+	Obsoletes, Conflicts    []rpm.Dependency
+	Recommends, Supplements []rpm.Dependency
 	// Files lists the package's files and directories, one per line: the
 	// closure check needs them only for file dependencies, so they stay
 	// one string until then.
@@ -110,6 +113,8 @@ func fromHeader(h *rpm.Package) *Package {
 	p := &Package{
 		Name: h.Name(), Epoch: e, Version: h.Version(), Release: h.Release(), Arch: h.Arch(),
 		BuildTime: h.BuildTime(), Provides: h.Deps(rpm.Provides), Requires: h.Deps(rpm.Requires),
+		Obsoletes: h.Deps(rpm.Obsoletes), Conflicts: h.Deps(rpm.Conflicts),
+		Recommends: h.Deps(rpm.Recommends), Supplements: h.Deps(rpm.Supplements),
 		HasScriptlets: h.HasScriptlets(),
 	}
 	files := h.Files()

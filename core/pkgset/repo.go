@@ -286,9 +286,13 @@ type xmlPackage struct {
 		Base string `xml:"http://www.w3.org/XML/1998/namespace base,attr"`
 	} `xml:"location"`
 	Format struct {
-		Provides []xmlEntry `xml:"provides>entry"`
-		Requires []xmlEntry `xml:"requires>entry"`
-		Files    []string   `xml:"file"`
+		Provides    []xmlEntry `xml:"provides>entry"`
+		Requires    []xmlEntry `xml:"requires>entry"`
+		Obsoletes   []xmlEntry `xml:"obsoletes>entry"`
+		Conflicts   []xmlEntry `xml:"conflicts>entry"`
+		Recommends  []xmlEntry `xml:"recommends>entry"`
+		Supplements []xmlEntry `xml:"supplements>entry"`
+		Files       []string   `xml:"file"`
 	} `xml:"format"`
 }
 
@@ -309,8 +313,9 @@ func (x *xmlPackage) toPackage(base string) (*Package, error) {
 	if x.Version.Epoch != "" {
 		fmt.Sscan(x.Version.Epoch, &p.Epoch)
 	}
-	p.Provides = deps(x.Format.Provides)
-	p.Requires = deps(x.Format.Requires)
+	p.Provides, p.Requires = deps(x.Format.Provides), deps(x.Format.Requires)
+	p.Obsoletes, p.Conflicts = deps(x.Format.Obsoletes), deps(x.Format.Conflicts)
+	p.Recommends, p.Supplements = deps(x.Format.Recommends), deps(x.Format.Supplements)
 	switch {
 	case x.Location.Base != "":
 		p.Location = strings.TrimSuffix(x.Location.Base, "/") + "/" + x.Location.Href

@@ -30,6 +30,8 @@ type Set struct {
 	// Modules are the ids of every module in the set, required ones
 	// included, sorted.
 	Modules []string
+	// Pulled are the packages gathering added, and why.
+	Pulled map[*Package]Pull
 }
 
 // All lists the set's packages, every architecture's in turn.
@@ -205,7 +207,7 @@ func (rs *Resolver) module(id, arch string) ([]*Package, hcl.Diagnostics) {
 	var diags hcl.Diagnostics
 	for _, gid := range m.Groups {
 		for _, name := range rs.R.Groups[gid].Packages() {
-			if p := rs.best(name, arch, nil); p != nil {
+			if p := rs.U.best(name, arch, nil); p != nil {
 				out = append(out, p)
 			}
 		}
@@ -230,10 +232,10 @@ func (rs *Resolver) spec(s eval.Spec, arch string) (*Package, hcl.Diagnostics) {
 			Detail:  fmt.Sprintf("No source holds a package named %q.", s.Text),
 			Subject: s.Range.Ptr()}}
 	}
-	p := rs.best(name, arch, func(c *Package) bool {
+	p := rs.U.best(name, arch, func(c *Package) bool {
 		return (pin == nil || pinMatches(c, *pin)) && (pinArch == "" || c.Arch == pinArch)
 	})
-	if p == nil && pin != nil && rs.best(name, "", func(c *Package) bool { return pinMatches(c, *pin) }) == nil {
+	if p == nil && pin != nil && rs.U.best(name, "", func(c *Package) bool { return pinMatches(c, *pin) }) == nil {
 		var have []string
 		for _, c := range rs.U.byName[name] {
 			have = append(have, c.NEVRA())
@@ -247,10 +249,10 @@ func (rs *Resolver) spec(s eval.Spec, arch string) (*Package, hcl.Diagnostics) {
 
 // best picks the highest EVR of name among packages that install on arch
 // ("" for any) and pass keep; at equal EVR the architecture rpm prefers.
-func (rs *Resolver) best(name, arch string, keep func(*Package) bool) *Package {
+func (u *Universe) best(name, arch string, keep func(*Package) bool) *Package {
 	var best *Package
 	bestRank := 0
-	for _, c := range rs.U.byName[name] {
+	for _, c := range u.byName[name] {
 		rank := 0
 		if arch != "" {
 			if rank = indexOf(eval.CompatibleArches(arch), c.Arch); rank < 0 {

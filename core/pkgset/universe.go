@@ -25,6 +25,8 @@ type Universe struct {
 	provides map[string][]provider
 	files    map[string][]*Package
 	filesOne sync.Once
+	allSet   map[*Package]bool
+	allOnce  sync.Once
 	// dups maps a NEVRA to files that hold it with different content.
 	dups map[string][]*Package
 	// HeadersRead counts the package headers read from disk (not from the

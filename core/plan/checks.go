@@ -20,6 +20,10 @@ func (p *Plan) checkClosure(n *Node) hcl.Diagnostics {
 	if policy == "off" {
 		return nil
 	}
+	why := map[[2]string]string{}
+	for _, u := range n.Unmet {
+		why[[2]string{u.Package.NEVRA(), u.Require.Name}] = u.Reason
+	}
 	var problems []string
 	for _, arch := range n.Set.Arches {
 		own := n.Set.ByArch[arch]
@@ -31,6 +35,9 @@ func (p *Plan) checkClosure(n *Node) hcl.Diagnostics {
 		}
 		for _, u := range p.Universe.Closure(own, available) {
 			line := fmt.Sprintf("%s (%s) requires %s, which nothing in the artifact provides", u.Package.NEVRA(), arch, u.Require)
+			if reason := why[[2]string{u.Package.NEVRA(), u.Require.String()}]; reason != "" {
+				line = fmt.Sprintf("%s (%s) requires %s, and no provider can be pulled in: %s", u.Package.NEVRA(), arch, u.Require, reason)
+			}
 			if u.Reason != "" {
 				line = fmt.Sprintf("%s (%s): %s", u.Package.NEVRA(), arch, u.Reason)
 			}
@@ -48,7 +55,7 @@ func (p *Plan) checkClosure(n *Node) hcl.Diagnostics {
 	if len(listed) > maxListed {
 		listed = append(listed[:maxListed:maxListed], fmt.Sprintf("… and %d more", len(problems)-maxListed))
 	}
-	detail := fmt.Sprintf("%s is not closed:\n  %s\nAdd the packages that provide these to its modules, or set closure = \"warn\" or \"off\" on the artifact or in the compose block.",
+	detail := fmt.Sprintf("%s is not closed:\n  %s\nAdd sources that provide these, or packages that do to its modules, or set closure = \"warn\" or \"off\" on the artifact or in the compose block.",
 		n.Inst.Addr, strings.Join(listed, "\n  "))
 	return hcl.Diagnostics{{Severity: sev, Summary: summary, Detail: detail, Subject: n.Inst.Block.DeclRange.Ptr()}}
 }

@@ -78,6 +78,7 @@ func (p *Plan) planInstance(rs *pkgset.Resolver, inst *eval.Instance) hcl.Diagno
 	if d.HasErrors() {
 		return diags
 	}
+	n.Unmet = p.Universe.Gather(n.Set, gatherOptions(sel.Gather), p.lookaside(n), p.noFollow(n))
 	diags = append(diags, p.checkClosure(n)...)
 	diags = append(diags, p.checkLifecycles(n)...)
 	resp, pd, err := n.Plugin.Plan(inst.Addr.Type, &sdk.PlanRequest{
@@ -97,7 +98,7 @@ func (p *Plan) planInstance(rs *pkgset.Resolver, inst *eval.Instance) hcl.Diagno
 	n.KeyIn = &KeyInput{
 		Plugin: info.Name, PluginVersion: info.Version, Protocol: info.Protocol,
 		Type: inst.Addr.Type, Config: Canonical(dec.config), ArtifactExprs: artifactExprs(p.Opts.Config.Files, n.Rest),
-		Packages: packageKeys(n.Set), Content: p.contentKey(n), Inputs: p.inputKeys(n),
+		Packages: packageKeys(n.Set), Pulled: pulledKeys(n.Set), Content: p.contentKey(n), Inputs: p.inputKeys(n),
 		Timestamp: p.timestamp(n), Compose: p.compose(), KeyMaterial: resp.KeyMaterial,
 	}
 	n.Key = Key(n.KeyIn)
@@ -187,6 +188,19 @@ func packageKeys(set *pkgset.Set) []string {
 	for _, arch := range set.Arches {
 		for _, pkg := range set.ByArch[arch] {
 			out = append(out, arch+" "+pkg.NEVRA()+" "+pkg.Identity())
+		}
+	}
+	return out
+}
+
+// pulledKeys describes what gathering pulled in, for the key.
+func pulledKeys(set *pkgset.Set) []string {
+	var out []string
+	for _, arch := range set.Arches {
+		for _, pkg := range set.ByArch[arch] {
+			if pull, ok := set.Pulled[pkg]; ok {
+				out = append(out, arch+" "+pkg.NEVRA()+" <- "+pull.By.NEVRA()+" requires "+pull.Require)
+			}
 		}
 	}
 	return out

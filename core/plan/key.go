@@ -24,6 +24,11 @@ type KeyInput struct {
 	ArtifactExprs map[string]string `json:"artifact_exprs,omitempty"`
 	// Packages are "arch NEVRA sha256", sorted.
 	Packages []string `json:"packages"`
+	// Pulled are the packages gathering pulled in and why, as
+	// "arch NEVRA <- NEVRA requires REQUIREMENT", sorted: lineage records
+	// it. Absent when nothing was pulled in, so such keys stay as they
+	// were before gathering.
+	Pulled []string `json:"pulled,omitempty"`
 	// Content describes the modules and groups the packages come from.
 	Content json.RawMessage `json:"content"`
 	// Inputs are "address key" of upstream artifacts, sorted.
@@ -37,6 +42,7 @@ type KeyInput struct {
 // canonical JSON.
 func Key(in *KeyInput) string {
 	sort.Strings(in.Packages)
+	sort.Strings(in.Pulled)
 	sort.Strings(in.Inputs)
 	data, err := json.Marshal(in)
 	if err != nil {

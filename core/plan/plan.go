@@ -64,6 +64,8 @@ type Node struct {
 	Schema  sdk.Schema
 	Rest    hcl.Body
 	Set     *pkgset.Set
+	// Unmet are requirements gathering could not meet, with why.
+	Unmet   []pkgset.Unmet
 	Variant string // the variant the node selects, if any
 	Inputs  []addrs.Instance
 	Key     string

@@ -32,7 +32,7 @@ func diffKeyInputs(old, cur *KeyInput) []string {
 	for _, k := range changedKeys(old.ArtifactExprs, cur.ArtifactExprs) {
 		out = append(out, fmt.Sprintf("expression of %s changed", k))
 	}
-	out = append(out, diffPackages(old.Packages, cur.Packages)...)
+	out = append(out, diffPackages(old.Packages, cur.Packages, pulledNames(old.Pulled, cur.Pulled))...)
 	out = append(out, diffContent(old.Content, cur.Content)...)
 	out = append(out, diffInputs(old.Inputs, cur.Inputs)...)
 	if old.Timestamp != cur.Timestamp {
@@ -117,8 +117,22 @@ func union[V any](a, b map[string]V) map[string]bool {
 	return out
 }
 
-// diffPackages compares "arch NEVRA sha256" lists by arch and name.
-func diffPackages(old, cur []string) []string {
+// pulledNames are the "arch name" of the packages gathering pulled in.
+func pulledNames(lists ...[]string) map[string]bool {
+	out := map[string]bool{}
+	for _, l := range lists {
+		for _, line := range l {
+			if f := strings.Fields(line); len(f) >= 2 {
+				out[f[0]+" "+nameOf(f[1])] = true
+			}
+		}
+	}
+	return out
+}
+
+// diffPackages compares "arch NEVRA sha256" lists by arch and name;
+// pulled names the packages gathering pulled in.
+func diffPackages(old, cur []string, pulled map[string]bool) []string {
 	index := func(list []string) map[string][2]string {
 		m := map[string][2]string{}
 		for _, l := range list {
@@ -133,13 +147,17 @@ func diffPackages(old, cur []string) []string {
 	var out []string
 	for k := range union(o, c) {
 		arch := strings.Fields(k)[0]
+		where := arch
+		if pulled[k] {
+			where += ", pulled in"
+		}
 		switch ov, cv := o[k], c[k]; {
 		case ov[0] == "":
-			out = append(out, fmt.Sprintf("package %s added (%s)", cv[0], arch))
+			out = append(out, fmt.Sprintf("package %s added (%s)", cv[0], where))
 		case cv[0] == "":
-			out = append(out, fmt.Sprintf("package %s removed (%s)", ov[0], arch))
+			out = append(out, fmt.Sprintf("package %s removed (%s)", ov[0], where))
 		case ov[0] != cv[0]:
-			out = append(out, fmt.Sprintf("package %s → %s (%s)", ov[0], cv[0], arch))
+			out = append(out, fmt.Sprintf("package %s → %s (%s)", ov[0], cv[0], where))
 		case ov[1] != cv[1]:
 			out = append(out, fmt.Sprintf("package %s has new content (sha256 %.12s → %.12s)", cv[0], ov[1], cv[1]))
 		}

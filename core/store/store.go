@@ -129,6 +129,15 @@ type PackageRef struct {
 	SHA256 string `json:"sha256"`
 	Arch   string `json:"arch"` // the compose architecture it was selected for
 	Source string `json:"source"`
+	// PulledInBy is set for a package gathering pulled in: the package
+	// whose requirement it meets.
+	PulledInBy *PullRef `json:"pulled_in_by,omitempty"`
+}
+
+// PullRef says why a package was pulled in.
+type PullRef struct {
+	NEVRA    string `json:"nevra"`
+	Requires string `json:"requires"`
 }
 
 // InputRef names an upstream artifact.

@@ -26,7 +26,7 @@ func servePlugin(c *cli, args []string) int {
 // command for people either.
 func enterSandbox(c *cli, args []string) int {
 	fs := c.flags()
-	var read, write, linkFrom stringList
+	var read, write, linkFrom listFlag
 	fs.Var(&read, "read", "a directory the plugin may read below (repeatable)")
 	fs.Var(&write, "write", "a directory the plugin may write below (repeatable)")
 	fs.Var(&linkFrom, "link-from", "a directory the plugin may link files from (repeatable)")
@@ -37,9 +37,3 @@ func enterSandbox(c *cli, args []string) int {
 	fmt.Fprintf(c.stderr, "strata sandbox: %v\n", err)
 	return exitError
 }
-
-// stringList is a repeatable string flag.
-type stringList []string
-
-func (l *stringList) String() string     { return fmt.Sprint(*l) }
-func (l *stringList) Set(s string) error { *l = append(*l, s); return nil }

@@ -44,6 +44,8 @@ func init() {
 			"strata apply -auto-approve examples/minimal", runApply},
 		"show": {"Show built artifacts, or one artifact's lineage", "[-json] [ADDR] [DIR]",
 			"strata show 'artifact.tarball.rootfs[\"server\"]' examples/minimal", runShow},
+		"why": {"Say why an artifact holds a package: what pulled it in, and what lists that", "[-json] [-var k=v] ADDR PACKAGE [DIR]",
+			"strata why 'artifact.yumrepo.os[\"server\"]' libacl examples/fedora", runWhy},
 		"verify": {"Hash the store and the newest compose again and report what changed", "[-json] [-out-dir DIR] [DIR]",
 			"strata verify examples/minimal", runVerify},
 		"plugins": {"List the plugins strata finds and whether they are locked", "[-json] [DIR]",

@@ -57,10 +57,11 @@ func TestClosurePolicies(t *testing.T) {
 		code   int
 		want   string
 	}{
-		{`artifact "probe" "x" { packages = ["gamma"] }`, 1, "Error: Dependency closure is open"},
-		{"artifact \"probe\" \"x\" {\n  packages = [\"gamma\"]\n  closure = \"warn\"\n}", 0, "Warning: Dependency closure is open (closure = \"warn\")"},
-		{"compose {\n  name = \"C\"\n  version = \"1\"\n  closure = \"warn\"\n}\nartifact \"probe\" \"x\" { packages = [\"gamma\"] }", 0, "Warning: Dependency closure is open"},
-		{"artifact \"probe\" \"x\" {\n  packages = [\"gamma\"]\n  closure = \"off\"\n}", 0, ""},
+		{"artifact \"probe\" \"x\" {\n  packages = [\"gamma\"]\n  gather = \"none\"\n}", 1, "Error: Dependency closure is open"},
+		{"artifact \"probe\" \"x\" {\n  packages = [\"gamma\"]\n  gather = \"none\"\n  closure = \"warn\"\n}", 0, "Warning: Dependency closure is open (closure = \"warn\")"},
+		{"compose {\n  name = \"C\"\n  version = \"1\"\n  closure = \"warn\"\n  gather = \"none\"\n}\nartifact \"probe\" \"x\" { packages = [\"gamma\"] }", 0, "Warning: Dependency closure is open"},
+		{"artifact \"probe\" \"x\" {\n  packages = [\"gamma\"]\n  gather = \"none\"\n  closure = \"off\"\n}", 0, ""},
+		{"module \"n\" {\n  packages = [\"gamma\"]\n  gather = \"none\"\n}\nartifact \"probe\" \"x\" { modules = [module.n] }", 1, "Error: Dependency closure is open"},
 	}
 	for _, c := range cases {
 		p := probeProject(t, c.config+"\n")

@@ -146,6 +146,9 @@ func (c *cli) printPlan(p *plan.Plan) {
 		what := n.Action.String()
 		if n.Action != plan.UpToDate {
 			what += fmt.Sprintf(", %s, %d packages", n.Plugin.Name(), packageCount(n))
+			if pulled := pulledCount(n); pulled > 0 {
+				what += fmt.Sprintf(" (%d listed, %d pulled in)", packageCount(n)-pulled, pulled)
+			}
 			if n.InStore {
 				what += ", already in the store"
 			}
@@ -181,6 +184,19 @@ func packageCount(n *plan.Node) int {
 	return count
 }
 
+// pulledCount counts the packages gathering pulled in, per architecture.
+func pulledCount(n *plan.Node) int {
+	count := 0
+	for _, pkgs := range n.Set.ByArch {
+		for _, p := range pkgs {
+			if _, ok := n.Set.Pulled[p]; ok {
+				count++
+			}
+		}
+	}
+	return count
+}
+
 // planJSON is the -json form of a plan.
 func planJSON(p *plan.Plan, diags hcl.Diagnostics) map[string]any {
 	doc := map[string]any{"format_version": "1", "diagnostics": jsonDiags(diags)}
@@ -195,7 +211,7 @@ func planJSON(p *plan.Plan, diags hcl.Diagnostics) map[string]any {
 		}
 		changes = append(changes, map[string]any{
 			"address": n.Inst.Addr.String(), "action": strings.ReplaceAll(n.Action.String(), " ", "_"),
-			"key": n.Key, "reasons": reasons, "in_store": n.InStore, "packages": packageCount(n),
+			"key": n.Key, "reasons": reasons, "in_store": n.InStore, "packages": packageCount(n), "pulled_in": pulledCount(n),
 			"publish": n.Publish, "publish_pending": n.PublishPending,
 			"plugin": map[string]string{"name": n.Plugin.Info.Name, "version": n.Plugin.Info.Version},
 		})
