@@ -14,18 +14,23 @@ import (
 // Spec describes one package. Files default to a script in /usr/bin and
 // a README; Size pads the README to about that many bytes.
 type Spec struct {
-	Name      string         `json:"name"`
-	Version   string         `json:"version"`
-	Release   string         `json:"release"`
-	Arch      string         `json:"arch,omitempty"`
-	Epoch     uint32         `json:"epoch,omitempty"`
-	Summary   string         `json:"summary,omitempty"`
-	BuildTime int64          `json:"buildtime,omitempty"`
-	Requires  []string       `json:"requires,omitempty"`
-	Provides  []string       `json:"provides,omitempty"`
-	Files     []sdktest.File `json:"files,omitempty"`
-	Size      int            `json:"size,omitempty"`
-	Compress  string         `json:"compressor,omitempty"`
+	Name      string   `json:"name"`
+	Version   string   `json:"version"`
+	Release   string   `json:"release"`
+	Arch      string   `json:"arch,omitempty"`
+	Epoch     uint32   `json:"epoch,omitempty"`
+	Summary   string   `json:"summary,omitempty"`
+	BuildTime int64    `json:"buildtime,omitempty"`
+	Requires  []string `json:"requires,omitempty"`
+	Provides  []string `json:"provides,omitempty"`
+	// Obsoletes, Conflicts and Recommends are dependencies as rpm spells
+	// them, like Requires.
+	Obsoletes  []string       `json:"obsoletes,omitempty"`
+	Conflicts  []string       `json:"conflicts,omitempty"`
+	Recommends []string       `json:"recommends,omitempty"`
+	Files      []sdktest.File `json:"files,omitempty"`
+	Size       int            `json:"size,omitempty"`
+	Compress   string         `json:"compressor,omitempty"`
 	// Shape, when Files is empty, makes the files when the package is
 	// written (so that a large universe is not held in memory):
 	// "binary" (BinaryFiles) or "text" (TextFiles) of Size bytes.
@@ -41,6 +46,7 @@ func (s Spec) RPM() sdktest.RPM {
 	r := sdktest.RPM{
 		Name: s.Name, Version: s.Version, Release: s.Release, Arch: s.Arch, Epoch: s.Epoch,
 		Summary: s.Summary, BuildTime: s.BuildTime, Requires: s.Requires, Provides: s.Provides,
+		Obsoletes: s.Obsoletes, Conflicts: s.Conflicts, Recommends: s.Recommends,
 		Files: s.Files, Compressor: s.Compress, License: "MIT",
 		Description: "A package generated for strata's examples and tests.",
 	}
