@@ -59,11 +59,11 @@ type Plan struct {
 
 // Node is one planned artifact instance.
 type Node struct {
-	Inst    *eval.Instance
-	Plugin  *plugins.Plugin
-	Schema  sdk.Schema
-	Rest    hcl.Body
-	Set     *pkgset.Set
+	Inst   *eval.Instance
+	Plugin *plugins.Plugin
+	Schema sdk.Schema
+	Rest   hcl.Body
+	Set    *pkgset.Set
 	// Unmet are requirements gathering could not meet, with why.
 	Unmet   []pkgset.Unmet
 	Variant string // the variant the node selects, if any
