@@ -69,7 +69,7 @@ artifact "probe" "quick" {
 	if len(partial) != 1 {
 		t.Fatalf("the slow build's half-written file is not in .strata/tmp: %v", partial)
 	}
-	pluginPIDs := probePIDs(t)
+	pluginPIDs := probePIDs(t, first.Process.Pid)
 	if len(pluginPIDs) == 0 {
 		t.Fatal("no probe plugin process is running during the build")
 	}
@@ -101,16 +101,21 @@ artifact "probe" "quick" {
 }
 
 // probePIDs lists running probe plugin processes of this test run.
-func probePIDs(t *testing.T) []int {
+func probePIDs(t *testing.T, parent int) []int {
 	t.Helper()
 	var pids []int
 	procs, _ := filepath.Glob("/proc/[0-9]*/exe")
 	for _, exe := range procs {
 		target, err := os.Readlink(exe)
-		if err == nil && target == filepath.Join(binDir, "strata-plugin-probe") {
-			if pid, err := strconv.Atoi(filepath.Base(filepath.Dir(exe))); err == nil {
-				pids = append(pids, pid)
-			}
+		if err != nil || target != filepath.Join(binDir, "strata-plugin-probe") {
+			continue
+		}
+		dir := filepath.Dir(exe)
+		stat, _ := os.ReadFile(filepath.Join(dir, "stat"))
+		// pid (comm) state ppid ...: the comm may hold spaces.
+		fields := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+1:]))
+		if pid, err := strconv.Atoi(filepath.Base(dir)); err == nil && len(fields) > 1 && fields[1] == strconv.Itoa(parent) {
+			pids = append(pids, pid)
 		}
 	}
 	return pids

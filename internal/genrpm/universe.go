@@ -29,8 +29,15 @@ type UniverseOptions struct {
 	// Dist is the release's dist tag ("fc41").
 	Dist string
 	// Bump names packages generated one release newer, built a day
-	// later: an update of each.
+	// later: an update of each (and of its subpackages).
 	Bump map[string]bool
+	// Tag shapes the universe as a build tag is: beside the listed
+	// packages, ones nobody lists that gathering must pull in (-libs
+	// and -common subpackages holding the libraries, helpers providing
+	// files, three providers of a capability, one of them obsoleted,
+	// two alternatives of a rich dependency), and some dependencies
+	// that cross into layers a package does not build on.
+	Tag bool
 }
 
 // Universe describes a package for every name the layers list, with
@@ -83,6 +90,7 @@ func Universe(layers []Layer, given []Spec, opt UniverseOptions) ([]Spec, error)
 			}
 		}
 	}
+	bumped := map[string]bool{}
 	givenByName := map[string]Spec{}
 	for _, s := range given {
 		givenByName[s.Name] = s
@@ -108,9 +116,12 @@ func Universe(layers []Layer, given []Spec, opt UniverseOptions) ([]Spec, error)
 	}
 
 	specs := make([]Spec, 0, len(order)) // specs[i] is order[i]'s
+	requireOf := make([]string, 0, len(order))
+	t := &tag{listed: listedIn}
 	for i, name := range order {
 		if s, ok := givenByName[name]; ok {
 			specs = append(specs, s)
+			requireOf = append(requireOf, name)
 			delete(givenByName, name)
 			continue
 		}
@@ -134,30 +145,103 @@ func Universe(layers []Layer, given []Spec, opt UniverseOptions) ([]Spec, error)
 		for tries := 0; len(s.Requires) < want && tries < 24 && i > 0; tries++ {
 			j := int(r.next() % uint64(i))
 			dep := order[j]
-			if !visible(listedIn[name], listedIn[dep]) {
+			if !visible(listedIn[name], listedIn[dep]) && !(opt.Tag && r.next()%8 == 0) {
 				continue
 			}
-			req := dep
-			if d := specs[j]; d.Shape == "binary" && len(d.Provides) == 1 {
-				req = d.Provides[0]
-			}
-			if !slices.Contains(s.Requires, req) {
+			if req := requireOf[j]; !slices.Contains(s.Requires, req) {
 				s.Requires = append(s.Requires, req)
 			}
 		}
+		req := name
+		if len(s.Provides) == 1 {
+			req = s.Provides[0]
+		}
+		if opt.Bump[name] {
+			s = bump(s)
+			bumped[name] = true
+		}
+		if opt.Tag {
+			s = t.subpackages(s, r)
+		}
 		specs = append(specs, s)
+		requireOf = append(requireOf, req)
 	}
+	specs = append(specs, t.extra...)
 	for _, s := range given {
 		if _, left := givenByName[s.Name]; left {
 			specs = append(specs, s) // given but listed in no layer
 		}
 	}
 	for i, s := range specs {
-		if opt.Bump[s.Name] {
+		if opt.Bump[s.Name] && !bumped[s.Name] {
 			specs[i] = bump(s)
 		}
 	}
 	return specs, nil
+}
+
+// tag makes the packages of a build tag that nobody lists.
+type tag struct {
+	listed map[string][]string // the names layers list: no subpackage takes one
+	extra  []Spec
+	logger bool // the providers of system-logger are made
+}
+
+// subpackages splits a package as a build tag holds it and adds the
+// packages its new requirements need: s's library may move to a -libs
+// subpackage (with a -common one), and s may require a helper's file,
+// the system-logger capability or one of two alternatives.
+func (t *tag) subpackages(s Spec, r *rand) Spec {
+	vr := s.Version + "-" + s.Release
+	sub := func(suffix, arch string) Spec {
+		return Spec{Name: s.Name + suffix, Version: s.Version, Release: s.Release, Arch: arch, Compress: "zstd", BuildTime: s.BuildTime,
+			Summary: "The " + s.Name + suffix + " subpackage", Size: s.Size / 4, Shape: "text"}
+	}
+	free := func(suffixes ...string) bool {
+		for _, sfx := range suffixes {
+			if len(t.listed[s.Name+sfx]) > 0 {
+				return false
+			}
+		}
+		return true
+	}
+	if s.Arch != "noarch" && len(s.Provides) == 1 && r.next()%3 == 0 && free("-libs", "-common") {
+		libs := sub("-libs", s.Arch)
+		libs.Shape, libs.Provides, s.Provides = "binary", s.Provides, nil
+		s.Requires = append(s.Requires, s.Name+"-libs = "+vr)
+		if r.next()%2 == 0 {
+			libs.Requires = []string{s.Name + "-common = " + vr}
+			t.extra = append(t.extra, sub("-common", "noarch"))
+		}
+		t.extra = append(t.extra, libs)
+	}
+	switch r.next() % 16 {
+	case 0:
+		if !free("-helper") {
+			break
+		}
+		helper := sub("-helper", "noarch")
+		path := "/usr/libexec/" + s.Name + "/helper"
+		helper.Files = []sdktest.File{{Path: path, Body: "#!/bin/sh\nexec " + s.Name + " \"$@\"\n", Mode: 0o755}}
+		s.Requires = append(s.Requires, path)
+		t.extra = append(t.extra, helper)
+	case 1:
+		s.Requires = append(s.Requires, "system-logger")
+		if !t.logger {
+			t.logger = true
+			t.extra = append(t.extra,
+				Spec{Name: "rsyslog-lite", Version: "8.2", Release: s.Release, Arch: "x86_64", Provides: []string{"system-logger"}, Obsoletes: []string{"sysklogd-lite < 2"}},
+				Spec{Name: "syslog-ng-lite", Version: "4.7", Release: s.Release, Arch: "x86_64", Provides: []string{"system-logger"}},
+				Spec{Name: "sysklogd-lite", Version: "1.5", Release: s.Release, Arch: "x86_64", Provides: []string{"system-logger"}})
+		}
+	case 2:
+		if !free("-viewer", "-browser") {
+			break
+		}
+		s.Requires = append(s.Requires, "("+s.Name+"-viewer or "+s.Name+"-browser)")
+		t.extra = append(t.extra, sub("-viewer", "noarch"), sub("-browser", "noarch"))
+	}
+	return s
 }
 
 // bump makes s one release newer, built a day later.

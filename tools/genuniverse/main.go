@@ -1,7 +1,11 @@
-// Command genuniverse generates a package universe for a configuration:
-// one package for every name its groups, modules and variants list, with
-// dependencies that stay inside each module and the modules it requires
-// (so every artifact's closure holds), realistic sizes, and a dist tag.
+// Command genuniverse generates a package universe for a configuration,
+// shaped as a build tag: one package for every name its groups, modules
+// and variants list, mostly depending on what each module and the
+// modules it requires list, and, with -tag (the default), packages
+// nobody lists that gathering pulls in (-libs and -common subpackages,
+// helpers providing files, three providers of a capability, one of them
+// obsoleted, alternatives of a rich dependency) and dependencies that
+// cross modules; realistic sizes and a dist tag.
 // Packages described in a JSON file (as genrpms reads them) replace the
 // generated ones by name: those that need real content.
 //
@@ -25,19 +29,20 @@ func main() {
 	size := flag.Int("size", 24<<10, "median payload size in bytes")
 	dist := flag.String("dist", "fc41", "dist tag ending each release")
 	bump := flag.String("bump", "", "comma-separated names to generate one release newer")
+	tag := flag.Bool("tag", true, "add what a build tag holds beside the listed packages (see the package comment)")
 	flag.Parse()
 	if *config == "" || *out == "" {
 		fmt.Fprintln(os.Stderr, "usage: genuniverse -config DIR [-given FILE.json] [-size BYTES] [-bump NAME,...] -out DIR")
 		os.Exit(2)
 	}
-	if err := run(*config, *given, *out, *size, *dist, *bump); err != nil {
+	if err := run(*config, *given, *out, *size, *dist, *bump, *tag); err != nil {
 		fmt.Fprintln(os.Stderr, "genuniverse:", err)
 		os.Exit(1)
 	}
 }
 
-func run(config, given, out string, size int, dist, bump string) error {
-	opt := genrpm.UniverseOptions{Size: size, Dist: dist, Bump: map[string]bool{}}
+func run(config, given, out string, size int, dist, bump string, tag bool) error {
+	opt := genrpm.UniverseOptions{Size: size, Dist: dist, Bump: map[string]bool{}, Tag: tag}
 	for _, name := range strings.Split(bump, ",") {
 		if name != "" {
 			opt.Bump[name] = true
