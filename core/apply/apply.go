@@ -339,7 +339,7 @@ func lineage(p *plan.Plan, n *plan.Node) store.Lineage {
 		for _, pkg := range n.Set.ByArch[arch] {
 			ref := store.PackageRef{NEVRA: pkg.NEVRA(), SHA256: pkg.SHA256, Arch: arch, Source: pkg.Source}
 			if pull, ok := n.Set.Pulled[pkg]; ok {
-				ref.PulledInBy = &store.PullRef{NEVRA: pull.By.NEVRA(), Requires: pull.Require}
+				ref.PulledInBy = &store.PullRef{NEVRA: pull.By.NEVRA(), Requires: pull.Require, For: n.Set.From[n.Set.Root(pkg)]}
 			}
 			l.Packages = append(l.Packages, ref)
 		}

@@ -31,6 +31,21 @@ type Pull struct {
 	Require string
 }
 
+// Root follows the pulls from p back to the listed package whose
+// requirements brought it in (p itself when listed).
+func (s *Set) Root(p *Package) *Package {
+	seen := map[*Package]bool{}
+	for !seen[p] {
+		seen[p] = true
+		pull, ok := s.Pulled[p]
+		if !ok {
+			return p
+		}
+		p = pull.By
+	}
+	return p
+}
+
 // gatherer completes one architecture's packages of a set.
 type gatherer struct {
 	u      *Universe

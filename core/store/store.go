@@ -134,10 +134,13 @@ type PackageRef struct {
 	PulledInBy *PullRef `json:"pulled_in_by,omitempty"`
 }
 
-// PullRef says why a package was pulled in.
+// PullRef says why a package was pulled in: the package and its
+// requirement, and the modules of the listed package the chain of such
+// requirements starts from, for which it was pulled in.
 type PullRef struct {
-	NEVRA    string `json:"nevra"`
-	Requires string `json:"requires"`
+	NEVRA    string   `json:"nevra"`
+	Requires string   `json:"requires"`
+	For      []string `json:"for_modules,omitempty"`
 }
 
 // InputRef names an upstream artifact.

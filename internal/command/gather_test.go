@@ -113,7 +113,7 @@ func TestGatherJudgedByDNF(t *testing.T) {
 		t.Errorf("strata why: %q", why)
 	}
 	lineage := p.read("out", "latest", "compose", "metadata", "lineage.json")
-	contains(t, "lineage.json", lineage, `"pulled_in_by": {`, `"nevra": "tool-libs-3-1.x86_64"`, `"requires": "tool-common"`)
+	contains(t, "lineage.json", lineage, `"pulled_in_by": {`, `"nevra": "tool-libs-3-1.x86_64"`, `"requires": "tool-common"`, `"for_modules": [`)
 }
 
 // dnfInstalls lists, sorted, the NEVRAs dnf would install for names from
