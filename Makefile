@@ -48,6 +48,7 @@ bench: build
 	$(GO) run ./tools/benchostree -strata $(BIN)/strata -sets 2000x250k,2000x100k
 	$(GO) run ./tools/benchiso -strata $(BIN)/strata -sets 2000x250k
 	$(GO) run ./tools/benchfedora -strata $(BIN)/strata -size 1000k
+	$(GO) run ./tools/benchgather -strata $(BIN)/strata -packages 20000,77000
 
 demo: build
 	$(GO) run ./tools/genuniverse -config $(EXAMPLE) -given $(EXAMPLE)/packages.json -out $(EXAMPLE)/rpms

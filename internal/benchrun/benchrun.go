@@ -15,6 +15,12 @@ import (
 // Run runs a command and returns its wall time and the peak of the sum
 // of its processes' resident memory in MB, sampled every 10 ms.
 func Run(name string, args ...string) (time.Duration, float64) {
+	return RunExit(0, name, args...)
+}
+
+// RunExit is Run for a command that ends with exit code want on
+// success (dnf install --assumeno exits 1).
+func RunExit(want int, name string, args ...string) (time.Duration, float64) {
 	cmd := exec.Command(name, args...)
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
@@ -27,6 +33,9 @@ func Run(name string, args ...string) (time.Duration, float64) {
 	took := time.Since(start)
 	close(done)
 	mb := <-peak
+	if ee, ok := err.(*exec.ExitError); ok && ee.ExitCode() == want {
+		err = nil
+	}
 	if err != nil {
 		Check(fmt.Errorf("%s %s: %v\n%s", name, strings.Join(args, " "), err, stderr.String()))
 	}
