@@ -2,11 +2,11 @@ package eval
 
 import (
 	"fmt"
-	"runtime"
 	"strings"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/strata-build/strata/core/arch"
 	"github.com/strata-build/strata/dsl"
 	"github.com/strata-build/strata/internal/addrs"
 	"github.com/strata-build/strata/sdk/files"
@@ -38,14 +38,14 @@ func decodeCompose(b *dsl.Block, ctx *hcl.EvalContext) (*Compose, cty.Value, hcl
 		}
 	}
 	if len(c.Arches) == 0 {
-		c.Arches = []string{hostArch()}
+		c.Arches = []string{arch.Host()}
 	}
 	if ts, ok := d.int("timestamp"); ok {
 		c.Timestamp = &ts
 	}
 	for _, a := range c.Arches {
-		if !KnownArch(a) {
-			d.errorf(b.Attrs["arches"], "Unknown architecture", "%q is not an architecture strata knows (%s).", a, strings.Join(knownArchNames(), ", "))
+		if !arch.Known(a) {
+			d.errorf(b.Attrs["arches"], "Unknown architecture", "%q is not an architecture strata knows (%s).", a, strings.Join(arch.Names(), ", "))
 		}
 	}
 	shortAttr := b.Attrs["short"]
@@ -73,17 +73,11 @@ func composeValue(c *Compose) cty.Value {
 
 // DefaultCompose is the compose of a configuration without a compose block.
 func DefaultCompose() *Compose {
-	c := &Compose{Name: "Compose", Short: "Compose", Version: "1", Type: "production", Closure: "error", Duplicates: "warn", Arches: []string{hostArch()},
+	c := &Compose{Name: "Compose", Short: "Compose", Version: "1", Type: "production", Closure: "error", Duplicates: "warn", Arches: []string{arch.Host()},
 		Gather: Gather{Method: "deps", Greedy: "none"}}
 	return c
 }
 
-func hostArch() string {
-	if a, ok := map[string]string{"amd64": "x86_64", "arm64": "aarch64", "386": "i686", "ppc64le": "ppc64le", "s390x": "s390x"}[runtime.GOARCH]; ok {
-		return a
-	}
-	return runtime.GOARCH
-}
 
 func decodeSource(b *dsl.Block, ctx *hcl.EvalContext) (*Source, cty.Value, hcl.Diagnostics) {
 	d := &decoder{attrs: b.Attrs, ctx: ctx, what: b.Addr.String()}

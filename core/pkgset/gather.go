@@ -6,7 +6,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/strata-build/strata/core/eval"
+	"github.com/strata-build/strata/core/arch"
 	"github.com/strata-build/strata/sdk/rpm"
 )
 
@@ -311,7 +311,7 @@ func (g *gatherer) archRank(p *Package) int {
 
 // installs reports whether p installs on the architecture.
 func (g *gatherer) installs(p *Package) bool {
-	for _, a := range eval.CompatibleArches(g.arch) {
+	for _, a := range arch.Compatible(g.arch) {
 		if p.Arch == a {
 			return true
 		}

@@ -6,18 +6,35 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/strata-build/strata/core/eval"
+	"github.com/strata-build/strata/core/arch"
 	"github.com/strata-build/strata/sdk/rpm"
 )
 
-// Selection is what an artifact asks for: a variant, modules, packages,
-// optionally narrowed to some architectures.
-type Selection struct {
-	Variant  string
-	Modules  []string
-	Packages []eval.Spec
-	Arches   []string
-	Range    hcl.Range
+// Request is what one artifact asks for, the configuration expanded:
+// every package a group, a module, its variant or the artifact lists,
+// with the module that lists it, for each of its architectures.
+type Request struct {
+	Arches []string
+	// Modules are every module the artifact holds, required ones
+	// included, sorted.
+	Modules []string
+	Specs   []Spec
+	// Duplicates is the compose's policy for a NEVRA held by several
+	// files: "warn" or "error".
+	Duplicates string
+	Range      hcl.Range
+}
+
+// Spec is one package listed: a name ("bash") or a pin
+// ("bash-5.2.26-1.fc41", "bash-0:5.2.26-1.fc41.x86_64").
+type Spec struct {
+	Text string
+	// Module lists it; "" for the artifact or its variant.
+	Module string
+	// Member says a group lists it: a member no source holds is left
+	// out (GroupWarnings reports it), any other spec must resolve.
+	Member bool
+	Range  hcl.Range
 }
 
 // Set is the packages of an artifact, per compose architecture.
@@ -37,102 +54,75 @@ type Set struct {
 // All lists the set's packages, every architecture's in turn.
 func (s *Set) All() []*Package {
 	var out []*Package
-	for _, arch := range s.Arches {
-		out = append(out, s.ByArch[arch]...)
+	for _, a := range s.Arches {
+		out = append(out, s.ByArch[a]...)
 	}
 	return out
 }
 
-// Resolver resolves selections against a universe.
-type Resolver struct {
-	U *Universe
-	R *eval.Result
-	// modules caches module resolution by id and architecture.
-	modules map[[2]string][]*Package
-}
-
-// NewResolver returns a resolver for an evaluated configuration.
-func NewResolver(u *Universe, r *eval.Result) *Resolver {
-	return &Resolver{U: u, R: r, modules: map[[2]string][]*Package{}}
-}
-
-// Resolve returns the packages of a selection.
-func (rs *Resolver) Resolve(sel Selection) (*Set, hcl.Diagnostics) {
+// Resolve resolves a request against the universe: the newest package
+// of each name listed that installs on each architecture, and each pin.
+func (u *Universe) Resolve(req Request) (*Set, hcl.Diagnostics) {
 	var diags hcl.Diagnostics
-	modules := append([]string(nil), sel.Modules...)
-	specs := append([]eval.Spec(nil), sel.Packages...)
-	arches := rs.R.Compose.Arches
-	if sel.Variant != "" {
-		v := rs.R.Variants[sel.Variant]
-		modules = append(modules, v.Modules...)
-		specs = append(specs, v.Packages...)
-		if len(v.Arches) > 0 {
-			arches = v.Arches
-		}
-	}
-	if len(sel.Arches) > 0 {
-		arches = sel.Arches
-	}
-	for _, a := range arches {
-		if !contains(rs.R.Compose.Arches, a) {
-			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Architecture not in the compose",
-				Detail:  fmt.Sprintf("%s is not one of the compose's architectures (%s); add it to compose.arches or remove it here.", a, strings.Join(rs.R.Compose.Arches, ", ")),
-				Subject: sel.Range.Ptr()})
-		}
-	}
-	set := &Set{Arches: arches, ByArch: map[string][]*Package{}, From: map[*Package][]string{}, Modules: rs.withRequires(modules)}
-	for _, arch := range arches {
+	set := &Set{Arches: req.Arches, ByArch: map[string][]*Package{}, From: map[*Package][]string{}, Modules: req.Modules}
+	for _, target := range req.Arches {
 		seen := map[*Package]bool{}
-		add := func(p *Package, module string) {
-			if module != "" && !contains(set.From[p], module) {
-				set.From[p] = append(set.From[p], module)
+		for _, s := range req.Specs {
+			p, d := u.spec(s, target)
+			diags = append(diags, d...)
+			if p == nil {
+				continue
+			}
+			if s.Module != "" && !contains(set.From[p], s.Module) {
+				set.From[p] = append(set.From[p], s.Module)
 			}
 			if !seen[p] {
 				seen[p] = true
-				set.ByArch[arch] = append(set.ByArch[arch], p)
+				set.ByArch[target] = append(set.ByArch[target], p)
 			}
 		}
-		for _, m := range set.Modules {
-			pkgs, d := rs.module(m, arch)
-			diags = append(diags, d...)
-			for _, p := range pkgs {
-				add(p, m)
-			}
-		}
-		for _, s := range specs {
-			p, d := rs.spec(s, arch)
-			diags = append(diags, d...)
-			if p != nil {
-				add(p, "")
-			}
-		}
-		sortByNEVRA(set.ByArch[arch])
-		for _, p := range set.ByArch[arch] {
-			if dup := rs.U.duplicate(p); dup != "" {
-				diags = append(diags, rs.duplicateDiag(p, dup, sel.Range))
+		sortByNEVRA(set.ByArch[target])
+		for _, p := range set.ByArch[target] {
+			if dup := u.duplicate(p); dup != "" {
+				diags = append(diags, duplicateDiag(p, dup, req.Duplicates, req.Range))
 			}
 		}
 	}
 	if !diags.HasErrors() {
-		for _, m := range set.Modules {
-			specs = append(specs, rs.R.Modules[m].Packages...)
-		}
-		for _, s := range specs {
-			if !rs.anyArch(s, arches) {
-				diags = append(diags, rs.otherArchDiag(s, arches))
+		for _, s := range req.Specs {
+			if !s.Member && !u.anyArch(s, req.Arches) {
+				diags = append(diags, u.otherArchDiag(s, req.Arches))
 			}
 		}
 	}
 	for _, m := range set.From {
 		sort.Strings(m)
 	}
-	return set, diags
+	return set, dedupeDiags(diags)
+}
+
+// dedupeDiags drops a diagnostic said before: a spec is resolved once
+// per architecture.
+func dedupeDiags(diags hcl.Diagnostics) hcl.Diagnostics {
+	seen := map[string]bool{}
+	var out hcl.Diagnostics
+	for _, d := range diags {
+		k := d.Summary + "\x00" + d.Detail
+		if d.Subject != nil {
+			k += d.Subject.String()
+		}
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 // anyArch reports whether a spec resolves for one of arches.
-func (rs *Resolver) anyArch(s eval.Spec, arches []string) bool {
-	for _, arch := range arches {
-		if p, _ := rs.spec(s, arch); p != nil {
+func (u *Universe) anyArch(s Spec, arches []string) bool {
+	for _, a := range arches {
+		if p, _ := u.spec(s, a); p != nil {
 			return true
 		}
 	}
@@ -142,10 +132,10 @@ func (rs *Resolver) anyArch(s eval.Spec, arches []string) bool {
 // otherArchDiag warns of a listed package that no source holds for any
 // of the artifact's architectures: only its source package, or builds
 // for other architectures.
-func (rs *Resolver) otherArchDiag(s eval.Spec, arches []string) *hcl.Diagnostic {
-	name, _, _, _ := rs.U.parseSpec(s.Text)
+func (u *Universe) otherArchDiag(s Spec, arches []string) *hcl.Diagnostic {
+	name, _, _, _ := u.parseSpec(s.Text)
 	var have []string
-	for _, c := range rs.U.byName[name] {
+	for _, c := range u.byName[name] {
 		if !contains(have, c.Arch) {
 			have = append(have, c.Arch)
 		}
@@ -159,8 +149,8 @@ func (rs *Resolver) otherArchDiag(s eval.Spec, arches []string) *hcl.Diagnostic 
 
 // duplicateDiag reports a NEVRA held by several files: a warning naming
 // the file taken, or with duplicates = "error" an error.
-func (rs *Resolver) duplicateDiag(p *Package, dup string, at hcl.Range) *hcl.Diagnostic {
-	if rs.R.Compose.Duplicates == "error" {
+func duplicateDiag(p *Package, dup, policy string, at hcl.Range) *hcl.Diagnostic {
+	if policy == "error" {
 		return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Two packages with one NEVRA",
 			Detail: dup + ". Remove all but one of them, or let strata choose with duplicates = \"warn\" in the compose block.", Subject: at.Ptr()}
 	}
@@ -169,75 +159,25 @@ func (rs *Resolver) duplicateDiag(p *Package, dup string, at hcl.Range) *hcl.Dia
 			dup, p.Location), Subject: at.Ptr()}
 }
 
-// withRequires adds the modules that modules require, transitively.
-func (rs *Resolver) withRequires(modules []string) []string {
-	seen := map[string]bool{}
-	var visit func(string)
-	visit = func(id string) {
-		if seen[id] {
-			return
-		}
-		seen[id] = true
-		if m := rs.R.Modules[id]; m != nil {
-			for _, r := range m.Requires {
-				visit(r)
-			}
-		}
-	}
-	for _, m := range modules {
-		visit(m)
-	}
-	out := make([]string, 0, len(seen))
-	for id := range seen {
-		out = append(out, id)
-	}
-	sort.Strings(out)
-	return out
-}
-
-// module resolves a module's groups and packages for one architecture.
-// Group members no source has are left out (GroupWarnings reports them);
-// a package the module names itself must exist.
-func (rs *Resolver) module(id, arch string) ([]*Package, hcl.Diagnostics) {
-	if pkgs, ok := rs.modules[[2]string{id, arch}]; ok {
-		return pkgs, nil
-	}
-	m := rs.R.Modules[id]
-	var out []*Package
-	var diags hcl.Diagnostics
-	for _, gid := range m.Groups {
-		for _, name := range rs.R.Groups[gid].Packages() {
-			if p := rs.U.best(name, arch, nil); p != nil {
-				out = append(out, p)
-			}
-		}
-	}
-	for _, s := range m.Packages {
-		p, d := rs.spec(s, arch)
-		diags = append(diags, d...)
-		if p != nil {
-			out = append(out, p)
-		}
-	}
-	rs.modules[[2]string{id, arch}] = out
-	return out, diags
-}
-
 // spec resolves a name or pin for one architecture. A name that exists
-// only for other architectures resolves to nothing here.
-func (rs *Resolver) spec(s eval.Spec, arch string) (*Package, hcl.Diagnostics) {
-	name, pin, pinArch, ok := rs.U.parseSpec(s.Text)
+// only for other architectures resolves to nothing here, as does a group
+// member no source holds.
+func (u *Universe) spec(s Spec, target string) (*Package, hcl.Diagnostics) {
+	name, pin, pinArch, ok := u.parseSpec(s.Text)
 	if !ok {
+		if s.Member {
+			return nil, nil
+		}
 		return nil, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Package not found",
 			Detail:  fmt.Sprintf("No source holds a package named %q.", s.Text),
 			Subject: s.Range.Ptr()}}
 	}
-	p := rs.U.best(name, arch, func(c *Package) bool {
+	p := u.best(name, target, func(c *Package) bool {
 		return (pin == nil || pinMatches(c, *pin)) && (pinArch == "" || c.Arch == pinArch)
 	})
-	if p == nil && pin != nil && rs.U.best(name, "", func(c *Package) bool { return pinMatches(c, *pin) }) == nil {
+	if p == nil && pin != nil && u.best(name, "", func(c *Package) bool { return pinMatches(c, *pin) }) == nil {
 		var have []string
-		for _, c := range rs.U.byName[name] {
+		for _, c := range u.byName[name] {
 			have = append(have, c.NEVRA())
 		}
 		return nil, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Pinned package not found",
@@ -247,15 +187,16 @@ func (rs *Resolver) spec(s eval.Spec, arch string) (*Package, hcl.Diagnostics) {
 	return p, nil
 }
 
-// best picks the highest EVR of name among packages that install on arch
-// ("" for any) and pass keep; at equal EVR the architecture rpm prefers.
-func (u *Universe) best(name, arch string, keep func(*Package) bool) *Package {
+// best picks the highest EVR of name among packages that install on
+// target ("" for any) and pass keep; at equal EVR the architecture rpm
+// prefers.
+func (u *Universe) best(name, target string, keep func(*Package) bool) *Package {
 	var best *Package
 	bestRank := 0
 	for _, c := range u.byName[name] {
 		rank := 0
-		if arch != "" {
-			if rank = indexOf(eval.CompatibleArches(arch), c.Arch); rank < 0 {
+		if target != "" {
+			if rank = indexOf(arch.Compatible(target), c.Arch); rank < 0 {
 				continue
 			}
 		} else if c.Arch == "src" {
@@ -311,32 +252,8 @@ func (u *Universe) parseSpec(text string) (name string, pin *rpm.EVR, arch strin
 	return name, &evr, arch, true
 }
 
-// GroupWarnings returns one warning per group that lists packages no
-// source has.
-func (rs *Resolver) GroupWarnings() hcl.Diagnostics {
-	var diags hcl.Diagnostics
-	ids := make([]string, 0, len(rs.R.Groups))
-	for id := range rs.R.Groups {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	for _, id := range ids {
-		g := rs.R.Groups[id]
-		var missing []string
-		for _, name := range g.Packages() {
-			if len(rs.U.byName[name]) == 0 && !contains(missing, name) {
-				missing = append(missing, name)
-			}
-		}
-		if len(missing) > 0 {
-			sort.Strings(missing)
-			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "Group lists packages no source has",
-				Detail:  fmt.Sprintf("group.%s lists %s, which no source holds; they are left out.", id, strings.Join(missing, ", ")),
-				Subject: g.Range.Ptr()})
-		}
-	}
-	return diags
-}
+// Has reports whether a source holds a package of that name.
+func (u *Universe) Has(name string) bool { return len(u.byName[name]) > 0 }
 
 func contains(s []string, x string) bool { return indexOf(s, x) >= 0 }
 

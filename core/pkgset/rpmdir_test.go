@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/strata-build/strata/core/eval"
 	"github.com/strata-build/strata/internal/genrpm"
 	"github.com/strata-build/strata/sdk/rpm"
 	"github.com/strata-build/strata/sdk/sdktest"
@@ -43,7 +42,7 @@ func fileDigest(t *testing.T, path string, n int64) string {
 
 func loadDir(t *testing.T, dir, cache string) *Universe {
 	t.Helper()
-	u, diags := Load(context.Background(), []*eval.Source{{Type: "rpm_dir", Name: "local", Location: dir}}, Options{Dir: dir, CacheDir: cache})
+	u, diags := Load(context.Background(), []Source{{Type: "rpm_dir", Name: "local", Location: dir}}, Options{Dir: dir, CacheDir: cache})
 	if diags.HasErrors() {
 		t.Fatal(diags)
 	}

@@ -12,7 +12,6 @@ import (
 	"sync/atomic"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/strata-build/strata/core/eval"
 	"github.com/strata-build/strata/sdk/parallel"
 	"github.com/strata-build/strata/sdk/rpm"
 )
@@ -54,9 +53,16 @@ type Options struct {
 	Client   *http.Client
 }
 
+// Source is a package source: an rpm_dir (Location a directory) or a
+// repo (a path or URL); relative locations are relative to Options.Dir.
+type Source struct {
+	Type, Name, Location string
+	Range                hcl.Range
+}
+
 // Load reads every source. A source that cannot be read, or a package
 // that is not a valid RPM, is an error that names it.
-func Load(ctx context.Context, sources []*eval.Source, opts Options) (*Universe, hcl.Diagnostics) {
+func Load(ctx context.Context, sources []Source, opts Options) (*Universe, hcl.Diagnostics) {
 	if opts.Client == nil {
 		opts.Client = http.DefaultClient
 	}

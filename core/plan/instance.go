@@ -64,7 +64,7 @@ func (p *Plan) decode(inst *eval.Instance) (*decoded, hcl.Diagnostics) {
 }
 
 // planInstance plans one artifact instance; its inputs are planned.
-func (p *Plan) planInstance(rs *pkgset.Resolver, inst *eval.Instance) hcl.Diagnostics {
+func (p *Plan) planInstance(inst *eval.Instance) hcl.Diagnostics {
 	art := inst.Block
 	dec, diags := p.decode(inst)
 	if diags.HasErrors() {
@@ -72,8 +72,12 @@ func (p *Plan) planInstance(rs *pkgset.Resolver, inst *eval.Instance) hcl.Diagno
 	}
 	n, sel := dec.node, dec.sel
 	n.Variant = sel.Variant
-	var d hcl.Diagnostics
-	n.Set, d = rs.Resolve(pkgset.Selection{Variant: sel.Variant, Modules: sel.Modules, Packages: sel.Packages, Arches: sel.Arches, Range: art.DeclRange})
+	req, d := p.request(sel, art.DeclRange)
+	diags = append(diags, d...)
+	if d.HasErrors() {
+		return diags
+	}
+	n.Set, d = p.Universe.Resolve(req)
 	diags = append(diags, d...)
 	if d.HasErrors() {
 		return diags

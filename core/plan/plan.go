@@ -132,7 +132,7 @@ func New(ctx context.Context, opts Options) (*Plan, hcl.Diagnostics) {
 	if err != nil {
 		return nil, append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Cannot read the state", Detail: err.Error()})
 	}
-	u, d := pkgset.Load(ctx, r.Sources, pkgset.Options{Dir: opts.Config.Dir, CacheDir: opts.Store.CacheDir()})
+	u, d := pkgset.Load(ctx, sources(r), pkgset.Options{Dir: opts.Config.Dir, CacheDir: opts.Store.CacheDir()})
 	diags = append(diags, d...)
 	if d.HasErrors() {
 		return nil, diags
@@ -143,8 +143,7 @@ func New(ctx context.Context, opts Options) (*Plan, hcl.Diagnostics) {
 	}
 	p := &Plan{Opts: opts, Eval: r, Universe: u, State: st, Nodes: map[addrs.Instance]*Node{},
 		Graph: graph.New(func(a, b addrs.Instance) bool { return a.Less(b) })}
-	rs := pkgset.NewResolver(u, r)
-	diags = append(diags, rs.GroupWarnings()...)
+	diags = append(diags, p.groupWarnings()...)
 	wanted, d := p.targeted()
 	diags = append(diags, d...)
 	if d.HasErrors() {
@@ -154,7 +153,7 @@ func New(ctx context.Context, opts Options) (*Plan, hcl.Diagnostics) {
 		if wanted != nil && !wanted[inst.Addr] {
 			continue
 		}
-		diags = append(diags, p.planInstance(rs, inst)...)
+		diags = append(diags, p.planInstance(inst)...)
 	}
 	if wanted != nil {
 		p.prune()
