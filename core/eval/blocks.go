@@ -78,7 +78,6 @@ func DefaultCompose() *Compose {
 	return c
 }
 
-
 func decodeSource(b *dsl.Block, ctx *hcl.EvalContext) (*Source, cty.Value, hcl.Diagnostics) {
 	d := &decoder{attrs: b.Attrs, ctx: ctx, what: b.Addr.String()}
 	s := &Source{Type: b.Addr.Type, Name: b.Addr.Name, Range: b.DeclRange}
