@@ -176,6 +176,8 @@ func TestGatherProblems(t *testing.T) {
 		{Name: "e", Version: "1", Requires: []string{"mta"}},
 		{Name: "exim", Version: "1", Provides: []string{"mta"}},
 		{Name: "postfix", Version: "1", Provides: []string{"mta"}},
+		{Name: "w", Version: "1", Recommends: []string{"w-extras"}},
+		{Name: "w-extras", Version: "1"},
 	}
 	for _, tc := range []struct {
 		body, want string
@@ -187,6 +189,8 @@ func TestGatherProblems(t *testing.T) {
 		{"packages = [\"e\"]\n  greedy = \"all\"", "(1 listed, 2 pulled in)", 0},
 		{`packages = ["e"]`, "(1 listed, 1 pulled in)", 0},
 		{"packages = [\"e\"]\n  gather = \"none\"", "e-1-1.noarch (x86_64) requires mta, which nothing in the artifact provides", 1},
+		{"packages = [\"w\"]\n  weak_deps = true", "(1 listed, 1 pulled in)", 0},
+		{"packages = [\"w\"]", "(build, probe 0.1.0, 1 packages)", 0},
 	} {
 		p := newProject(t, map[string]string{"main.hcl": "source \"rpm_dir\" \"tag\" {\n  path = \"./rpms\"\n}\nartifact \"probe\" \"x\" {\n  " + tc.body + "\n}\n"}, specs)
 		p.ok("init")
