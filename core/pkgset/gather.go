@@ -160,22 +160,29 @@ func (g *gatherer) supplements() bool {
 	return added
 }
 
-// meets returns a package of the set that meets d, or nil.
+// meets returns the package of the set that meets d first in NEVRA
+// order, or nil.
 func (g *gatherer) meets(d rpm.Dependency) *Package {
 	if d.IsRich() {
 		rd, err := parseRich(d.Name)
 		if err != nil || !g.u.met(rd, g.in) {
 			return nil
 		}
-		for p := range g.u.richProviders(rd, g.in) {
-			return p
+		return first(g.u.richProviders(rd, g.in))
+	}
+	return first(g.u.providers(d, g.in))
+}
+
+// first is the package of a set first in NEVRA order, or nil: what a
+// message or a reason names must not depend on map order.
+func first(pkgs map[*Package]bool) *Package {
+	var out *Package
+	for p := range pkgs {
+		if out == nil || p.NEVRA() < out.NEVRA() {
+			out = p
 		}
-		return nil
 	}
-	for p := range g.u.providers(d, g.in) {
-		return p
-	}
-	return nil
+	return out
 }
 
 // require meets one requirement of p, pulling in providers as needed.
@@ -362,10 +369,11 @@ func hasDep(deps []rpm.Dependency, d rpm.Dependency) bool {
 // compatible returns a package of the set that c conflicts with, or
 // that conflicts with c, or nil.
 func (g *gatherer) compatible(c *Package) *Package {
+	found := map[*Package]bool{}
 	for _, d := range c.Conflicts {
 		for p := range g.u.providers(d, g.in) {
 			if p != c {
-				return p
+				found[p] = true
 			}
 		}
 	}
@@ -374,13 +382,13 @@ func (g *gatherer) compatible(c *Package) *Package {
 			if rpm.Overlaps(pr, d) {
 				for p := range g.in {
 					if p != c && hasDep(p.Conflicts, d) {
-						return p
+						found[p] = true
 					}
 				}
 			}
 		}
 	}
-	return nil
+	return first(found)
 }
 
 // whyNone says why a requirement with providers in the universe has no
