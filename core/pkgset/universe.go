@@ -160,14 +160,29 @@ func newUniverse(all []*Package) *Universe {
 	return u
 }
 
-// fileOwners returns the packages that hold path, indexing files on
-// first use.
+// fileOwners returns the packages that hold path. The first call indexes
+// the files that some package's dependencies name, not every file: a
+// distribution holds millions of files, and requires a few thousand.
 func (u *Universe) fileOwners(path string) []*Package {
 	u.filesOne.Do(func() {
+		wanted := map[string]bool{}
+		for _, p := range u.Packages {
+			for _, deps := range [][]rpm.Dependency{p.Requires, p.Recommends, p.Supplements, p.Conflicts} {
+				for _, d := range deps {
+					for _, f := range strings.FieldsFunc(d.Name, func(r rune) bool { return r == ' ' || r == '(' || r == ')' }) {
+						if strings.HasPrefix(f, "/") {
+							wanted[f] = true
+						}
+					}
+				}
+			}
+		}
 		u.files = map[string][]*Package{}
 		for _, p := range u.Packages {
 			for _, f := range p.fileList() {
-				u.files[f] = append(u.files[f], p)
+				if wanted[f] {
+					u.files[f] = append(u.files[f], p)
+				}
 			}
 		}
 	})
