@@ -178,6 +178,11 @@ func TestGatherProblems(t *testing.T) {
 		{Name: "postfix", Version: "1", Provides: []string{"mta"}},
 		{Name: "w", Version: "1", Recommends: []string{"w-extras"}},
 		{Name: "w-extras", Version: "1"},
+		{Name: "cyc", Version: "1", Requires: []string{"cyc-a"}},
+		{Name: "cyc-a", Version: "1", Requires: []string{"cyc-b"}},
+		{Name: "cyc-b", Version: "1", Requires: []string{"cyc-a"}},
+		{Name: "bad", Version: "1", Requires: []string{"(cyc or"}},
+		{Name: "lonely", Version: "1", Requires: []string{"nothing-provides-this >= 2"}},
 	}
 	for _, tc := range []struct {
 		body, want string
@@ -191,6 +196,9 @@ func TestGatherProblems(t *testing.T) {
 		{"packages = [\"e\"]\n  gather = \"none\"", "e-1-1.noarch (x86_64) requires mta, which nothing in the artifact provides", 1},
 		{"packages = [\"w\"]\n  weak_deps = true", "(1 listed, 1 pulled in)", 0},
 		{"packages = [\"w\"]", "(build, probe 0.1.0, 1 packages)", 0},
+		{`packages = ["cyc"]`, "(1 listed, 2 pulled in)", 0},
+		{`packages = ["bad"]`, `bad-1-1.noarch (x86_64): rich dependency "(cyc or"`, 1},
+		{`packages = ["lonely"]`, "lonely-1-1.noarch (x86_64) requires nothing-provides-this >= 2, which nothing in the artifact provides", 1},
 	} {
 		p := newProject(t, map[string]string{"main.hcl": "source \"rpm_dir\" \"tag\" {\n  path = \"./rpms\"\n}\nartifact \"probe\" \"x\" {\n  " + tc.body + "\n}\n"}, specs)
 		p.ok("init")
