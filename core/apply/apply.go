@@ -15,6 +15,7 @@ import (
 
 	"github.com/strata-build/strata/core/pkgset"
 	"github.com/strata-build/strata/core/plan"
+	"github.com/strata-build/strata/core/plugins"
 	"github.com/strata-build/strata/core/store"
 	"github.com/strata-build/strata/internal/addrs"
 	"github.com/strata-build/strata/sdk"
@@ -180,7 +181,7 @@ func build(ctx context.Context, p *plan.Plan, n *plan.Node, opts Options) (Outco
 	}, reporter{addr, opts.Reporter}, timeout(n))
 	if err != nil {
 		dir.Discard()
-		if strings.Contains(err.Error(), "permission denied") {
+		if strings.Contains(err.Error(), "permission denied") && os.Getenv(plugins.SandboxEnv) != "off" {
 			err = fmt.Errorf("%w (plugins run in a sandbox: they write only into their build's directories, their cache and the temporary directory)", err)
 		}
 		return 0, err
