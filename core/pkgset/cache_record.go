@@ -11,16 +11,20 @@ import (
 // source are the key's and the caller's.
 func encodePackage(p *Package) []byte {
 	b := binary.AppendUvarint(make([]byte, 0, 256+len(p.Files)), cacheVersion)
-	for _, s := range []string{p.Name, p.Version, p.Release, p.Arch, p.SHA256, p.HeaderSHA256, p.Files} {
+	for _, s := range []string{p.Name, p.Version, p.Release, p.Arch, p.SHA256, p.HeaderSHA256, p.Files, p.PayloadDigest, p.Damaged} {
 		b = appendString(b, s)
 	}
+	b = binary.AppendVarint(b, p.HeaderEnd)
 	b = binary.AppendUvarint(b, p.Epoch)
 	b = binary.AppendVarint(b, p.BuildTime)
-	scriptlets := uint64(0)
+	flags := uint64(0)
 	if p.HasScriptlets {
-		scriptlets = 1
+		flags |= 1
 	}
-	b = binary.AppendUvarint(b, scriptlets)
+	if p.Verified {
+		flags |= 2
+	}
+	b = binary.AppendUvarint(b, flags)
 	for _, deps := range [][]rpm.Dependency{p.Provides, p.Requires, p.Obsoletes, p.Conflicts, p.Recommends, p.Supplements} {
 		b = binary.AppendUvarint(b, uint64(len(deps)))
 		for _, d := range deps {
@@ -44,12 +48,14 @@ func decodePackage(b []byte) (*Package, bool) {
 		return nil, false
 	}
 	p := &Package{}
-	for _, s := range []*string{&p.Name, &p.Version, &p.Release, &p.Arch, &p.SHA256, &p.HeaderSHA256, &p.Files} {
+	for _, s := range []*string{&p.Name, &p.Version, &p.Release, &p.Arch, &p.SHA256, &p.HeaderSHA256, &p.Files, &p.PayloadDigest, &p.Damaged} {
 		*s = r.string()
 	}
+	p.HeaderEnd = r.varint()
 	p.Epoch = r.uvarint()
 	p.BuildTime = r.varint()
-	p.HasScriptlets = r.uvarint() == 1
+	flags := r.uvarint()
+	p.HasScriptlets, p.Verified = flags&1 != 0, flags&2 != 0
 	for _, deps := range []*[]rpm.Dependency{&p.Provides, &p.Requires, &p.Obsoletes, &p.Conflicts, &p.Recommends, &p.Supplements} {
 		n := r.uvarint()
 		if n > uint64(len(r.b)) { // each takes a byte at least

@@ -273,7 +273,7 @@ func (g *gatherer) candidates(providers func(map[*Package]bool) map[*Package]boo
 	all := providers(g.u.all())
 	newest := map[string]*Package{}
 	for c := range all {
-		if !g.installs(c) || !g.allowed(c) || g.obsoleted(c) || g.compatible(c) != nil {
+		if !g.installs(c) || !g.allowed(c) || c.Damaged != "" || g.obsoleted(c) || g.compatible(c) != nil {
 			continue
 		}
 		k := c.Name + "." + c.Arch
@@ -401,6 +401,8 @@ func (g *gatherer) whyNone(providers func(map[*Package]bool) map[*Package]bool) 
 			continue
 		}
 		switch {
+		case c.Damaged != "":
+			reasons = append(reasons, fmt.Sprintf("%s is damaged (%s)", c.NEVRA(), c.Damaged))
 		case g.excludedBy(c) != "":
 			reasons = append(reasons, fmt.Sprintf("%s is excluded by %q", c.NEVRA(), g.excludedBy(c)))
 		case g.obsoleted(c):

@@ -43,6 +43,15 @@ type Package struct {
 	Location string
 	// HasScriptlets says the package runs scripts when installed.
 	HasScriptlets bool
+	// PayloadDigest is the sha256 of the compressed payload the header
+	// records (empty when it records none or another algorithm), and
+	// HeaderEnd where the payload starts in the file.
+	PayloadDigest string
+	HeaderEnd     int64
+	// Verified says the payload was read and matched PayloadDigest;
+	// Damaged, when set, says how the file fails its own digests.
+	Verified bool
+	Damaged  string
 	// FileMTime and FileInode, with Size, are the state of a local package
 	// file when it was hashed; Unchanged compares a file with them.
 	FileMTime int64
@@ -114,7 +123,7 @@ func fromHeader(h *rpm.Package) *Package {
 		Name: h.Name(), Epoch: e, Version: h.Version(), Release: h.Release(), Arch: h.Arch(),
 		BuildTime: h.BuildTime(), Provides: h.Deps(rpm.Provides), Requires: h.Deps(rpm.Requires),
 		Obsoletes: h.Deps(rpm.Obsoletes), Conflicts: h.Deps(rpm.Conflicts),
-		Recommends: h.Deps(rpm.Recommends), Supplements: h.Deps(rpm.Supplements),
+		Recommends: h.Deps(rpm.Recommends), Supplements: h.Deps(rpm.Supplements), HeaderEnd: h.HeaderEnd,
 		HasScriptlets: h.HasScriptlets(),
 	}
 	files := h.Files()
@@ -123,5 +132,13 @@ func fromHeader(h *rpm.Package) *Package {
 		paths[i] = f.Path
 	}
 	p.Files = strings.Join(paths, "\n")
+	if algo, ok := h.Header.Uint(rpm.TagPayloadDigestAlgo); ok && algo == sha256Algo {
+		if d := h.Header.Strings(rpm.TagPayloadDigest); len(d) == 1 {
+			p.PayloadDigest = d[0]
+		}
+	}
 	return p
 }
+
+// sha256Algo is rpm's PGPHASHALGO_SHA256, the payload digest's algorithm.
+const sha256Algo = 8

@@ -2,9 +2,11 @@ package pkgset
 
 import (
 	"bufio"
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"hash"
 	"io"
 	"io/fs"
 	"os"
@@ -146,13 +148,15 @@ func readFile(path string) (*Package, error) {
 		unix.Fadvise(int(f.Fd()), 0, 0, unix.FADV_RANDOM)
 	}
 	h := sha256.New()
+	var head bytes.Buffer // the bytes up to the header's end, for its digest
 	br := bufio.NewReaderSize(f, headerRead)
-	hdr, err := rpm.Read(io.TeeReader(br, h))
+	hdr, err := rpm.Read(io.TeeReader(br, io.MultiWriter(h, &head)))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	p := fromHeader(hdr)
 	p.Location, p.Size = path, st.Size()
+	p.Damaged = checkHeaderDigest(hdr, head.Bytes())
 	recorded := hdr.Header.Has(rpm.TagPayloadDigest) || hdr.Signature.Has(rpm.SigTagMD5)
 	if recorded {
 		p.HeaderSHA256 = hex.EncodeToString(h.Sum(nil)) // Sum leaves h as it was
@@ -161,16 +165,55 @@ func readFile(path string) (*Package, error) {
 		if !small {
 			unix.Fadvise(int(f.Fd()), 0, 0, unix.FADV_SEQUENTIAL)
 		}
-		if _, err := io.Copy(h, br); err != nil {
+		if err := hashPayload(p, br, h); err != nil {
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
-		p.SHA256 = hex.EncodeToString(h.Sum(nil))
 	}
 	return p, nil
 }
 
+// checkHeaderDigest compares the header's sha256, which the signature
+// records, with the header read (head holds the file up to its end); it
+// says what is wrong, or "".
+func checkHeaderDigest(hdr *rpm.Package, head []byte) string {
+	want := hdr.Signature.String(rpm.SigTagSHA256)
+	if want == "" || int64(len(head)) < hdr.HeaderEnd {
+		return ""
+	}
+	sum := sha256.Sum256(head[hdr.HeaderStart:hdr.HeaderEnd])
+	if got := hex.EncodeToString(sum[:]); got != want {
+		return fmt.Sprintf("its header digest does not match (the signature records sha256 %.12s, the header is %.12s)", want, got)
+	}
+	return ""
+}
+
+// hashPayload reads the rest of a package from r, the payload, into h
+// (which holds the file's bytes before it), sets the file's SHA256 and
+// checks the payload against the digest its header records: both in
+// the one read the file's digest takes anyway.
+func hashPayload(p *Package, r io.Reader, h hash.Hash) error {
+	ph := sha256.New()
+	if _, err := io.Copy(io.MultiWriter(h, ph), r); err != nil {
+		return err
+	}
+	p.SHA256 = hex.EncodeToString(h.Sum(nil))
+	if p.PayloadDigest == "" {
+		return nil
+	}
+	if got := hex.EncodeToString(ph.Sum(nil)); got != p.PayloadDigest {
+		if p.Damaged != "" {
+			return nil // the header's damage comes first
+		}
+		p.Damaged = fmt.Sprintf("its payload digest does not match (the header records sha256 %.12s, the payload is %.12s): the payload is cut or changed", p.PayloadDigest, got)
+		return nil
+	}
+	p.Verified = true
+	return nil
+}
+
 // hashFile sets the SHA256 of a package whose plan read only its header,
-// checking that the file is still the one read.
+// checking that the file is still the one read, and checks its payload
+// in the same read.
 func hashFile(p *Package) error {
 	f, err := os.Open(p.Location)
 	if err != nil {
@@ -185,9 +228,14 @@ func hashFile(p *Package) error {
 		return fmt.Errorf("%s changed since its header was read; plan again", p.Location)
 	}
 	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
+	if _, err := io.CopyN(h, f, p.HeaderEnd); err != nil {
 		return fmt.Errorf("hashing %s: %w", p.Location, err)
 	}
-	p.SHA256 = hex.EncodeToString(h.Sum(nil))
+	if err := hashPayload(p, f, h); err != nil {
+		return fmt.Errorf("hashing %s: %w", p.Location, err)
+	}
+	if p.Damaged != "" {
+		return fmt.Errorf("%s: %s", p.Location, p.Damaged)
+	}
 	return nil
 }

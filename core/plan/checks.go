@@ -60,6 +60,25 @@ func (p *Plan) checkClosure(n *Node) hcl.Diagnostics {
 	return hcl.Diagnostics{{Severity: sev, Summary: summary, Detail: detail, Subject: n.Inst.Block.DeclRange.Ptr()}}
 }
 
+// checkDamaged refuses an artifact holding a package file that fails its
+// own digests: its header, or its payload where the plan read the file
+// whole (an apply checks the others while hashing them).
+func (p *Plan) checkDamaged(n *Node) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	seen := map[*pkgset.Package]bool{}
+	for _, pkg := range n.Set.All() {
+		if pkg.Damaged == "" || seen[pkg] {
+			continue
+		}
+		seen[pkg] = true
+		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Damaged package",
+			Detail: fmt.Sprintf("%s holds %s, whose file %s is damaged: %s. Replace the file with a sound copy (rpm -K checks it), or remove it from the source.",
+				n.Inst.Addr, pkg.NEVRA(), pkg.Location, pkg.Damaged),
+			Subject: n.Inst.Block.DeclRange.Ptr()})
+	}
+	return diags
+}
+
 // checkLifecycles warns (or with -strict fails) when an artifact includes
 // a module past its end of life at the compose date.
 func (p *Plan) checkLifecycles(n *Node) hcl.Diagnostics {

@@ -84,6 +84,7 @@ func (p *Plan) planInstance(inst *eval.Instance) hcl.Diagnostics {
 	}
 	n.Unmet = p.Universe.Gather(n.Set, gatherOptions(sel.Gather), p.lookaside(n), p.noFollow(n))
 	diags = append(diags, p.checkClosure(n)...)
+	diags = append(diags, p.checkDamaged(n)...)
 	diags = append(diags, p.checkLifecycles(n)...)
 	resp, pd, err := n.Plugin.Plan(inst.Addr.Type, &sdk.PlanRequest{
 		Address: inst.Addr.String(), Config: dec.config, Packages: SDKPackages(n.Set, nil),

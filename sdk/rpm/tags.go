@@ -93,6 +93,7 @@ const (
 	TagFileTriggerName      Tag = 5069
 	TagTransFileTriggerName Tag = 5079
 	TagPayloadDigest        Tag = 5092
+	TagPayloadDigestAlgo    Tag = 5093
 )
 
 // Signature header tags.
