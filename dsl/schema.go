@@ -28,7 +28,7 @@ func attrs(names ...string) []hcl.AttributeSchema {
 // reported with the others.
 var bodySchemas = map[string]*hcl.BodySchema{
 	"compose": {Attributes: attrs("name", "short", "version", "type", "label", "closure", "duplicates", "arches", "timestamp",
-		"gather", "weak_deps", "greedy", "exclude")},
+		"gather", "weak_deps", "greedy", "exclude", "sigkeys")},
 	"variable": {Attributes: attrs("default", "type", "description")},
 	"group": {Attributes: attrs("id", "name", "description", "mandatory", "default", "optional", "conditional",
 		"user_visible", "display_order", "name_translations", "description_translations")},
@@ -43,8 +43,8 @@ var bodySchemas = map[string]*hcl.BodySchema{
 
 // sourceSchemas are the bodies of each source type.
 var sourceSchemas = map[string]*hcl.BodySchema{
-	"rpm_dir": {Attributes: []hcl.AttributeSchema{{Name: "path", Required: true}}},
-	"repo":    {Attributes: []hcl.AttributeSchema{{Name: "url", Required: true}}},
+	"rpm_dir": {Attributes: []hcl.AttributeSchema{{Name: "path", Required: true}, {Name: "sigkeys"}}},
+	"repo":    {Attributes: []hcl.AttributeSchema{{Name: "url", Required: true}, {Name: "sigkeys"}}},
 }
 
 // artifactMeta are the artifact arguments the core owns whatever the type.

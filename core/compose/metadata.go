@@ -205,6 +205,7 @@ func rpmsDoc(head map[string]any, arts []Artifact) any {
 				rpms[pl.Variant][pl.Arch] = map[string]map[string]any{}
 			}
 			byArch := rpms[pl.Variant][pl.Arch]
+			keys := sigKeys(a.Entry)
 			for _, r := range pl.RPMs {
 				if byArch[r.SRPMNEVRA] == nil {
 					byArch[r.SRPMNEVRA] = map[string]any{}
@@ -213,12 +214,32 @@ func rpmsDoc(head map[string]any, arts []Artifact) any {
 				if strings.HasSuffix(r.NEVRA, ".src") {
 					category = "source"
 				}
-				byArch[r.SRPMNEVRA][r.NEVRA] = map[string]any{"category": category, "path": pl.ComposePath + "/" + r.Path, "sigkey": nil}
+				byArch[r.SRPMNEVRA][r.NEVRA] = map[string]any{"category": category, "path": pl.ComposePath + "/" + r.Path, "sigkey": nullable(keys[strings.Replace(r.NEVRA, "-0:", "-", 1)])}
 			}
 		}
 	}
 	return map[string]any{"header": header{Type: "productmd.rpms", Version: "1.2"},
 		"payload": map[string]any{"compose": head, "rpms": rpms}}
+}
+
+// sigKeys maps the NEVRAs of an entry's packages to the keys that signed
+// them. Only a lineage that records a key is decoded: for a repository
+// of tens of thousands of packages that is most of writing rpms.json.
+func sigKeys(e *store.Entry) map[string]string {
+	if !bytes.Contains(e.Lineage, []byte(`"sigkey"`)) {
+		return nil
+	}
+	l, err := e.DecodeLineage()
+	if err != nil {
+		return nil
+	}
+	out := map[string]string{}
+	for _, p := range l.Packages {
+		if p.SigKey != "" {
+			out[p.NEVRA] = p.SigKey
+		}
+	}
+	return out
 }
 
 // imagesDoc is productmd's images.json: every image placement, by

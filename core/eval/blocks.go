@@ -31,6 +31,7 @@ func decodeCompose(b *dsl.Block, ctx *hcl.EvalContext) (*Compose, cty.Value, hcl
 	}
 	c.Gather = Gather{Method: d.oneOf("gather", "deps", gatherMethods...), WeakDeps: d.bool("weak_deps", false),
 		Greedy: d.oneOf("greedy", "none", greedyModes...), Exclude: d.globs("exclude")}
+	c.SigKeys = d.sigkeys()
 	c.Short = d.pathName("short", c.Name)
 	if name := b.Attrs["name"]; b.Attrs["short"] == nil && name != nil {
 		if diag := checkPathName("The compose's name, which is its short name when short is not set,", c.Short, name.Expr.Range()); diag != nil {
@@ -80,7 +81,7 @@ func DefaultCompose() *Compose {
 
 func decodeSource(b *dsl.Block, ctx *hcl.EvalContext) (*Source, cty.Value, hcl.Diagnostics) {
 	d := &decoder{attrs: b.Attrs, ctx: ctx, what: b.Addr.String()}
-	s := &Source{Type: b.Addr.Type, Name: b.Addr.Name, Range: b.DeclRange}
+	s := &Source{Type: b.Addr.Type, Name: b.Addr.Name, Range: b.DeclRange, SigKeys: d.sigkeys()}
 	if b.Addr.Type == "rpm_dir" {
 		s.Location = d.str("path", "")
 	} else {

@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"encoding/hex"
 	"fmt"
 	"path"
 	"sort"
@@ -77,6 +78,21 @@ func checkPathName(what, s string, at hcl.Range) *hcl.Diagnostic {
 	return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid name for a path",
 		Detail:  fmt.Sprintf("%s becomes a directory or file name in the compose tree, so it must be one name without a slash, not \".\" or \"..\": %s.", what, err),
 		Subject: at.Ptr()}
+}
+
+// sigkeys decodes signing key ids: 8 or 16 hex digits (as rpm and Pungi
+// print them), or "" for unsigned packages.
+func (d *decoder) sigkeys() []string {
+	out := d.strs("sigkeys")
+	for _, k := range out {
+		if k == "" {
+			continue
+		}
+		if _, err := hex.DecodeString(k); err != nil || len(k) != 8 && len(k) != 16 {
+			d.errorf(d.attrs["sigkeys"], "Invalid key id in sigkeys", "%q is not a key id: write the 8 or 16 hex digits rpm -qp --qf '%%{SIGPGP:pgpsig}' prints, or \"\" to admit unsigned packages.", k)
+		}
+	}
+	return out
 }
 
 // globs decodes a list of package name globs, as path.Match reads them.

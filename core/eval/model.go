@@ -20,7 +20,10 @@ type Compose struct {
 	Timestamp *int64
 	// Gather is every artifact's gathering unless it says otherwise.
 	Gather Gather
-	Range  hcl.Range
+	// SigKeys are the keys every source's packages must be signed with,
+	// unless the source says otherwise.
+	SigKeys []string
+	Range   hcl.Range
 }
 
 // Gather says how an artifact's listed packages are completed from the
@@ -50,7 +53,10 @@ type Source struct {
 	// Location is the directory of an rpm_dir, or the path or URL of a
 	// repo, as written (relative paths are relative to the configuration).
 	Location string
-	Range    hcl.Range
+	// SigKeys are the keys its packages must be signed with, in order of
+	// preference; the compose's when it sets none.
+	SigKeys []string
+	Range   hcl.Range
 }
 
 // Group is a package group, as comps describes one.

@@ -14,7 +14,7 @@ import (
 func TestCacheRecord(t *testing.T) {
 	p := &Package{Name: "bash", Epoch: 2, Version: "5.2", Release: "1.fc41", Arch: "x86_64",
 		SHA256: "aa", HeaderSHA256: "bb", BuildTime: -5, HasScriptlets: true, Files: "/usr/bin/bash\n/usr/bin/sh",
-		PayloadDigest: "cc", HeaderEnd: 12345, Verified: true, Damaged: "payload cut",
+		PayloadDigest: "cc", HeaderEnd: 12345, Verified: true, Damaged: "payload cut", SigKey: "0123456789abcdef",
 		Provides: []rpm.Dependency{{Name: "bash", Flags: rpm.SenseEqual, Version: "2:5.2-1.fc41"}, {Name: "/bin/sh"}},
 		Requires: []rpm.Dependency{{Name: "(glibc or musl)"}}, Obsoletes: []rpm.Dependency{{Name: "bash2", Flags: rpm.SenseLess, Version: "5"}},
 		Conflicts: []rpm.Dependency{{Name: "zsh-compat"}}, Recommends: []rpm.Dependency{{Name: "bash-doc"}}, Supplements: []rpm.Dependency{{Name: "(bash and x)"}}}

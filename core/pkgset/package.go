@@ -1,6 +1,7 @@
 package pkgset
 
 import (
+	"fmt"
 	"os"
 	"sort"
 	"strings"
@@ -48,6 +49,9 @@ type Package struct {
 	// HeaderEnd where the payload starts in the file.
 	PayloadDigest string
 	HeaderEnd     int64
+	// SigKey is the id of the key that signed the package, 16 hex digits
+	// in lower case; empty for an unsigned package.
+	SigKey string
 	// Verified says the payload was read and matched PayloadDigest;
 	// Damaged, when set, says how the file fails its own digests.
 	Verified bool
@@ -132,6 +136,10 @@ func fromHeader(h *rpm.Package) *Package {
 		paths[i] = f.Path
 	}
 	p.Files = strings.Join(paths, "\n")
+	var err error
+	if p.SigKey, err = h.SigKeyID(); err != nil {
+		p.Damaged = fmt.Sprintf("its signature cannot be read (%v)", err)
+	}
 	if algo, ok := h.Header.Uint(rpm.TagPayloadDigestAlgo); ok && algo == sha256Algo {
 		if d := h.Header.Strings(rpm.TagPayloadDigest); len(d) == 1 {
 			p.PayloadDigest = d[0]

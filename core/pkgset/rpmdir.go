@@ -156,7 +156,9 @@ func readFile(path string) (*Package, error) {
 	}
 	p := fromHeader(hdr)
 	p.Location, p.Size = path, st.Size()
-	p.Damaged = checkHeaderDigest(hdr, head.Bytes())
+	if p.Damaged == "" {
+		p.Damaged = checkHeaderDigest(hdr, head.Bytes())
+	}
 	recorded := hdr.Header.Has(rpm.TagPayloadDigest) || hdr.Signature.Has(rpm.SigTagMD5)
 	if recorded {
 		p.HeaderSHA256 = hex.EncodeToString(h.Sum(nil)) // Sum leaves h as it was

@@ -57,7 +57,11 @@ type Options struct {
 // repo (a path or URL); relative locations are relative to Options.Dir.
 type Source struct {
 	Type, Name, Location string
-	Range                hcl.Range
+	// SigKeys, when set, are the keys a package must be signed with, in
+	// order of preference (key ids, 8 hex digits or more; "" admits
+	// unsigned packages).
+	SigKeys []string
+	Range   hcl.Range
 }
 
 // Load reads every source. A source that cannot be read, or a package
@@ -102,6 +106,13 @@ func Load(ctx context.Context, sources []Source, opts Options) (*Universe, hcl.D
 			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Cannot read " + addr,
 				Detail: err.Error() + ".", Subject: s.Range.Ptr()})
 			continue
+		}
+		if len(s.SigKeys) > 0 {
+			var d *hcl.Diagnostic
+			pkgs, d = bySigKeys(pkgs, s, addr)
+			if d != nil {
+				diags = append(diags, d)
+			}
 		}
 		all = append(all, pkgs...)
 	}

@@ -15,7 +15,10 @@ import (
 func sources(r *eval.Result) []pkgset.Source {
 	out := make([]pkgset.Source, len(r.Sources))
 	for i, s := range r.Sources {
-		out[i] = pkgset.Source{Type: s.Type, Name: s.Name, Location: s.Location, Range: s.Range}
+		out[i] = pkgset.Source{Type: s.Type, Name: s.Name, Location: s.Location, SigKeys: s.SigKeys, Range: s.Range}
+		if len(s.SigKeys) == 0 {
+			out[i].SigKeys = r.Compose.SigKeys
+		}
 	}
 	return out
 }

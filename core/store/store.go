@@ -129,6 +129,9 @@ type PackageRef struct {
 	SHA256 string `json:"sha256"`
 	Arch   string `json:"arch"` // the compose architecture it was selected for
 	Source string `json:"source"`
+	// SigKey is the short id of the key that signed it (8 hex digits, as
+	// productmd's rpms.json gives it), if any.
+	SigKey string `json:"sigkey,omitempty"`
 	// PulledInBy is set for a package gathering pulled in: the package
 	// whose requirement it meets.
 	PulledInBy *PullRef `json:"pulled_in_by,omitempty"`

@@ -31,6 +31,8 @@ type Spec struct {
 	Files      []sdktest.File `json:"files,omitempty"`
 	Size       int            `json:"size,omitempty"`
 	Compress   string         `json:"compressor,omitempty"`
+	// Key, when set, signs the package.
+	Key *Key `json:"-"`
 	// Shape, when Files is empty, makes the files when the package is
 	// written (so that a large universe is not held in memory):
 	// "binary" (BinaryFiles) or "text" (TextFiles) of Size bytes.
@@ -52,6 +54,9 @@ func (s Spec) RPM() sdktest.RPM {
 	}
 	if r.BuildTime == 0 {
 		r.BuildTime = DefaultBuildTime
+	}
+	if s.Key != nil {
+		r.Sign = s.Key.Sign
 	}
 	if r.Release == "" {
 		r.Release = "1"

@@ -105,6 +105,10 @@ const (
 	SigTagLongSize        Tag = 270
 	SigTagLongArchiveSize Tag = 271
 	SigTagSHA256          Tag = 273
+	SigTagDSA             Tag = 267
+	SigTagRSA             Tag = 268
+	SigTagPGP             Tag = 1002
+	SigTagGPG             Tag = 1005
 )
 
 // Type is the data type of a header entry.

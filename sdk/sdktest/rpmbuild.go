@@ -30,6 +30,10 @@ type RPM struct {
 	Files []File
 	// PostIn is a %post scriptlet.
 	PostIn string
+	// Sign, when set, signs the package: it returns a detached OpenPGP
+	// signature of the bytes it is given (the header, then header and
+	// payload), as rpmsign would.
+	Sign func([]byte) ([]byte, error)
 }
 
 // File is one file of an RPM. Mode carries the type bits for directories
@@ -99,6 +103,9 @@ func WriteRPM(w io.Writer, r RPM) error {
 	p, err := rpmpack.NewRPM(md)
 	if err != nil {
 		return err
+	}
+	if r.Sign != nil {
+		p.SetPGPSigner(r.Sign)
 	}
 	files := append([]File(nil), r.Files...)
 	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
