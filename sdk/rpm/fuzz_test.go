@@ -27,6 +27,7 @@ func FuzzRead(f *testing.F) {
 		}
 		_ = p.NEVRA()
 		_ = p.Files()
+		_, _ = p.SigKeyID()
 		for k := rpm.Provides; k <= rpm.Enhances; k++ {
 			for _, d := range p.Deps(k) {
 				_ = d.String()
