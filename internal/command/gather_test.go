@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -96,7 +97,7 @@ func TestGatherJudgedByDNF(t *testing.T) {
 	}
 	for _, want := range []string{"libfoo-1.2-1.x86_64", "tool-common-3-1.noarch", "interp-5-1.x86_64", "exim-4-1.x86_64",
 		"bar-2-1.x86_64", "baz-1:1.0-1.x86_64", "libgl-1-1.x86_64"} {
-		if !contains1(ours, want) {
+		if !slices.Contains(ours, want) {
 			t.Errorf("dnf does not install %s: %v", want, ours)
 		}
 	}
@@ -149,15 +150,6 @@ func dnfInstalls(t *testing.T, repo string, names []string) []string {
 	}
 	sort.Strings(got)
 	return got
-}
-
-func contains1(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // What gathering cannot meet is a closure problem that says why: the only
