@@ -2,6 +2,7 @@ package command_test
 
 import (
 	"bufio"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -120,6 +121,11 @@ func TestGatherJudgedByDNF(t *testing.T) {
 // dnfInstalls lists, sorted, the NEVRAs dnf would install for names from
 // one repository, weak dependencies off.
 func dnfInstalls(t *testing.T, repo string, names []string) []string {
+	return dnfInstallsWeak(t, repo, names, false)
+}
+
+// dnfInstallsWeak is dnfInstalls with weak dependencies on or off.
+func dnfInstallsWeak(t *testing.T, repo string, names []string, weak bool) []string {
 	t.Helper()
 	var args []string
 	for _, a := range testutil.DNFArgs(map[string]string{"r": repo}, t.TempDir()) {
@@ -127,7 +133,7 @@ func dnfInstalls(t *testing.T, repo string, names []string) []string {
 			args = append(args, a)
 		}
 	}
-	args = append(append(args, "--installroot="+t.TempDir(), "--setopt=install_weak_deps=False", "install", "--assumeno"), names...)
+	args = append(append(args, "--installroot="+t.TempDir(), fmt.Sprintf("--setopt=install_weak_deps=%v", weak), "install", "--assumeno"), names...)
 	outb, _ := exec.Command(sdktest.NeedTool(t, "dnf"), args...).CombinedOutput()
 	out := string(outb)
 	var got []string
@@ -199,5 +205,50 @@ func TestGatherProblems(t *testing.T) {
 			t.Errorf("%s: exit %d, want %d\n%s%s", tc.body, code, tc.code, stdout, stderr)
 		}
 		contains(t, tc.body, stdout+stderr, tc.want)
+	}
+}
+
+// With weak_deps = true gathering follows Recommends, and adds packages
+// whose Supplements the set meets, as dnf with install_weak_deps does:
+// dnf installs the same packages from the composed repository as from
+// the whole tag.
+func TestWeakDepsJudgedByDNF(t *testing.T) {
+	specs := []genrpm.Spec{
+		{Name: "editor", Version: "1", Arch: "x86_64", Recommends: []string{"editor-spell"}},
+		{Name: "editor-spell", Version: "1"},
+		{Name: "editor-lang", Version: "1", Supplements: []string{"editor"}},
+		{Name: "editor-theme", Version: "1", Supplements: []string{"(editor and desktop)"}},
+		{Name: "desktop", Version: "1"},
+	}
+	p := newProject(t, map[string]string{"main.hcl": `
+source "rpm_dir" "tag" {
+  path = "./rpms"
+}
+variant "v" {
+  packages = ["editor"]
+}
+artifact "yumrepo" "os" {
+  variant   = variant.v
+  weak_deps = true
+}
+`}, specs)
+	p.ok("init")
+	contains(t, "plan", p.ok("plan"), "(1 listed, 2 pulled in)")
+	p.ok("apply", "-auto-approve")
+	repo := p.path("out", "latest", "compose", "v", "x86_64", "os")
+	whole := t.TempDir()
+	entries, _ := os.ReadDir(p.path("rpms"))
+	for _, e := range entries {
+		if err := os.Link(p.path("rpms", e.Name()), filepath.Join(whole, e.Name())); err != nil {
+			t.Fatal(err)
+		}
+	}
+	testutil.Createrepo(t, whole)
+	ours, theirs := dnfInstallsWeak(t, repo, []string{"editor"}, true), dnfInstallsWeak(t, whole, []string{"editor"}, true)
+	if diff := cmp.Diff(theirs, ours); diff != "" {
+		t.Errorf("dnf installs other packages from the composed repository than from the whole tag (-tag +composed):\n%s", diff)
+	}
+	if want := []string{"editor-1-1.x86_64", "editor-lang-1-1.noarch", "editor-spell-1-1.noarch"}; !cmp.Equal(want, ours) {
+		t.Errorf("dnf installs %v, want %v", ours, want)
 	}
 }

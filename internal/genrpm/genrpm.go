@@ -23,14 +23,15 @@ type Spec struct {
 	BuildTime int64    `json:"buildtime,omitempty"`
 	Requires  []string `json:"requires,omitempty"`
 	Provides  []string `json:"provides,omitempty"`
-	// Obsoletes, Conflicts and Recommends are dependencies as rpm spells
+	// Obsoletes, Conflicts and the weak dependencies are as rpm spells
 	// them, like Requires.
-	Obsoletes  []string       `json:"obsoletes,omitempty"`
-	Conflicts  []string       `json:"conflicts,omitempty"`
-	Recommends []string       `json:"recommends,omitempty"`
-	Files      []sdktest.File `json:"files,omitempty"`
-	Size       int            `json:"size,omitempty"`
-	Compress   string         `json:"compressor,omitempty"`
+	Obsoletes   []string       `json:"obsoletes,omitempty"`
+	Conflicts   []string       `json:"conflicts,omitempty"`
+	Recommends  []string       `json:"recommends,omitempty"`
+	Supplements []string       `json:"supplements,omitempty"`
+	Files       []sdktest.File `json:"files,omitempty"`
+	Size        int            `json:"size,omitempty"`
+	Compress    string         `json:"compressor,omitempty"`
 	// Key, when set, signs the package.
 	Key *Key `json:"-"`
 	// Shape, when Files is empty, makes the files when the package is
@@ -48,7 +49,7 @@ func (s Spec) RPM() sdktest.RPM {
 	r := sdktest.RPM{
 		Name: s.Name, Version: s.Version, Release: s.Release, Arch: s.Arch, Epoch: s.Epoch,
 		Summary: s.Summary, BuildTime: s.BuildTime, Requires: s.Requires, Provides: s.Provides,
-		Obsoletes: s.Obsoletes, Conflicts: s.Conflicts, Recommends: s.Recommends,
+		Obsoletes: s.Obsoletes, Conflicts: s.Conflicts, Recommends: s.Recommends, Supplements: s.Supplements,
 		Files: s.Files, Compressor: s.Compress, License: "MIT",
 		Description: "A package generated for strata's examples and tests.",
 	}

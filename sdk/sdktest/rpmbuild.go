@@ -25,7 +25,7 @@ type RPM struct {
 	Compressor             string // gzip (default), xz, zstd, lzma
 
 	Provides, Requires, Conflicts, Obsoletes []string
-	Recommends, Suggests                     []string
+	Recommends, Suggests, Supplements        []string
 
 	Files []File
 	// PostIn is a %post scriptlet.
@@ -107,6 +107,9 @@ func WriteRPM(w io.Writer, r RPM) error {
 	if r.Sign != nil {
 		p.SetPGPSigner(r.Sign)
 	}
+	if err := addSupplements(p, r.Supplements); err != nil {
+		return fmt.Errorf("%s: %w", r.Name, err)
+	}
 	files := append([]File(nil), r.Files...)
 	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
 	caps, hasCaps := make([]string, len(files)), false
@@ -165,4 +168,32 @@ func relations(deps []string) (rpmpack.Relations, error) {
 		out = append(out, rel)
 	}
 	return out, nil
+}
+
+// Supplements tags, which rpmpack does not write itself.
+const (
+	tagSupplementName    = 5052
+	tagSupplementVersion = 5053
+	tagSupplementFlags   = 5054
+)
+
+// addSupplements writes Supplements as rpm does: names, versions and
+// sense flags in three tags.
+func addSupplements(p *rpmpack.RPM, deps []string) error {
+	if len(deps) == 0 {
+		return nil
+	}
+	var names, versions []string
+	var flags []int32
+	for _, d := range deps {
+		rel, err := rpmpack.NewRelation(d)
+		if err != nil {
+			return err
+		}
+		names, versions, flags = append(names, rel.Name), append(versions, rel.Version), append(flags, int32(rel.Sense))
+	}
+	p.AddCustomTag(tagSupplementName, rpmpack.EntryStringSlice(names))
+	p.AddCustomTag(tagSupplementVersion, rpmpack.EntryStringSlice(versions))
+	p.AddCustomTag(tagSupplementFlags, rpmpack.EntryInt32(flags))
+	return nil
 }
