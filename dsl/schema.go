@@ -38,7 +38,8 @@ var bodySchemas = map[string]*hcl.BodySchema{
 		Blocks: []hcl.BlockHeaderSchema{{Type: "lifecycle"}},
 	},
 	"lifecycle": {Attributes: attrs("eol", "sla")},
-	"variant":   {Attributes: attrs("name", "uid", "type", "modules", "packages", "arches", "exclude")},
+	"variant": {Attributes: attrs("name", "uid", "type", "modules", "packages", "arches", "exclude",
+		"multilib", "multilib_whitelist", "multilib_blacklist")},
 }
 
 // sourceSchemas are the bodies of each source type.
@@ -53,4 +54,4 @@ var artifactMeta = &hcl.BodySchema{Attributes: attrs("for_each", "count", "depen
 // SelectionSchema holds the package selection arguments, owned by the core
 // for types whose schema says they build from packages.
 var SelectionSchema = &hcl.BodySchema{Attributes: attrs("variant", "modules", "packages", "arches",
-	"gather", "weak_deps", "greedy", "exclude")}
+	"gather", "weak_deps", "greedy", "exclude", "multilib", "multilib_whitelist", "multilib_blacklist")}

@@ -20,6 +20,18 @@ var compatible = map[string][]string{
 	"riscv64": {"riscv64", "noarch"},
 }
 
+// multilib lists, per compose architecture, the package architectures of
+// its 32-bit companion that multilib adds, best first.
+var multilib = map[string][]string{
+	"x86_64": {"i686", "i586", "i486", "i386"},
+	"ppc64":  {"ppc"},
+	"s390x":  {"s390"},
+}
+
+// Multilib returns the architectures whose packages multilib adds to a
+// compose architecture (i686 to x86_64), best first; none for most.
+func Multilib(a string) []string { return multilib[a] }
+
 // Known reports whether a is a compose architecture strata knows.
 func Known(a string) bool { _, ok := compatible[a]; return ok }
 

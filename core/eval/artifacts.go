@@ -198,7 +198,18 @@ func (r *Result) DecodeSelection(inst *Instance, attrs hcl.Attributes, ctx *hcl.
 	if sel.Variant != "" && r.Variants[sel.Variant] == nil {
 		d.errorf(attrs["variant"], "Reference to undeclared variant", "variant.%s is not declared.", sel.Variant)
 	} else if sel.Variant != "" {
-		sel.Gather.Exclude = append(sel.Gather.Exclude, r.Variants[sel.Variant].Exclude...)
+		v := r.Variants[sel.Variant]
+		sel.Gather.Exclude = append(sel.Gather.Exclude, v.Exclude...)
+		sel.Gather.Multilib, sel.Gather.MultilibWhitelist, sel.Gather.MultilibBlacklist = v.Multilib, v.MultilibWhitelist, v.MultilibBlacklist
+	}
+	if _, ok := attrs["multilib"]; ok {
+		sel.Gather.Multilib = d.multilib()
+	}
+	if _, ok := attrs["multilib_whitelist"]; ok {
+		sel.Gather.MultilibWhitelist = d.globs("multilib_whitelist")
+	}
+	if _, ok := attrs["multilib_blacklist"]; ok {
+		sel.Gather.MultilibBlacklist = d.globs("multilib_blacklist")
 	}
 	for _, m := range sel.Modules {
 		if r.Modules[m] == nil {

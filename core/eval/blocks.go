@@ -163,7 +163,8 @@ func decodeVariant(b *dsl.Block, ctx *hcl.EvalContext) (*Variant, cty.Value, hcl
 		ID: b.Addr.Name, Name: d.str("name", b.Addr.Name), UID: d.pathName("uid", b.Addr.Name),
 		Type:    d.oneOf("type", "variant", "variant", "optional", "addon", "layered-product"),
 		Modules: d.refs("modules", "module"), Packages: d.specs("packages"), Arches: d.strs("arches"),
-		Exclude: d.globs("exclude"), Range: b.DeclRange,
+		Exclude: d.globs("exclude"), Multilib: d.multilib(), MultilibWhitelist: d.globs("multilib_whitelist"),
+		MultilibBlacklist: d.globs("multilib_blacklist"), Range: b.DeclRange,
 	}
 	specs := make([]string, len(v.Packages))
 	for i, s := range v.Packages {

@@ -4,6 +4,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -90,6 +91,17 @@ func (d *decoder) sigkeys() []string {
 		}
 		if _, err := hex.DecodeString(k); err != nil || len(k) != 8 && len(k) != 16 {
 			d.errorf(d.attrs["sigkeys"], "Invalid key id in sigkeys", "%q is not a key id: write the 8 or 16 hex digits rpm -qp --qf '%%{SIGPGP:pgpsig}' prints, or \"\" to admit unsigned packages.", k)
+		}
+	}
+	return out
+}
+
+// multilib decodes a list of multilib methods.
+func (d *decoder) multilib() []string {
+	out := d.strs("multilib")
+	for _, m := range out {
+		if !slices.Contains(multilibMethods, m) {
+			d.errorf(d.attrs["multilib"], "Invalid multilib method", "multilib lists methods of %s, not %q.", quoteAll(multilibMethods), m)
 		}
 	}
 	return out

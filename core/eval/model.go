@@ -38,12 +38,18 @@ type Gather struct {
 	Greedy string
 	// Exclude are globs of package names never pulled in.
 	Exclude []string
+	// Multilib are Pungi's multilib methods ("runtime", "devel", "all";
+	// none by default) adding the 32-bit builds of the set's packages,
+	// with globs of names always (whitelist) or never (blacklist) added.
+	Multilib                             []string
+	MultilibWhitelist, MultilibBlacklist []string
 }
 
 // Gather methods and greedy settings.
 var (
-	gatherMethods = []string{"deps", "none"}
-	greedyModes   = []string{"none", "all"}
+	gatherMethods   = []string{"deps", "none"}
+	multilibMethods = []string{"none", "runtime", "devel", "all"}
+	greedyModes     = []string{"none", "all"}
 )
 
 // Source is a package source.
@@ -132,5 +138,8 @@ type Variant struct {
 	Arches   []string
 	// Exclude are globs of package names never pulled into its artifacts.
 	Exclude []string
-	Range   hcl.Range
+	// Multilib, MultilibWhitelist and MultilibBlacklist are its
+	// artifacts' multilib settings unless they set their own.
+	Multilib, MultilibWhitelist, MultilibBlacklist []string
+	Range                                          hcl.Range
 }

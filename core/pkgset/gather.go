@@ -22,13 +22,19 @@ type GatherOptions struct {
 	Greedy bool
 	// Exclude are globs of names (or name.arch) never pulled in.
 	Exclude []string
+	// Multilib are Pungi's methods that add the 32-bit build of packages
+	// of the set (see multilib.go), with name globs always or never added.
+	Multilib                             []string
+	MultilibWhitelist, MultilibBlacklist []string
 }
 
 // Pull says why a package was pulled into a set: the package whose
-// requirement it meets, and that requirement.
+// requirement it meets, and that requirement; or, for Multilib, the
+// package whose 32-bit build it is, and the method.
 type Pull struct {
-	By      *Package
-	Require string
+	By       *Package
+	Require  string
+	Multilib bool
 }
 
 // Root follows the pulls from p back to the listed package whose
@@ -59,6 +65,7 @@ type gatherer struct {
 	unmet  []Unmet
 	obsBy  map[string][]rpm.Dependency // obsoletes of the set, by name
 	confBy map[string][]rpm.Dependency // conflicts of the set, by name
+	extra  []string                    // multilib architectures that install too
 }
 
 // Gather adds to each architecture of set a provider for every
@@ -87,6 +94,9 @@ func (u *Universe) Gather(set *Set, opts GatherOptions, lookaside map[string][]*
 			g.add(p)
 		}
 		g.run()
+		if g.multilib() {
+			g.run()
+		}
 		set.ByArch[arch] = append(set.ByArch[arch], g.added...)
 		sortByNEVRA(set.ByArch[arch])
 		unmet = append(unmet, g.unmet...)
@@ -316,14 +326,10 @@ func (g *gatherer) archRank(p *Package) int {
 	return 2
 }
 
-// installs reports whether p installs on the architecture.
+// installs reports whether p installs on the architecture: its own,
+// noarch, and once multilib adds them, its 32-bit companion's.
 func (g *gatherer) installs(p *Package) bool {
-	for _, a := range arch.Compatible(g.arch) {
-		if p.Arch == a {
-			return true
-		}
-	}
-	return false
+	return contains(arch.Compatible(g.arch), p.Arch) || contains(g.extra, p.Arch)
 }
 
 // allowed reports whether no exclude glob matches p's name or name.arch.

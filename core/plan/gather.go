@@ -7,7 +7,8 @@ import (
 
 // gatherOptions turns an artifact's gathering settings into pkgset's.
 func gatherOptions(g eval.Gather) pkgset.GatherOptions {
-	return pkgset.GatherOptions{Deps: g.Method == "deps", WeakDeps: g.WeakDeps, Greedy: g.Greedy == "all", Exclude: g.Exclude}
+	return pkgset.GatherOptions{Deps: g.Method == "deps", WeakDeps: g.WeakDeps, Greedy: g.Greedy == "all", Exclude: g.Exclude,
+		Multilib: g.Multilib, MultilibWhitelist: g.MultilibWhitelist, MultilibBlacklist: g.MultilibBlacklist}
 }
 
 // lookaside is what a node's inputs hold, per architecture: an add-on's

@@ -252,3 +252,73 @@ artifact "yumrepo" "os" {
 		t.Errorf("dnf installs %v, want %v", ours, want)
 	}
 }
+
+// multilib = ["runtime"] adds the i686 build of the x86_64 artifact's
+// libraries (not of its programs), and gathers what they need; "devel"
+// adds -devel packages too. dnf installs libfoo.i686 from the composed
+// repository.
+func TestMultilibJudgedByDNF(t *testing.T) {
+	lib := func(name, a, dir string, requires ...string) genrpm.Spec {
+		so := "lib" + name + ".so.1"
+		provide := so
+		if a == "x86_64" {
+			provide += "()(64bit)"
+		}
+		return genrpm.Spec{Name: name, Version: "1", Arch: a, Provides: []string{provide}, Requires: requires,
+			Files: []sdktest.File{{Path: dir + "/" + so, Body: "ELF " + a, Mode: 0o755}}}
+	}
+	specs := []genrpm.Spec{
+		{Name: "app", Version: "1", Arch: "x86_64", Requires: []string{"libfoo.so.1()(64bit)"}},
+		{Name: "app", Version: "1", Arch: "i686"},
+		lib("foo", "x86_64", "/usr/lib64", "libbar.so.1()(64bit)"),
+		lib("foo", "i686", "/usr/lib", "libbar.so.1"),
+		lib("bar", "x86_64", "/usr/lib64"),
+		lib("bar", "i686", "/usr/lib"),
+		{Name: "foo-devel", Version: "1", Arch: "x86_64", Requires: []string{"foo = 1-1"}},
+		{Name: "foo-devel", Version: "1", Arch: "i686", Requires: []string{"foo = 1-1"}},
+	}
+	for _, tc := range []struct {
+		methods, want string
+		has       []string
+	}{
+		{`["runtime"]`, "(1 listed, 4 pulled in, 2 of them multilib)", []string{"foo-1-1.i686", "bar-1-1.i686"}},
+		{`["devel"]`, "(2 listed, 5 pulled in, 3 of them multilib)", []string{"foo-devel-1-1.i686", "foo-1-1.i686", "bar-1-1.i686"}},
+	} {
+		p := newProject(t, map[string]string{"main.hcl": `
+compose {
+  name    = "M"
+  version = "1"
+  arches  = ["x86_64"]
+}
+source "rpm_dir" "tag" {
+  path = "./rpms"
+}
+variant "v" {
+  packages = ["app"` + map[bool]string{true: `, "foo-devel"`, false: ""}[tc.methods == `["devel"]`] + `]
+  multilib = ` + tc.methods + `
+}
+artifact "yumrepo" "os" {
+  variant = variant.v
+}
+`}, specs)
+		p.ok("init")
+		contains(t, tc.methods, p.ok("plan"), tc.want)
+		p.ok("apply", "-auto-approve")
+		repo := p.path("out", "latest", "compose", "v", "x86_64", "os")
+		rpms := p.read("out", "latest", "compose", "metadata", "rpms.json")
+		for _, h := range tc.has {
+			name, rest, _ := strings.Cut(h, "-1-1.")
+			contains(t, "rpms.json", rpms, `"`+name+`-0:1-1.`+rest+`"`)
+		}
+		if strings.Contains(rpms, `"app-0:1-1.i686"`) {
+			t.Errorf("%s: the i686 build of app, a program, was added", tc.methods)
+		}
+		if unresolved := testutil.Repoclosure(t, repo); len(unresolved) != 0 {
+			t.Errorf("%s: repoclosure: %v", tc.methods, unresolved)
+		}
+		got := dnfInstalls(t, repo, []string{"foo.i686"})
+		if !slices.Contains(got, "foo-1-1.i686") || !slices.Contains(got, "bar-1-1.i686") {
+			t.Errorf("%s: dnf install foo.i686 from the composed repository: %v", tc.methods, got)
+		}
+	}
+}

@@ -146,8 +146,12 @@ func (c *cli) printPlan(p *plan.Plan) {
 		what := n.Action.String()
 		if n.Action != plan.UpToDate {
 			what += fmt.Sprintf(", %s, %d packages", n.Plugin.Name(), packageCount(n))
-			if pulled := pulledCount(n); pulled > 0 {
-				what += fmt.Sprintf(" (%d listed, %d pulled in)", packageCount(n)-pulled, pulled)
+			if pulled, multilib := pulledCount(n); pulled > 0 {
+				what += fmt.Sprintf(" (%d listed, %d pulled in", packageCount(n)-pulled, pulled)
+				if multilib > 0 {
+					what += fmt.Sprintf(", %d of them multilib", multilib)
+				}
+				what += ")"
 			}
 			if n.InStore {
 				what += ", already in the store"
@@ -184,17 +188,20 @@ func packageCount(n *plan.Node) int {
 	return count
 }
 
-// pulledCount counts the packages gathering pulled in, per architecture.
-func pulledCount(n *plan.Node) int {
-	count := 0
+// pulledCount counts the packages gathering pulled in, per architecture,
+// and of them those multilib added.
+func pulledCount(n *plan.Node) (pulled, multilib int) {
 	for _, pkgs := range n.Set.ByArch {
 		for _, p := range pkgs {
-			if _, ok := n.Set.Pulled[p]; ok {
-				count++
+			if pull, ok := n.Set.Pulled[p]; ok {
+				pulled++
+				if pull.Multilib {
+					multilib++
+				}
 			}
 		}
 	}
-	return count
+	return pulled, multilib
 }
 
 // planJSON is the -json form of a plan.
@@ -209,9 +216,10 @@ func planJSON(p *plan.Plan, diags hcl.Diagnostics) map[string]any {
 		if reasons == nil {
 			reasons = []string{}
 		}
+		pulled, multilib := pulledCount(n)
 		changes = append(changes, map[string]any{
 			"address": n.Inst.Addr.String(), "action": strings.ReplaceAll(n.Action.String(), " ", "_"),
-			"key": n.Key, "reasons": reasons, "in_store": n.InStore, "packages": packageCount(n), "pulled_in": pulledCount(n),
+			"key": n.Key, "reasons": reasons, "in_store": n.InStore, "packages": packageCount(n), "pulled_in": pulled, "multilib": multilib,
 			"publish": n.Publish, "publish_pending": n.PublishPending,
 			"plugin": map[string]string{"name": n.Plugin.Info.Name, "version": n.Plugin.Info.Version},
 		})
