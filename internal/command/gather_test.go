@@ -279,7 +279,7 @@ func TestMultilibJudgedByDNF(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		methods, want string
-		has       []string
+		has           []string
 	}{
 		{`["runtime"]`, "(1 listed, 4 pulled in, 2 of them multilib)", []string{"foo-1-1.i686", "bar-1-1.i686"}},
 		{`["devel"]`, "(2 listed, 5 pulled in, 3 of them multilib)", []string{"foo-devel-1-1.i686", "foo-1-1.i686", "bar-1-1.i686"}},
