@@ -83,16 +83,9 @@ func TestGatherJudgedByDNF(t *testing.T) {
 	if unresolved := testutil.Repoclosure(t, repo); len(unresolved) != 0 {
 		t.Errorf("dnf repoclosure on the composed repository: %v", unresolved)
 	}
-	whole := t.TempDir()
-	entries, _ := os.ReadDir(p.path("rpms"))
-	for _, e := range entries {
-		if err := os.Link(p.path("rpms", e.Name()), filepath.Join(whole, e.Name())); err != nil {
-			t.Fatal(err)
-		}
-	}
-	testutil.Createrepo(t, whole)
+	whole := wholeTag(t, p)
 	listed := []string{"app", "newlib", "legacy"}
-	ours, theirs := dnfInstalls(t, repo, listed), dnfInstalls(t, whole, listed)
+	ours, theirs := dnfInstalls(t, repo, listed, false), dnfInstalls(t, whole, listed, false)
 	if diff := cmp.Diff(theirs, ours); diff != "" {
 		t.Errorf("dnf installs other packages from the composed repository than from the whole tag (-tag +composed):\n%s", diff)
 	}
@@ -118,14 +111,24 @@ func TestGatherJudgedByDNF(t *testing.T) {
 	contains(t, "lineage.json", lineage, `"pulled_in_by": {`, `"nevra": "tool-libs-3-1.x86_64"`, `"requires": "tool-common"`, `"for_modules": [`)
 }
 
-// dnfInstalls lists, sorted, the NEVRAs dnf would install for names from
-// one repository, weak dependencies off.
-func dnfInstalls(t *testing.T, repo string, names []string) []string {
-	return dnfInstallsWeak(t, repo, names, false)
+// wholeTag is a repository of every package of the project's source, as
+// createrepo_c writes it: what dnf resolves against to judge a gather.
+func wholeTag(t *testing.T, p *project) string {
+	t.Helper()
+	whole := t.TempDir()
+	entries, _ := os.ReadDir(p.path("rpms"))
+	for _, e := range entries {
+		if err := os.Link(p.path("rpms", e.Name()), filepath.Join(whole, e.Name())); err != nil {
+			t.Fatal(err)
+		}
+	}
+	testutil.Createrepo(t, whole)
+	return whole
 }
 
-// dnfInstallsWeak is dnfInstalls with weak dependencies on or off.
-func dnfInstallsWeak(t *testing.T, repo string, names []string, weak bool) []string {
+// dnfInstalls lists, sorted, the NEVRAs dnf would install for names from
+// one repository, with weak dependencies on or off.
+func dnfInstalls(t *testing.T, repo string, names []string, weak bool) []string {
 	t.Helper()
 	var args []string
 	for _, a := range testutil.DNFArgs(map[string]string{"r": repo}, t.TempDir()) {
@@ -236,15 +239,8 @@ artifact "yumrepo" "os" {
 	contains(t, "plan", p.ok("plan"), "(1 listed, 2 pulled in)")
 	p.ok("apply", "-auto-approve")
 	repo := p.path("out", "latest", "compose", "v", "x86_64", "os")
-	whole := t.TempDir()
-	entries, _ := os.ReadDir(p.path("rpms"))
-	for _, e := range entries {
-		if err := os.Link(p.path("rpms", e.Name()), filepath.Join(whole, e.Name())); err != nil {
-			t.Fatal(err)
-		}
-	}
-	testutil.Createrepo(t, whole)
-	ours, theirs := dnfInstallsWeak(t, repo, []string{"editor"}, true), dnfInstallsWeak(t, whole, []string{"editor"}, true)
+	whole := wholeTag(t, p)
+	ours, theirs := dnfInstalls(t, repo, []string{"editor"}, true), dnfInstalls(t, whole, []string{"editor"}, true)
 	if diff := cmp.Diff(theirs, ours); diff != "" {
 		t.Errorf("dnf installs other packages from the composed repository than from the whole tag (-tag +composed):\n%s", diff)
 	}
@@ -316,7 +312,7 @@ artifact "yumrepo" "os" {
 		if unresolved := testutil.Repoclosure(t, repo); len(unresolved) != 0 {
 			t.Errorf("%s: repoclosure: %v", tc.methods, unresolved)
 		}
-		got := dnfInstalls(t, repo, []string{"foo.i686"})
+		got := dnfInstalls(t, repo, []string{"foo.i686"}, false)
 		if !slices.Contains(got, "foo-1-1.i686") || !slices.Contains(got, "bar-1-1.i686") {
 			t.Errorf("%s: dnf install foo.i686 from the composed repository: %v", tc.methods, got)
 		}
