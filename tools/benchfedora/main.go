@@ -16,19 +16,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/strata-build/strata/internal/benchrun"
 	"github.com/strata-build/strata/internal/genrpm"
 )
-
-// variants are the four composed, each one environment of comps.
-var variants = []struct{ name, uid, module string }{
-	{"workstation", "Workstation", "workstation-product-environment"},
-	{"server", "Server", "server-product-environment"},
-	{"cloud", "Cloud", "cloud-server-environment"},
-	{"kde", "KDE", "kde-desktop-environment"},
-}
 
 // changed is the package updated before the re-apply: in Workstation's
 // environment only.
@@ -47,7 +38,7 @@ func main() {
 	groups := filepath.Join(cfg, "groups.hcl")
 	os.Remove(groups)
 	benchrun.Run(setup.Strata, "import", "comps", "-out", groups, *comps)
-	benchrun.Check(os.WriteFile(filepath.Join(cfg, "main.hcl"), []byte(config()), 0o644))
+	benchrun.Check(os.WriteFile(filepath.Join(cfg, "main.hcl"), []byte(benchrun.FedoraConfig(benchrun.FedoraVariants, "")), 0o644))
 
 	rpms := filepath.Join(cfg, "rpms")
 	specs, err := genrpm.ForConfig(cfg, "", genrpm.UniverseOptions{Size: median, Dist: "fc41"})
@@ -81,7 +72,7 @@ func main() {
 	reapply, _ := benchrun.Run(setup.Strata, "apply", "-auto-approve", cfg)
 	benchrun.Check(os.Remove(filepath.Join(rpms, filepath.Base(moved[0]))))
 
-	fmt.Printf("%d packages (%.0f MB), %d variants' repositories\n", len(specs), float64(benchrun.TreeBytes(rpms))/1e6, len(variants))
+	fmt.Printf("%d packages (%.0f MB), %d variants' repositories\n", len(specs), float64(benchrun.TreeBytes(rpms))/1e6, len(benchrun.FedoraVariants))
 	fmt.Printf("%-28s %8s  %s\n", "step", "time", "target")
 	fmt.Printf("%-28s %7.2fs  %s\n", "first plan (reads headers)", firstPlan.Seconds(), verdict(firstPlan.Seconds() < 2, "under 2 s"))
 	fmt.Printf("%-28s %7.2fs  %s\n", "plan, nothing changed", plan.Seconds(), verdict(plan.Seconds() < 2, "under 2 s"))
@@ -95,27 +86,4 @@ func verdict(ok bool, target string) string {
 		return "met (" + target + ")"
 	}
 	return "NOT met (" + target + ")"
-}
-
-// config is the product: the four variants, a repository each.
-func config() string {
-	var b strings.Builder
-	b.WriteString(`compose {
-  name    = "Fedora"
-  short   = "Fedora"
-  version = "41"
-  arches  = ["x86_64"]
-}
-
-source "rpm_dir" "koji" {
-  path = "./rpms"
-}
-`)
-	var each []string
-	for _, v := range variants {
-		fmt.Fprintf(&b, "\nvariant %q {\n  uid     = %q\n  modules = [module.%s]\n}\n", v.name, v.uid, v.module)
-		each = append(each, fmt.Sprintf("%s = variant.%s", v.name, v.name))
-	}
-	fmt.Fprintf(&b, "\nartifact \"yumrepo\" \"os\" {\n  for_each = { %s }\n  variant  = each.value\n}\n", strings.Join(each, ", "))
-	return b.String()
 }

@@ -27,15 +27,6 @@ import (
 	"github.com/strata-build/strata/sdk/sdktest"
 )
 
-// variants are the four planned, each one environment of comps; dnf
-// resolves the first.
-var variants = []struct{ name, module string }{
-	{"workstation", "workstation-product-environment"},
-	{"server", "server-product-environment"},
-	{"cloud", "cloud-server-environment"},
-	{"kde", "kde-desktop-environment"},
-}
-
 func main() {
 	comps := flag.String("comps", "../shared/testdata/comps/comps-f41.xml", "the comps file to import")
 	packages := flag.String("packages", "20000", "universe sizes, comma-separated")
@@ -64,13 +55,13 @@ func run(strata, comps, cfg string, count int) {
 	if _, err := os.Stat(groups); err != nil {
 		benchrun.Run(strata, "import", "comps", "-out", groups, comps)
 	}
-	benchrun.Check(os.WriteFile(filepath.Join(cfg, "main.hcl"), []byte(config()), 0o644))
+	benchrun.Check(os.WriteFile(filepath.Join(cfg, "main.hcl"), []byte(benchrun.FedoraConfig(benchrun.FedoraVariants, "  closure = \"warn\"\n")), 0o644))
 	specs, err := genrpm.ForConfig(cfg, "", genrpm.UniverseOptions{Size: 2000, Dist: "fc41", Tag: true})
 	benchrun.Check(err)
 	specs = append(specs, filler(count-len(specs))...)
 	rpms := filepath.Join(cfg, "rpms")
 	benchrun.Generate(rpms, specs)
-	listed := listedNames(cfg, variants[0].module)
+	listed := listedNames(cfg, benchrun.FedoraVariants[0].Module)
 
 	benchrun.Run(strata, "init", cfg)
 	benchrun.Run(strata, "plan", cfg) // fills the header cache
@@ -153,28 +144,4 @@ func filler(n int) []genrpm.Spec {
 		}
 	}
 	return out
-}
-
-// config is the product: the four variants, a repository each.
-func config() string {
-	var b strings.Builder
-	b.WriteString(`compose {
-  name    = "Fedora"
-  short   = "Fedora"
-  version = "41"
-  arches  = ["x86_64"]
-  closure = "warn"
-}
-
-source "rpm_dir" "koji" {
-  path = "./rpms"
-}
-`)
-	var each []string
-	for _, v := range variants {
-		fmt.Fprintf(&b, "\nvariant %q {\n  modules = [module.%s]\n}\n", v.name, v.module)
-		each = append(each, fmt.Sprintf("%s = variant.%s", v.name, v.name))
-	}
-	fmt.Fprintf(&b, "\nartifact \"yumrepo\" \"os\" {\n  for_each = { %s }\n  variant  = each.value\n}\n", strings.Join(each, ", "))
-	return b.String()
 }
