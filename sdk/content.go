@@ -86,6 +86,11 @@ type Placement struct {
 	Arch    string
 	// RPMs lists a repository's packages, for rpms.json.
 	RPMs []PlacedRPM
+	// Category is productmd's category of a repository's packages: ""
+	// for binary packages, "source" or "debug" for a source or debuginfo
+	// tree. A source tree serves every architecture: an artifact may
+	// place it once per Arch, at the same ComposePath.
+	Category string `json:",omitempty"`
 	// Image describes an image (a file placed with Kind "image"), for
 	// images.json.
 	Image *Image `json:",omitempty"`

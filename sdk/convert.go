@@ -33,7 +33,7 @@ func schemaToProto(s Schema) (*pluginpb.Schema_Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &pluginpb.Schema_Response{Description: s.Description, Packages: s.Packages, Block: b}, nil
+	return &pluginpb.Schema_Response{Description: s.Description, Packages: s.Packages, Trees: s.Trees, Block: b}, nil
 }
 
 func blockToProto(b Block) (*pluginpb.Schema_Block, error) {
@@ -62,7 +62,7 @@ func blockToProto(b Block) (*pluginpb.Schema_Block, error) {
 
 func schemaFromProto(r *pluginpb.Schema_Response) (Schema, error) {
 	b, err := blockFromProto(r.GetBlock())
-	return Schema{Description: r.GetDescription(), Packages: r.GetPackages(), Block: b}, err
+	return Schema{Description: r.GetDescription(), Packages: r.GetPackages(), Trees: r.GetTrees(), Block: b}, err
 }
 
 func blockFromProto(b *pluginpb.Schema_Block) (Block, error) {
@@ -154,7 +154,7 @@ func packagesToProto(ps []Package) []*pluginpb.Package {
 		out[i] = &pluginpb.Package{
 			Name: p.Name, Epoch: p.Epoch, Version: p.Version, Release: p.Release, Arch: p.Arch,
 			Path: p.Path, Sha256: p.SHA256, Size: p.Size, TargetArch: p.TargetArch,
-			BuildTime: p.BuildTime, Modules: p.Modules, Scriptlets: p.Scriptlets,
+			BuildTime: p.BuildTime, Modules: p.Modules, Scriptlets: p.Scriptlets, Category: p.Category,
 		}
 	}
 	return out
@@ -166,7 +166,7 @@ func packagesFromProto(ps []*pluginpb.Package) []Package {
 		out[i] = Package{
 			Name: p.GetName(), Epoch: p.GetEpoch(), Version: p.GetVersion(), Release: p.GetRelease(),
 			Arch: p.GetArch(), Path: p.GetPath(), SHA256: p.GetSha256(), Size: p.GetSize(),
-			TargetArch: p.GetTargetArch(), BuildTime: p.GetBuildTime(), Modules: p.GetModules(), Scriptlets: p.GetScriptlets(),
+			TargetArch: p.GetTargetArch(), BuildTime: p.GetBuildTime(), Modules: p.GetModules(), Scriptlets: p.GetScriptlets(), Category: p.GetCategory(),
 		}
 	}
 	return out

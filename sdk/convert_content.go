@@ -67,7 +67,7 @@ func contentFromProto(c *pluginpb.Content) Content {
 func placementsToProto(ps []Placement) []*pluginpb.Placement {
 	out := make([]*pluginpb.Placement, len(ps))
 	for i, p := range ps {
-		pp := &pluginpb.Placement{Path: p.Path, ComposePath: p.ComposePath, Kind: p.Kind, Variant: p.Variant, Arch: p.Arch}
+		pp := &pluginpb.Placement{Path: p.Path, ComposePath: p.ComposePath, Kind: p.Kind, Variant: p.Variant, Arch: p.Arch, Category: p.Category}
 		for _, r := range p.RPMs {
 			pp.Rpms = append(pp.Rpms, &pluginpb.PlacedRPM{Nevra: r.NEVRA, SrpmNevra: r.SRPMNEVRA, Path: r.Path})
 		}
@@ -84,7 +84,7 @@ func placementsToProto(ps []Placement) []*pluginpb.Placement {
 func placementsFromProto(ps []*pluginpb.Placement) []Placement {
 	out := make([]Placement, len(ps))
 	for i, p := range ps {
-		sp := Placement{Path: p.GetPath(), ComposePath: p.GetComposePath(), Kind: p.GetKind(), Variant: p.GetVariant(), Arch: p.GetArch()}
+		sp := Placement{Path: p.GetPath(), ComposePath: p.GetComposePath(), Kind: p.GetKind(), Variant: p.GetVariant(), Arch: p.GetArch(), Category: p.GetCategory()}
 		for _, r := range p.GetRpms() {
 			sp.RPMs = append(sp.RPMs, PlacedRPM{NEVRA: r.GetNevra(), SRPMNEVRA: r.GetSrpmNevra(), Path: r.GetPath()})
 		}

@@ -28,6 +28,10 @@ type Package struct {
 	// its source tells: packages read from files say, repository
 	// metadata does not.
 	Scriptlets bool
+	// Category is productmd's: "" for a binary package, "source" for the
+	// source package of binaries selected for TargetArch, "debug" for
+	// their debuginfo and debugsource packages (see Schema.Trees).
+	Category string
 }
 
 // NEVRA formats the package as name-[epoch:]version-release.arch.

@@ -11,7 +11,12 @@ type Schema struct {
 	// Packages says the type builds from packages: its blocks may select
 	// them, and Plan and Build receive them resolved.
 	Packages bool
-	Block    Block
+	// Trees says the type also ships the source and debuginfo packages of
+	// what it holds, in trees of their own: its blocks may then set
+	// sources = true and debuginfo = true, and Plan and Build receive
+	// those packages too, told apart by Package.Category.
+	Trees bool
+	Block Block
 }
 
 // Block is a set of attributes and nested blocks.

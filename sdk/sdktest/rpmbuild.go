@@ -30,6 +30,13 @@ type RPM struct {
 	Files []File
 	// PostIn is a %post scriptlet.
 	PostIn string
+	// SourceRPM is the file name of the source package a binary was built
+	// from (default Name-Version-Release.src.rpm, as rpmpack writes it).
+	SourceRPM string
+	// Source makes a source package, as rpmbuild -bs does: its header
+	// records no SOURCERPM, its file name ends in .src.rpm, and Arch is
+	// the architecture it was built on.
+	Source bool
 	// Sign, when set, signs the package: it returns a detached OpenPGP
 	// signature of the bytes it is given (the header, then header and
 	// payload), as rpmsign would.
@@ -51,6 +58,9 @@ type File struct {
 
 // FileName is the conventional file name of the package.
 func (r RPM) FileName() string {
+	if r.Source {
+		return fmt.Sprintf("%s-%s-%s.src.rpm", r.Name, r.Version, r.Release)
+	}
 	return fmt.Sprintf("%s-%s-%s.%s.rpm", r.Name, r.Version, r.Release, r.arch())
 }
 
@@ -123,7 +133,22 @@ func WriteRPM(w io.Writer, r RPM) error {
 	if r.PostIn != "" {
 		p.AddPostin(r.PostIn)
 	}
-	return p.Write(w)
+	if r.SourceRPM != "" {
+		p.AddCustomTag(tagSourceRPM, rpmpack.EntryString(r.SourceRPM))
+	}
+	if !r.Source {
+		return p.Write(w)
+	}
+	var buf bytes.Buffer
+	if err := p.Write(&buf); err != nil {
+		return err
+	}
+	src, err := sourcePackage(buf.Bytes(), r.Sign)
+	if err != nil {
+		return fmt.Errorf("%s: %w", r.FileName(), err)
+	}
+	_, err = w.Write(src)
+	return err
 }
 
 // rpmFile describes one file; like rpmbuild with SOURCE_DATE_EPOCH, it

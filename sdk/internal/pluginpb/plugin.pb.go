@@ -325,7 +325,11 @@ type Package struct {
 	Modules    []string `protobuf:"bytes,11,rep,name=modules,proto3" json:"modules,omitempty"`
 	// scriptlets is set when the package runs scripts when installed, as
 	// far as its source tells (repository metadata does not).
-	Scriptlets    bool `protobuf:"varint,12,opt,name=scriptlets,proto3" json:"scriptlets,omitempty"`
+	Scriptlets bool `protobuf:"varint,12,opt,name=scriptlets,proto3" json:"scriptlets,omitempty"`
+	// category is productmd's: "binary" (or empty), "source" for the
+	// source package of binaries selected for target_arch, "debug" for
+	// their debuginfo and debugsource packages.
+	Category      string `protobuf:"bytes,13,opt,name=category,proto3" json:"category,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -442,6 +446,13 @@ func (x *Package) GetScriptlets() bool {
 		return x.Scriptlets
 	}
 	return false
+}
+
+func (x *Package) GetCategory() string {
+	if x != nil {
+		return x.Category
+	}
+	return ""
 }
 
 type Input struct {
@@ -1090,7 +1101,10 @@ type Placement struct {
 	// rpms lists the packages of a repository placement, for rpms.json.
 	Rpms []*PlacedRPM `protobuf:"bytes,6,rep,name=rpms,proto3" json:"rpms,omitempty"`
 	// image describes an image placement (a file), for images.json.
-	Image         *Image `protobuf:"bytes,7,opt,name=image,proto3" json:"image,omitempty"`
+	Image *Image `protobuf:"bytes,7,opt,name=image,proto3" json:"image,omitempty"`
+	// category is the productmd category of a repository placement's
+	// packages: "binary" (or empty), "source" or "debug".
+	Category      string `protobuf:"bytes,8,opt,name=category,proto3" json:"category,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1172,6 +1186,13 @@ func (x *Placement) GetImage() *Image {
 		return x.Image
 	}
 	return nil
+}
+
+func (x *Placement) GetCategory() string {
+	if x != nil {
+		return x.Category
+	}
+	return ""
 }
 
 // Image is an image's entry in productmd's images.json.
@@ -1664,8 +1685,12 @@ type Schema_Response struct {
 	Description string                 `protobuf:"bytes,1,opt,name=description,proto3" json:"description,omitempty"`
 	// packages is set when the type takes the core's package selection
 	// (variant, modules, packages).
-	Packages      bool          `protobuf:"varint,2,opt,name=packages,proto3" json:"packages,omitempty"`
-	Block         *Schema_Block `protobuf:"bytes,3,opt,name=block,proto3" json:"block,omitempty"`
+	Packages bool          `protobuf:"varint,2,opt,name=packages,proto3" json:"packages,omitempty"`
+	Block    *Schema_Block `protobuf:"bytes,3,opt,name=block,proto3" json:"block,omitempty"`
+	// trees is set when the type also ships the source and debuginfo
+	// packages of what it holds, in trees of their own: the core then
+	// takes sources and debuginfo in its package selection.
+	Trees         bool `protobuf:"varint,4,opt,name=trees,proto3" json:"trees,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1719,6 +1744,13 @@ func (x *Schema_Response) GetBlock() *Schema_Block {
 		return x.Block
 	}
 	return nil
+}
+
+func (x *Schema_Response) GetTrees() bool {
+	if x != nil {
+		return x.Trees
+	}
+	return false
 }
 
 type Schema_Block struct {
@@ -2885,14 +2917,15 @@ const file_plugin_proto_rawDesc = "" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x18\n" +
 	"\aversion\x18\x02 \x01(\tR\aversion\x12\x1a\n" +
 	"\bprotocol\x18\x03 \x01(\x05R\bprotocol\x12%\n" +
-	"\x0eartifact_types\x18\x04 \x03(\tR\rartifactTypes\"\xb8\x05\n" +
+	"\x0eartifact_types\x18\x04 \x03(\tR\rartifactTypes\"\xcf\x05\n" +
 	"\x06Schema\x1a.\n" +
 	"\aRequest\x12#\n" +
-	"\rartifact_type\x18\x01 \x01(\tR\fartifactType\x1a~\n" +
+	"\rartifact_type\x18\x01 \x01(\tR\fartifactType\x1a\x94\x01\n" +
 	"\bResponse\x12 \n" +
 	"\vdescription\x18\x01 \x01(\tR\vdescription\x12\x1a\n" +
 	"\bpackages\x18\x02 \x01(\bR\bpackages\x124\n" +
-	"\x05block\x18\x03 \x01(\v2\x1e.strata.plugin.v1.Schema.BlockR\x05block\x1a\x89\x01\n" +
+	"\x05block\x18\x03 \x01(\v2\x1e.strata.plugin.v1.Schema.BlockR\x05block\x12\x14\n" +
+	"\x05trees\x18\x04 \x01(\bR\x05trees\x1a\x89\x01\n" +
 	"\x05Block\x12B\n" +
 	"\n" +
 	"attributes\x18\x01 \x03(\v2\".strata.plugin.v1.Schema.AttributeR\n" +
@@ -2930,7 +2963,7 @@ const file_plugin_proto_rawDesc = "" +
 	"\bSeverity\x12\v\n" +
 	"\aINVALID\x10\x00\x12\t\n" +
 	"\x05ERROR\x10\x01\x12\v\n" +
-	"\aWARNING\x10\x02\"\xb5\x02\n" +
+	"\aWARNING\x10\x02\"\xd1\x02\n" +
 	"\aPackage\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x14\n" +
 	"\x05epoch\x18\x02 \x01(\x04R\x05epoch\x12\x18\n" +
@@ -2948,7 +2981,8 @@ const file_plugin_proto_rawDesc = "" +
 	"\amodules\x18\v \x03(\tR\amodules\x12\x1e\n" +
 	"\n" +
 	"scriptlets\x18\f \x01(\bR\n" +
-	"scriptlets\"\xe6\x01\n" +
+	"scriptlets\x12\x1a\n" +
+	"\bcategory\x18\r \x01(\tR\bcategory\"\xe6\x01\n" +
 	"\x05Input\x12\x18\n" +
 	"\aaddress\x18\x01 \x01(\tR\aaddress\x12\x12\n" +
 	"\x04type\x18\x02 \x01(\tR\x04type\x12\x10\n" +
@@ -3015,7 +3049,7 @@ const file_plugin_proto_rawDesc = "" +
 	"\x03uid\x18\x02 \x01(\tR\x03uid\x12\x12\n" +
 	"\x04name\x18\x03 \x01(\tR\x04name\x12\x12\n" +
 	"\x04type\x18\x04 \x01(\tR\x04type\x12\x16\n" +
-	"\x06arches\x18\x05 \x03(\tR\x06arches\"\xe4\x01\n" +
+	"\x06arches\x18\x05 \x03(\tR\x06arches\"\x80\x02\n" +
 	"\tPlacement\x12\x12\n" +
 	"\x04path\x18\x01 \x01(\tR\x04path\x12!\n" +
 	"\fcompose_path\x18\x02 \x01(\tR\vcomposePath\x12\x12\n" +
@@ -3023,7 +3057,8 @@ const file_plugin_proto_rawDesc = "" +
 	"\avariant\x18\x04 \x01(\tR\avariant\x12\x12\n" +
 	"\x04arch\x18\x05 \x01(\tR\x04arch\x12/\n" +
 	"\x04rpms\x18\x06 \x03(\v2\x1b.strata.plugin.v1.PlacedRPMR\x04rpms\x12-\n" +
-	"\x05image\x18\a \x01(\v2\x17.strata.plugin.v1.ImageR\x05image\"\xaf\x02\n" +
+	"\x05image\x18\a \x01(\v2\x17.strata.plugin.v1.ImageR\x05image\x12\x1a\n" +
+	"\bcategory\x18\b \x01(\tR\bcategory\"\xaf\x02\n" +
 	"\x05Image\x12\x12\n" +
 	"\x04type\x18\x01 \x01(\tR\x04type\x12\x16\n" +
 	"\x06format\x18\x02 \x01(\tR\x06format\x12\x1a\n" +
