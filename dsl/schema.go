@@ -28,7 +28,7 @@ func attrs(names ...string) []hcl.AttributeSchema {
 // reported with the others.
 var bodySchemas = map[string]*hcl.BodySchema{
 	"compose": {Attributes: attrs("name", "short", "version", "type", "label", "closure", "duplicates", "arches", "timestamp",
-		"gather", "weak_deps", "greedy", "exclude", "sigkeys")},
+		"gather", "weak_deps", "greedy", "exclude", "sigkeys", "sources", "debuginfo")},
 	"variable": {Attributes: attrs("default", "type", "description")},
 	"group": {Attributes: attrs("id", "name", "description", "mandatory", "default", "optional", "conditional",
 		"user_visible", "display_order", "name_translations", "description_translations")},
@@ -54,4 +54,9 @@ var artifactMeta = &hcl.BodySchema{Attributes: attrs("for_each", "count", "depen
 // SelectionSchema holds the package selection arguments, owned by the core
 // for types whose schema says they build from packages.
 var SelectionSchema = &hcl.BodySchema{Attributes: attrs("variant", "modules", "packages", "arches",
-	"gather", "weak_deps", "greedy", "exclude", "multilib", "multilib_whitelist", "multilib_blacklist")}
+	"gather", "weak_deps", "greedy", "exclude", "multilib", "multilib_whitelist", "multilib_blacklist",
+	"sources", "debuginfo")}
+
+// TreeAttributes are the selection arguments only types that ship source
+// and debuginfo trees take (sdk.Schema.Trees).
+var TreeAttributes = []string{"sources", "debuginfo"}

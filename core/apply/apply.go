@@ -338,7 +338,11 @@ func lineage(p *plan.Plan, n *plan.Node) store.Lineage {
 	}
 	for _, arch := range n.Set.Arches {
 		for _, pkg := range n.Set.ByArch[arch] {
-			ref := store.PackageRef{NEVRA: pkg.NEVRA(), SHA256: pkg.SHA256, Arch: arch, Source: pkg.Source, SigKey: pkgset.ShortKey(pkg.SigKey)}
+			ref := store.PackageRef{NEVRA: pkg.NEVRA(), SHA256: pkg.SHA256, Arch: arch, Source: pkg.Source, SigKey: pkgset.ShortKey(pkg.SigKey),
+				Category: n.Set.Trees[pkg]}
+			if src := n.Set.SourceOf[pkg]; src != nil {
+				ref.SourceRPM = src.NEVRA()
+			}
 			if pull, ok := n.Set.Pulled[pkg]; ok {
 				ref.PulledInBy = &store.PullRef{NEVRA: pull.By.NEVRA(), Requires: pull.Require, For: n.Set.From[n.Set.Root(pkg)]}
 			}

@@ -139,7 +139,7 @@ func (w *Writer) Add(a Artifact) {
 	}
 	l := &layout{a: a}
 	w.laid[a.Addr] = l
-	pls := placements(a)
+	pls := linked(a)
 	for _, pl := range pls {
 		if err := files.CheckRelPath(pl.ComposePath); err != nil {
 			l.err = fmt.Errorf("%s: compose path: %w", a.Addr, err)
@@ -165,7 +165,7 @@ func (w *Writer) Add(a Artifact) {
 
 // link links an artifact's placements into the compose.
 func (w *Writer) link(a Artifact) error {
-	for _, pl := range placements(a) {
+	for _, pl := range linked(a) {
 		if err := files.LinkTree(filepath.Join(a.Files, pl.Path), filepath.Join(w.tmp, "compose", pl.ComposePath)); err != nil {
 			return fmt.Errorf("laying out %s: %w", a.Addr, err)
 		}
@@ -176,7 +176,7 @@ func (w *Writer) link(a Artifact) error {
 // drop removes an artifact from the compose, where it placed files;
 // no layout may be under way.
 func (w *Writer) drop(a Artifact) error {
-	for _, pl := range placements(a) {
+	for _, pl := range linked(a) {
 		if w.claimed[pl.ComposePath] != a.Addr {
 			continue
 		}
@@ -245,7 +245,7 @@ func (w *Writer) settle(arts []Artifact) error {
 	w.wg.Wait()
 	claims := map[string]addrs.Instance{}
 	for _, a := range arts {
-		for _, pl := range placements(a) {
+		for _, pl := range linked(a) {
 			if prev, dup := claims[pl.ComposePath]; dup {
 				return fmt.Errorf("%s and %s both place files in compose/%s", prev, a.Addr, pl.ComposePath)
 			}
@@ -320,6 +320,22 @@ func placements(a Artifact) []sdk.Placement {
 		return a.Entry.Placements
 	}
 	return []sdk.Placement{{ComposePath: Path(a.Addr), Kind: "other"}}
+}
+
+// linked are the placements whose files are linked into the compose:
+// one of each path and compose path, since a tree that serves several
+// architectures (a source tree) is placed once per architecture.
+func linked(a Artifact) []sdk.Placement {
+	pls := placements(a)
+	out := make([]sdk.Placement, 0, len(pls))
+	seen := map[[2]string]bool{}
+	for _, pl := range pls {
+		if k := [2]string{pl.Path, pl.ComposePath}; !seen[k] {
+			seen[k] = true
+			out = append(out, pl)
+		}
+	}
+	return out
 }
 
 // Path is where an artifact's files go under compose/ when it does not

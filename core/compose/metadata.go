@@ -127,7 +127,7 @@ func lineageDoc(info Info, arts []Artifact) *lineage {
 		if a.Published != "" {
 			la.Published = &published{To: a.Published, Outputs: a.PublishedOutputs}
 		}
-		for _, pl := range placements(a) {
+		for _, pl := range linked(a) {
 			la.Paths = append(la.Paths, "compose/"+pl.ComposePath)
 		}
 		l.Payload.Artifacts[a.Addr.String()] = la
@@ -168,9 +168,14 @@ func composeInfo(info Info, head map[string]any, arts []Artifact) any {
 			}
 			switch pl.Kind {
 			case "repository":
-				set("os_tree", pl.ComposePath)
-				set("repository", pl.ComposePath)
-				set("packages", pl.ComposePath+"/Packages")
+				// productmd's keys: os_tree, source_tree, debug_tree…
+				tree, prefix := "os_tree", ""
+				if pl.Category == "source" || pl.Category == "debug" {
+					tree, prefix = pl.Category+"_tree", pl.Category+"_"
+				}
+				set(tree, pl.ComposePath)
+				set(prefix+"repository", pl.ComposePath)
+				set(prefix+"packages", pl.ComposePath+"/Packages")
 			case "image":
 				set("isos", path.Dir(pl.ComposePath))
 			}
@@ -210,9 +215,12 @@ func rpmsDoc(head map[string]any, arts []Artifact) any {
 				if byArch[r.SRPMNEVRA] == nil {
 					byArch[r.SRPMNEVRA] = map[string]any{}
 				}
-				category := "binary"
-				if strings.HasSuffix(r.NEVRA, ".src") {
+				category := pl.Category
+				switch {
+				case strings.HasSuffix(r.NEVRA, ".src"):
 					category = "source"
+				case category == "":
+					category = "binary"
 				}
 				byArch[r.SRPMNEVRA][r.NEVRA] = map[string]any{"category": category, "path": pl.ComposePath + "/" + r.Path, "sigkey": nullable(keys[strings.Replace(r.NEVRA, "-0:", "-", 1)])}
 			}

@@ -87,7 +87,7 @@ type placedFile struct {
 // placedFiles lists where an artifact's files are in the compose in dir.
 func placedFiles(dir string, a Artifact) []placedFile {
 	var out []placedFile
-	for _, pl := range placements(a) {
+	for _, pl := range linked(a) {
 		for _, f := range a.Entry.Manifest {
 			rel, ok := strings.CutPrefix(f.Path, pl.Path)
 			switch {

@@ -194,7 +194,8 @@ func (r *Result) DecodeSelection(inst *Instance, attrs hcl.Attributes, ctx *hcl.
 	sel.Arches = d.strs("arches")
 	c := r.Compose.Gather
 	sel.Gather = Gather{Method: d.oneOf("gather", c.Method, gatherMethods...), WeakDeps: d.bool("weak_deps", c.WeakDeps),
-		Greedy: d.oneOf("greedy", c.Greedy, greedyModes...), Exclude: append(append([]string(nil), c.Exclude...), d.globs("exclude")...)}
+		Greedy: d.oneOf("greedy", c.Greedy, greedyModes...), Exclude: append(append([]string(nil), c.Exclude...), d.globs("exclude")...),
+		Sources: d.bool("sources", c.Sources), Debuginfo: d.bool("debuginfo", c.Debuginfo)}
 	if sel.Variant != "" && r.Variants[sel.Variant] == nil {
 		d.errorf(attrs["variant"], "Reference to undeclared variant", "variant.%s is not declared.", sel.Variant)
 	} else if sel.Variant != "" {

@@ -30,7 +30,8 @@ func decodeCompose(b *dsl.Block, ctx *hcl.EvalContext) (*Compose, cty.Value, hcl
 		Arches:     d.strs("arches"), Range: b.DeclRange,
 	}
 	c.Gather = Gather{Method: d.oneOf("gather", "deps", gatherMethods...), WeakDeps: d.bool("weak_deps", false),
-		Greedy: d.oneOf("greedy", "none", greedyModes...), Exclude: d.globs("exclude")}
+		Greedy: d.oneOf("greedy", "none", greedyModes...), Exclude: d.globs("exclude"),
+		Sources: d.bool("sources", false), Debuginfo: d.bool("debuginfo", false)}
 	c.SigKeys = d.sigkeys()
 	c.Short = d.pathName("short", c.Name)
 	if name := b.Attrs["name"]; b.Attrs["short"] == nil && name != nil {

@@ -43,6 +43,10 @@ type Gather struct {
 	// with globs of names always (whitelist) or never (blacklist) added.
 	Multilib                             []string
 	MultilibWhitelist, MultilibBlacklist []string
+	// Sources and Debuginfo ship, in trees of their own, the source
+	// packages of what the artifact holds and its debuginfo packages;
+	// only types that ship trees (repositories) take them.
+	Sources, Debuginfo bool
 }
 
 // Gather methods and greedy settings.

@@ -11,7 +11,7 @@ import (
 
 // cacheVersion starts every cached record; it changes whenever what a
 // record holds changes, and records of another version are misses.
-const cacheVersion = 7
+const cacheVersion = 8
 
 // headerCache remembers what was read from each package file, in a pack
 // keyed by the file's path and state (size, modification time, inode): a

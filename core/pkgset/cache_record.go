@@ -11,7 +11,7 @@ import (
 // source are the key's and the caller's.
 func encodePackage(p *Package) []byte {
 	b := binary.AppendUvarint(make([]byte, 0, 256+len(p.Files)), cacheVersion)
-	for _, s := range []string{p.Name, p.Version, p.Release, p.Arch, p.SHA256, p.HeaderSHA256, p.Files, p.PayloadDigest, p.Damaged, p.SigKey} {
+	for _, s := range []string{p.Name, p.Version, p.Release, p.Arch, p.SHA256, p.HeaderSHA256, p.Files, p.PayloadDigest, p.Damaged, p.SigKey, p.SourceRPM} {
 		b = appendString(b, s)
 	}
 	b = binary.AppendVarint(b, p.HeaderEnd)
@@ -48,7 +48,7 @@ func decodePackage(b []byte) (*Package, bool) {
 		return nil, false
 	}
 	p := &Package{}
-	for _, s := range []*string{&p.Name, &p.Version, &p.Release, &p.Arch, &p.SHA256, &p.HeaderSHA256, &p.Files, &p.PayloadDigest, &p.Damaged, &p.SigKey} {
+	for _, s := range []*string{&p.Name, &p.Version, &p.Release, &p.Arch, &p.SHA256, &p.HeaderSHA256, &p.Files, &p.PayloadDigest, &p.Damaged, &p.SigKey, &p.SourceRPM} {
 		*s = r.string()
 	}
 	p.HeaderEnd = r.varint()

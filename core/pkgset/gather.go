@@ -283,7 +283,7 @@ func (g *gatherer) candidates(providers func(map[*Package]bool) map[*Package]boo
 	all := providers(g.u.all())
 	newest := map[string]*Package{}
 	for c := range all {
-		if !g.installs(c) || !g.allowed(c) || c.Damaged != "" || g.obsoleted(c) || g.compatible(c) != nil {
+		if !g.installs(c) || !g.allowed(c) || c.Damaged != "" || IsDebug(c.Name) || g.obsoleted(c) || g.compatible(c) != nil {
 			continue
 		}
 		k := c.Name + "." + c.Arch
@@ -333,10 +333,11 @@ func (g *gatherer) installs(p *Package) bool {
 }
 
 // allowed reports whether no exclude glob matches p's name or name.arch.
-func (g *gatherer) allowed(p *Package) bool { return g.excludedBy(p) == "" }
+func (g *gatherer) allowed(p *Package) bool { return excludedBy(g.opts.Exclude, p) == "" }
 
-func (g *gatherer) excludedBy(p *Package) string {
-	for _, glob := range g.opts.Exclude {
+// excludedBy returns the first glob that matches p's name or name.arch.
+func excludedBy(exclude []string, p *Package) string {
+	for _, glob := range exclude {
 		if ok, _ := path.Match(glob, p.Name); ok {
 			return glob
 		}
@@ -409,8 +410,8 @@ func (g *gatherer) whyNone(providers func(map[*Package]bool) map[*Package]bool) 
 		switch {
 		case c.Damaged != "":
 			reasons = append(reasons, fmt.Sprintf("%s is damaged (%s)", c.NEVRA(), c.Damaged))
-		case g.excludedBy(c) != "":
-			reasons = append(reasons, fmt.Sprintf("%s is excluded by %q", c.NEVRA(), g.excludedBy(c)))
+		case excludedBy(g.opts.Exclude, c) != "":
+			reasons = append(reasons, fmt.Sprintf("%s is excluded by %q", c.NEVRA(), excludedBy(g.opts.Exclude, c)))
 		case g.obsoleted(c):
 			reasons = append(reasons, fmt.Sprintf("%s is obsoleted by a package of the artifact", c.NEVRA()))
 		case g.compatible(c) != nil:

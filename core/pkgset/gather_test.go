@@ -34,6 +34,7 @@ func TestGatherProviderChoice(t *testing.T) {
 		{"noarch before another compatible arch", []*Package{pkg("a", "1", "i586", []string{"cap"}), pkg("b", "1", "noarch", []string{"cap"})}, nil, "b-1-1.noarch"},
 		{"shortest name", []*Package{pkg("postfix", "1", "x86_64", []string{"cap"}), pkg("exim", "1", "x86_64", []string{"cap"}), pkg("sendmail", "1", "x86_64", []string{"cap"})}, nil, "exim-1-1.x86_64"},
 		{"name order", []*Package{pkg("zed", "1", "x86_64", []string{"cap"}), pkg("abc", "1", "x86_64", []string{"cap"})}, nil, "abc-1-1.x86_64"},
+		{"never a debuginfo package", []*Package{pkg("a-debuginfo", "1", "x86_64", []string{"cap"}), pkg("zzzz-long-name", "1", "x86_64", []string{"cap"})}, nil, "zzzz-long-name-1-1.x86_64"},
 		{"listed wins", []*Package{pkg("exim", "1", "x86_64", []string{"cap"}), pkg("postfix", "1", "x86_64", []string{"cap"})}, []string{"postfix"}, ""},
 	} {
 		t.Run(tc.rule, func(t *testing.T) {

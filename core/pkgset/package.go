@@ -37,6 +37,10 @@ type Package struct {
 	// closure check needs them only for file dependencies, so they stay
 	// one string until then.
 	Files string
+	// SourceRPM is the file name of the source package a binary was
+	// built from, as its header records it ("foo-1.0-1.src.rpm"); empty
+	// for a source package.
+	SourceRPM string
 	// Source is the address of the source that holds the package.
 	Source string
 	// Location is the package file: a path, or for a remote repository a
@@ -129,6 +133,9 @@ func fromHeader(h *rpm.Package) *Package {
 		Obsoletes: h.Deps(rpm.Obsoletes), Conflicts: h.Deps(rpm.Conflicts),
 		Recommends: h.Deps(rpm.Recommends), Supplements: h.Deps(rpm.Supplements), HeaderEnd: h.HeaderEnd,
 		HasScriptlets: h.HasScriptlets(),
+	}
+	if !h.IsSource() {
+		p.SourceRPM = h.Header.String(rpm.TagSourceRPM)
 	}
 	files := h.Files()
 	paths := make([]string, len(files))

@@ -293,6 +293,7 @@ type xmlPackage struct {
 		Recommends  []xmlEntry `xml:"recommends>entry"`
 		Supplements []xmlEntry `xml:"supplements>entry"`
 		Files       []string   `xml:"file"`
+		SourceRPM   string     `xml:"sourcerpm"`
 	} `xml:"format"`
 }
 
@@ -309,6 +310,9 @@ func (x *xmlPackage) toPackage(base string) (*Package, error) {
 		Name: x.Name, Arch: x.Arch, Version: x.Version.Ver, Release: x.Version.Rel,
 		SHA256: strings.TrimSpace(x.Checksum.Value), Size: x.Size.Package, BuildTime: x.Time.Build,
 		Files: strings.Join(x.Format.Files, "\n"),
+	}
+	if x.Arch != "src" {
+		p.SourceRPM = strings.TrimSpace(x.Format.SourceRPM)
 	}
 	if x.Version.Epoch != "" {
 		fmt.Sscan(x.Version.Epoch, &p.Epoch)

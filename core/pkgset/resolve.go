@@ -49,6 +49,10 @@ type Set struct {
 	Modules []string
 	// Pulled are the packages gathering added, and why.
 	Pulled map[*Package]Pull
+	// Trees marks the source and debuginfo packages AddTrees added
+	// (SourceCategory, DebugCategory); SourceOf maps each package to its source package.
+	Trees    map[*Package]string
+	SourceOf map[*Package]*Package
 }
 
 // All lists the set's packages, every architecture's in turn.

@@ -30,7 +30,7 @@ func (p *Plan) checkClosure(n *Node) hcl.Diagnostics {
 		available := append([]*pkgset.Package(nil), own...)
 		for _, a := range n.Inputs {
 			if in := p.Nodes[a]; in != nil {
-				available = append(available, in.Set.ByArch[arch]...)
+				available = append(available, in.Set.Binaries(arch)...)
 			}
 		}
 		for _, u := range p.Universe.Closure(own, available) {
@@ -51,13 +51,17 @@ func (p *Plan) checkClosure(n *Node) hcl.Diagnostics {
 	if policy == "warn" {
 		sev, summary = hcl.DiagWarning, "Dependency closure is open (closure = \"warn\")"
 	}
-	listed := problems
-	if len(listed) > maxListed {
-		listed = append(listed[:maxListed:maxListed], fmt.Sprintf("… and %d more", len(problems)-maxListed))
-	}
 	detail := fmt.Sprintf("%s is not closed:\n  %s\nAdd sources that provide these, or packages that do to its modules, or set closure = \"warn\" or \"off\" on the artifact or in the compose block.",
-		n.Inst.Addr, strings.Join(listed, "\n  "))
+		n.Inst.Addr, listed(problems))
 	return hcl.Diagnostics{{Severity: sev, Summary: summary, Detail: detail, Subject: n.Inst.Block.DeclRange.Ptr()}}
+}
+
+// listed lists problems one a line, at most maxListed of them.
+func listed(problems []string) string {
+	if len(problems) > maxListed {
+		problems = append(problems[:maxListed:maxListed], fmt.Sprintf("… and %d more", len(problems)-maxListed))
+	}
+	return strings.Join(problems, "\n  ")
 }
 
 // checkDamaged refuses an artifact holding a package file that fails its

@@ -48,6 +48,15 @@ func splitBody(art *dsl.Artifact, schema sdk.Schema) (selection hcl.Attributes, 
 		}
 		return nil, rest, diags
 	}
+	if !schema.Trees {
+		for _, name := range dsl.TreeAttributes {
+			if a := content.Attributes[name]; a != nil {
+				diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Unsupported argument",
+					Detail:  fmt.Sprintf("Artifacts of type %q ship no source or debuginfo trees, so %s cannot be set here; set it on a repository.", art.Addr.Type, name),
+					Subject: a.NameRange.Ptr()})
+			}
+		}
+	}
 	return content.Attributes, rest, diags
 }
 

@@ -1,6 +1,9 @@
 package plan
 
 import (
+	"fmt"
+
+	"github.com/hashicorp/hcl/v2"
 	"github.com/strata-build/strata/core/eval"
 	"github.com/strata-build/strata/core/pkgset"
 )
@@ -18,8 +21,8 @@ func (p *Plan) lookaside(n *Node) map[string][]*pkgset.Package {
 	out := map[string][]*pkgset.Package{}
 	for _, a := range n.Inputs {
 		if in := p.Nodes[a]; in != nil && in.Set != nil {
-			for arch, pkgs := range in.Set.ByArch {
-				out[arch] = append(out[arch], pkgs...)
+			for _, arch := range in.Set.Arches {
+				out[arch] = append(out[arch], in.Set.Binaries(arch)...)
 			}
 		}
 	}
@@ -42,4 +45,25 @@ func (p *Plan) noFollow(n *Node) map[*pkgset.Package]bool {
 		}
 	}
 	return out
+}
+
+// addTrees adds the source and debuginfo packages of a node's set when
+// its type ships them and it asks for them. A package whose source cannot
+// be shipped is a warning (an error with -strict) naming the files.
+func (p *Plan) addTrees(n *Node, g eval.Gather) hcl.Diagnostics {
+	if !n.Schema.Trees {
+		return nil
+	}
+	problems := p.Universe.AddTrees(n.Set, pkgset.TreeOptions{Sources: g.Sources, Debuginfo: g.Debuginfo, Exclude: g.Exclude})
+	if len(problems) == 0 {
+		return nil
+	}
+	sev := hcl.DiagWarning
+	if p.Opts.Strict {
+		sev = hcl.DiagError
+	}
+	return hcl.Diagnostics{{Severity: sev, Summary: "Source or debuginfo packages missing",
+		Detail: fmt.Sprintf("%s ships its source and debuginfo trees without:\n  %s\nAdd a source that holds them (a build tag's source packages), or remove what they belong to.",
+			n.Inst.Addr, listed(problems)),
+		Subject: n.Inst.Block.DeclRange.Ptr()}}
 }

@@ -84,6 +84,7 @@ func (p *Plan) planInstance(inst *eval.Instance) hcl.Diagnostics {
 	}
 	n.Unmet = p.Universe.Gather(n.Set, gatherOptions(sel.Gather), p.lookaside(n), p.noFollow(n))
 	diags = append(diags, p.checkClosure(n)...)
+	diags = append(diags, p.addTrees(n, sel.Gather)...)
 	diags = append(diags, p.checkDamaged(n)...)
 	diags = append(diags, p.checkLifecycles(n)...)
 	resp, pd, err := n.Plugin.Plan(inst.Addr.Type, &sdk.PlanRequest{
@@ -167,7 +168,9 @@ func SDKPackages(set *pkgset.Set, path func(*pkgset.Package) string) []sdk.Packa
 			if path != nil {
 				loc = path(pkg)
 			}
-			out = append(out, pkg.SDK(loc, arch, set.From[pkg]))
+			sp := pkg.SDK(loc, arch, set.From[pkg])
+			sp.Category = set.Trees[pkg]
+			out = append(out, sp)
 		}
 	}
 	return out

@@ -130,15 +130,20 @@ func pulledNames(lists ...[]string) map[string]bool {
 	return out
 }
 
-// diffPackages compares "arch NEVRA sha256" lists by arch and name;
-// pulled names the packages gathering pulled in.
+// diffPackages compares "arch NEVRA sha256" lists by arch and name (a
+// source package apart from its binary of the same name); pulled names
+// the packages gathering pulled in.
 func diffPackages(old, cur []string, pulled map[string]bool) []string {
 	index := func(list []string) map[string][2]string {
 		m := map[string][2]string{}
 		for _, l := range list {
 			f := strings.Fields(l)
 			if len(f) == 3 {
-				m[f[0]+" "+nameOf(f[1])] = [2]string{f[1], f[2]}
+				k := f[0] + " " + nameOf(f[1])
+				if strings.HasSuffix(f[1], ".src") {
+					k += " src"
+				}
+				m[k] = [2]string{f[1], f[2]}
 			}
 		}
 		return m

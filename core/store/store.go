@@ -132,6 +132,11 @@ type PackageRef struct {
 	// SigKey is the short id of the key that signed it (8 hex digits, as
 	// productmd's rpms.json gives it), if any.
 	SigKey string `json:"sigkey,omitempty"`
+	// Category is "source" or "debug" for a package of a source or
+	// debuginfo tree; SourceRPM is the NEVRA of a package's source
+	// package when the artifact ships it.
+	Category  string `json:"category,omitempty"`
+	SourceRPM string `json:"source_rpm,omitempty"`
 	// PulledInBy is set for a package gathering pulled in: the package
 	// whose requirement it meets.
 	PulledInBy *PullRef `json:"pulled_in_by,omitempty"`

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/strata-build/strata/core/pkgset"
 	"github.com/strata-build/strata/core/plan"
 	"github.com/strata-build/strata/core/plugins"
 	"github.com/strata-build/strata/core/store"
@@ -145,13 +146,17 @@ func (c *cli) printPlan(p *plan.Plan) {
 	for _, n := range changes {
 		what := n.Action.String()
 		if n.Action != plan.UpToDate {
-			what += fmt.Sprintf(", %s, %d packages", n.Plugin.Name(), packageCount(n))
-			if pulled, multilib := pulledCount(n); pulled > 0 {
-				what += fmt.Sprintf(" (%d listed, %d pulled in", packageCount(n)-pulled, pulled)
-				if multilib > 0 {
-					what += fmt.Sprintf(", %d of them multilib", multilib)
+			c := countPackages(n)
+			what += fmt.Sprintf(", %s, %d packages", n.Plugin.Name(), c.binary)
+			if c.pulled > 0 {
+				what += fmt.Sprintf(" (%d listed, %d pulled in", c.binary-c.pulled, c.pulled)
+				if c.multilib > 0 {
+					what += fmt.Sprintf(", %d of them multilib", c.multilib)
 				}
 				what += ")"
+			}
+			if c.source+c.debug > 0 {
+				what += fmt.Sprintf(", %d source and %d debuginfo packages", c.source, c.debug)
 			}
 			if n.InStore {
 				what += ", already in the store"
@@ -180,28 +185,35 @@ func (c *cli) printPlan(p *plan.Plan) {
 	fmt.Fprintf(c.stdout, "Plan: %d to build, %d to rebuild, %d up to date%s.\n", build, rebuild, upToDate, toPublish)
 }
 
-func packageCount(n *plan.Node) int {
-	count := 0
-	for _, pkgs := range n.Set.ByArch {
-		count += len(pkgs)
-	}
-	return count
+// packageCounts count a node's packages, each architecture's in turn:
+// binary ones, of them those gathering pulled in and those multilib
+// added; source and debuginfo ones.
+type packageCounts struct {
+	binary, pulled, multilib, source, debug int
 }
 
-// pulledCount counts the packages gathering pulled in, per architecture,
-// and of them those multilib added.
-func pulledCount(n *plan.Node) (pulled, multilib int) {
+func countPackages(n *plan.Node) packageCounts {
+	var c packageCounts
 	for _, pkgs := range n.Set.ByArch {
 		for _, p := range pkgs {
+			switch n.Set.Category(p) {
+			case pkgset.SourceCategory:
+				c.source++
+				continue
+			case pkgset.DebugCategory:
+				c.debug++
+				continue
+			}
+			c.binary++
 			if pull, ok := n.Set.Pulled[p]; ok {
-				pulled++
+				c.pulled++
 				if pull.Multilib {
-					multilib++
+					c.multilib++
 				}
 			}
 		}
 	}
-	return pulled, multilib
+	return c
 }
 
 // planJSON is the -json form of a plan.
@@ -216,10 +228,11 @@ func planJSON(p *plan.Plan, diags hcl.Diagnostics) map[string]any {
 		if reasons == nil {
 			reasons = []string{}
 		}
-		pulled, multilib := pulledCount(n)
+		c := countPackages(n)
 		changes = append(changes, map[string]any{
 			"address": n.Inst.Addr.String(), "action": strings.ReplaceAll(n.Action.String(), " ", "_"),
-			"key": n.Key, "reasons": reasons, "in_store": n.InStore, "packages": packageCount(n), "pulled_in": pulled, "multilib": multilib,
+			"key": n.Key, "reasons": reasons, "in_store": n.InStore, "packages": c.binary, "pulled_in": c.pulled, "multilib": c.multilib,
+			"source_packages": c.source, "debuginfo_packages": c.debug,
 			"publish": n.Publish, "publish_pending": n.PublishPending,
 			"plugin": map[string]string{"name": n.Plugin.Info.Name, "version": n.Plugin.Info.Version},
 		})

@@ -32,6 +32,10 @@ type Spec struct {
 	Files       []sdktest.File `json:"files,omitempty"`
 	Size        int            `json:"size,omitempty"`
 	Compress    string         `json:"compressor,omitempty"`
+	// SourceRPM names a binary's source package (default
+	// name-version-release.src.rpm); Source makes a source package.
+	SourceRPM string `json:"sourcerpm,omitempty"`
+	Source    bool   `json:"source,omitempty"`
 	// Key, when set, signs the package.
 	Key *Key `json:"-"`
 	// Shape, when Files is empty, makes the files when the package is
@@ -50,7 +54,7 @@ func (s Spec) RPM() sdktest.RPM {
 		Name: s.Name, Version: s.Version, Release: s.Release, Arch: s.Arch, Epoch: s.Epoch,
 		Summary: s.Summary, BuildTime: s.BuildTime, Requires: s.Requires, Provides: s.Provides,
 		Obsoletes: s.Obsoletes, Conflicts: s.Conflicts, Recommends: s.Recommends, Supplements: s.Supplements,
-		Files: s.Files, Compressor: s.Compress, License: "MIT",
+		Files: s.Files, Compressor: s.Compress, License: "MIT", SourceRPM: s.SourceRPM, Source: s.Source,
 		Description: "A package generated for strata's examples and tests.",
 	}
 	if r.BuildTime == 0 {

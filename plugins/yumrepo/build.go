@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
 
 	"github.com/strata-build/strata/plugins/yumrepo/comps"
 	"github.com/strata-build/strata/plugins/yumrepo/modulemd"
@@ -32,49 +31,58 @@ func (yumrepo) Build(ctx context.Context, req *sdk.BuildRequest, r sdk.Reporter)
 		return nil, err
 	}
 	b := &builder{req: req, cfg: cfg, rep: r, cache: cacheFor(req.CacheDir)}
-	byArch := map[string][]sdk.Package{}
-	for _, p := range req.Packages {
-		byArch[p.TargetArch] = append(byArch[p.TargetArch], p)
-	}
-	arches := make([]string, 0, len(byArch))
-	for a := range byArch {
-		arches = append(arches, a)
-	}
-	sort.Strings(arches)
 	v := req.Content.VariantFor(req.Address)
+	trees := treesOf(req.Packages, v)
 	resp := &sdk.BuildResponse{Known: map[string]string{}}
-	repos := map[string]cty.Value{}
-	for i, arch := range arches {
+	for i, t := range trees {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		r.Progress(int64(i), int64(len(arches)), fmt.Sprintf("%s: %d packages", arch, len(byArch[arch])))
-		pl, err := b.repository(arch, byArch[arch], v)
+		r.Progress(int64(i), int64(len(trees)), fmt.Sprintf("%s: %d packages", t.dir, len(t.pkgs)))
+		pl, err := b.repository(t, v)
 		if err != nil {
 			return nil, err
 		}
-		resp.Placements = append(resp.Placements, pl)
-		repos[arch] = cty.StringVal(arch)
-		for _, p := range byArch[arch] {
-			resp.Known[arch+"/"+href(filename(p))] = p.SHA256
+		for _, arch := range t.arches {
+			a := pl
+			a.Arch, a.RPMs = arch, t.placed(pl.RPMs, arch)
+			resp.Placements = append(resp.Placements, a)
+		}
+		for _, p := range t.pkgs {
+			resp.Known[t.dir+"/"+href(filename(p))] = p.SHA256
 		}
 	}
 	if err := b.cache.save(); err != nil {
 		r.Log("warn", "saving the metadata cache: "+err.Error())
 	}
-	r.Progress(int64(len(arches)), int64(len(arches)), "done")
-	outputs := map[string]cty.Value{"repos": cty.MapValEmpty(cty.String), "packages": cty.NumberIntVal(int64(len(req.Packages)))}
-	if len(repos) > 0 {
-		outputs["repos"] = cty.MapVal(repos)
-	}
-	resp.Outputs = cty.ObjectVal(outputs)
+	r.Progress(int64(len(trees)), int64(len(trees)), "done")
+	resp.Outputs = outputs(req.Packages)
 	return resp, nil
 }
 
-// repository writes one architecture's repository into <arch>/.
-func (b *builder) repository(arch string, pkgs []sdk.Package, v sdk.Variant) (sdk.Placement, error) {
-	dir := filepath.Join(b.req.OutputDir, arch)
-	entries, err := b.addPackages(dir, pkgs)
+// outputs are the artifact's value: its binary repositories by
+// architecture, and how many binary packages they hold.
+func outputs(pkgs []sdk.Package) cty.Value {
+	repos := map[string]cty.Value{}
+	n := 0
+	for _, p := range pkgs {
+		if p.Category == "" {
+			repos[p.TargetArch] = cty.StringVal(p.TargetArch)
+			n++
+		}
+	}
+	out := map[string]cty.Value{"repos": cty.MapValEmpty(cty.String), "packages": cty.NumberIntVal(int64(n))}
+	if len(repos) > 0 {
+		out["repos"] = cty.MapVal(repos)
+	}
+	return cty.ObjectVal(out)
+}
+
+// repository writes one tree's repository into its directory.
+func (b *builder) repository(t *tree, v sdk.Variant) (sdk.Placement, error) {
+	dir := filepath.Join(b.req.OutputDir, filepath.FromSlash(t.dir))
+	arch := t.arches[0]
+	entries, err := b.addPackages(dir, t.pkgs)
 	if err != nil {
 		return sdk.Placement{}, err
 	}
@@ -115,6 +123,9 @@ func (b *builder) repository(arch string, pkgs []sdk.Package, v sdk.Variant) (sd
 	for _, e := range kept {
 		present[e.pkg.Name] = true
 	}
+	if t.category != "" {
+		return b.finish(t, v, dir, records, kept)
+	}
 	if c := compsFor(b.req.Content, present); b.cfg.comps && len(c.Groups) > 0 {
 		rec, err := repodata.WriteFile(repodataDir, "group", "xml", b.cfg.compression, ts, func(w io.Writer) error { return comps.Write(w, c) })
 		if err != nil {
@@ -131,23 +142,32 @@ func (b *builder) repository(arch string, pkgs []sdk.Package, v sdk.Variant) (sd
 		}
 		records = append(records, rec)
 	}
+	return b.finish(t, v, dir, records, kept)
+}
+
+// finish writes a tree's repomd.xml and, for an os tree, its .treeinfo
+// and media.repo, and says where the tree goes.
+func (b *builder) finish(t *tree, v sdk.Variant, dir string, records []repodata.Record, kept []*entry) (sdk.Placement, error) {
+	ts := b.req.Timestamp
 	var repomd bytes.Buffer
 	if err := repodata.WriteRepomd(&repomd, ts, records); err != nil {
 		return sdk.Placement{}, err
 	}
-	if err := os.WriteFile(filepath.Join(repodataDir, "repomd.xml"), repomd.Bytes(), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "repodata", "repomd.xml"), repomd.Bytes(), 0o644); err != nil {
 		return sdk.Placement{}, err
 	}
-	sum := sha256.Sum256(repomd.Bytes())
-	if err := writeWith(filepath.Join(dir, ".treeinfo"), func(w io.Writer) error {
-		return treeinfo(w, b.req.Compose, v, arch, ts, hex.EncodeToString(sum[:]))
-	}); err != nil {
-		return sdk.Placement{}, err
+	if t.category == "" {
+		sum := sha256.Sum256(repomd.Bytes())
+		if err := writeWith(filepath.Join(dir, ".treeinfo"), func(w io.Writer) error {
+			return treeinfo(w, b.req.Compose, v, t.arches[0], ts, hex.EncodeToString(sum[:]))
+		}); err != nil {
+			return sdk.Placement{}, err
+		}
+		if err := writeWith(filepath.Join(dir, "media.repo"), func(w io.Writer) error { return mediaRepo(w, b.req.Compose, ts) }); err != nil {
+			return sdk.Placement{}, err
+		}
 	}
-	if err := writeWith(filepath.Join(dir, "media.repo"), func(w io.Writer) error { return mediaRepo(w, b.req.Compose, ts) }); err != nil {
-		return sdk.Placement{}, err
-	}
-	pl := sdk.Placement{Path: arch, ComposePath: v.UID + "/" + arch + "/os", Kind: "repository", Variant: v.UID, Arch: arch}
+	pl := sdk.Placement{Path: t.dir, ComposePath: t.composePath, Kind: "repository", Variant: v.UID, Category: t.category}
 	for _, e := range kept {
 		pl.RPMs = append(pl.RPMs, sdk.PlacedRPM{NEVRA: nevra(e.pkg), SRPMNEVRA: srpmNEVRA(e.pkg, e.meta.SourceRPM), Path: e.href})
 	}

@@ -13,8 +13,9 @@ type yumrepo struct{}
 
 func (yumrepo) Schema() sdk.Schema {
 	return sdk.Schema{
-		Description: "A yum repository of the selected packages, per architecture.",
+		Description: "A yum repository of the selected packages, per architecture; with sources = true and debuginfo = true, their source and debuginfo trees beside it.",
 		Packages:    true,
+		Trees:       true,
 		Block: sdk.Block{Attributes: []sdk.Attribute{
 			{Name: "compression", Type: cty.String, Description: `Metadata compression: "zstd" (default, as createrepo_c 1.x) or "gzip" for older clients.`},
 			{Name: "changelog_limit", Type: cty.Number, Description: "Changelog entries kept per package, newest first; -1 keeps all. Default 10."},
@@ -80,19 +81,7 @@ func (yumrepo) Validate(_ context.Context, v cty.Value) sdk.Diagnostics {
 
 func (yumrepo) Plan(_ context.Context, req *sdk.PlanRequest) (*sdk.PlanResponse, sdk.Diagnostics) {
 	_, diags := decode(req.Config)
-	arches := map[string]bool{}
-	for _, p := range req.Packages {
-		arches[p.TargetArch] = true
-	}
-	repos := map[string]cty.Value{}
-	for a := range arches {
-		repos[a] = cty.StringVal(a)
-	}
-	outputs := map[string]cty.Value{"repos": cty.MapValEmpty(cty.String), "packages": cty.NumberIntVal(int64(len(req.Packages)))}
-	if len(repos) > 0 {
-		outputs["repos"] = cty.MapVal(repos)
-	}
-	return &sdk.PlanResponse{Outputs: cty.ObjectVal(outputs)}, diags
+	return &sdk.PlanResponse{Outputs: outputs(req.Packages)}, diags
 }
 
 // isRepository reports whether v is a yumrepo artifact's value, by the
