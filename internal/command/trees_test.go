@@ -221,3 +221,32 @@ func checkRPMsRules(t *testing.T, compose, doc string) {
 		}
 	}
 }
+
+// rpm's own test packages: hello-1.0-1.src.rpm, a source package as
+// rpmbuild made it, goes into the source tree of its i386 binary; the
+// source of hello-2.0-1.x86_64 is not in the corpus, which the plan says.
+func TestSourceTreeOfRealPackages(t *testing.T) {
+	corpus := filepath.Join(sdktest.SharedTestdata(t), "rpms")
+	cfg := strings.NewReplacer(`["x86_64"]`, `["i686", "x86_64"]`, `["hello", "tools"]`, `["hello"]`,
+		"  debuginfo = true\n", "  debuginfo = true\n  closure   = \"off\" # the corpus holds no libc\n").Replace(treesConfig)
+	p := newProject(t, map[string]string{"main.hcl": cfg}, nil)
+	if err := os.MkdirAll(p.path("rpms"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"hello-1.0-1.i386.rpm", "hello-1.0-1.src.rpm", "hello-2.0-1.x86_64.rpm"} {
+		if err := os.Symlink(filepath.Join(corpus, f), p.path("rpms", f)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p.ok("init")
+	_, stderr, _ := p.run("plan")
+	contains(t, "plan", stderr, "hello-2.0-1.src.rpm, the source package of hello-2.0-1.x86_64, is in no source")
+	p.ok("apply", "-auto-approve")
+	out, ok := testutil.DNF(t, map[string]string{"src": p.path("out", "latest", "compose", "v", "source", "tree")},
+		"repoquery", "--arch=src", "--qf", "%{name}-%{version}-%{release}.%{arch}")
+	if !ok || strings.TrimSpace(out) != "hello-1.0-1.src" {
+		t.Errorf("dnf repoquery --arch=src on the source tree: %q", out)
+	}
+	contains(t, "rpms.json", p.read("out", "latest", "compose", "metadata", "rpms.json"), `"i686": {
+          "hello-0:1.0-1.src": {`)
+}
