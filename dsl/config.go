@@ -15,6 +15,9 @@ type Config struct {
 	Files map[string]*hcl.File
 	// Compose is the compose block; nil when there is none.
 	Compose *Block
+	// Store is the store block (a shared store in a registry); nil when
+	// there is none. Its one label is in Addr.Type.
+	Store *Block
 	// Blocks holds the variables, locals, sources, groups, modules and
 	// variants by address.
 	Blocks map[addrs.Block]*Block

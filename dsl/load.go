@@ -119,6 +119,8 @@ func (c *Config) addFile(f *hcl.File) hcl.Diagnostics {
 			diags = append(diags, c.addRequiredPlugins(b)...)
 		case "source":
 			diags = append(diags, c.addSource(b)...)
+		case "store":
+			diags = append(diags, c.addStore(b)...)
 		default:
 			diags = append(diags, c.addBlock(b)...)
 		}
@@ -189,6 +191,20 @@ func (c *Config) addCompose(b *hcl.Block) hcl.Diagnostics {
 		return append(diags, duplicate("a compose block", b.DefRange, c.Compose.DeclRange))
 	}
 	c.Compose = blk
+	return diags
+}
+
+func (c *Config) addStore(b *hcl.Block) hcl.Diagnostics {
+	if typ := b.Labels[0]; typ != "oci" {
+		return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Unknown store type",
+			Detail:  fmt.Sprintf("There is no store type %q. strata shares its store through an OCI registry: store \"oci\" { repository = \"registry.example.com/strata/fedora\" }.", typ),
+			Subject: b.LabelRanges[0].Ptr()}}
+	}
+	blk, diags := decodeBlock(addrs.Block{Type: b.Labels[0]}, b, bodySchemas["store"])
+	if c.Store != nil {
+		return append(diags, duplicate("a store block", b.DefRange, c.Store.DeclRange))
+	}
+	c.Store = blk
 	return diags
 }
 

@@ -13,6 +13,7 @@ var fileSchema = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{
 	{Type: "variant", LabelNames: []string{"name"}},
 	{Type: "artifact", LabelNames: []string{"type", "name"}},
 	{Type: "required_plugins"},
+	{Type: "store", LabelNames: []string{"type"}},
 }}
 
 func attrs(names ...string) []hcl.AttributeSchema {
@@ -38,6 +39,7 @@ var bodySchemas = map[string]*hcl.BodySchema{
 		Blocks: []hcl.BlockHeaderSchema{{Type: "lifecycle"}},
 	},
 	"lifecycle": {Attributes: attrs("eol", "sla")},
+	"store":     {Attributes: attrs("repository", "insecure")},
 	"variant": {Attributes: attrs("name", "uid", "type", "modules", "packages", "arches", "exclude",
 		"multilib", "multilib_whitelist", "multilib_blacklist")},
 }

@@ -46,6 +46,10 @@ const (
 	FromStore
 	// Published is an up-to-date artifact published again.
 	Published
+	// Fetched is an artifact taken from the remote store, Pushed one sent
+	// there.
+	Fetched
+	Pushed
 )
 
 // Options configure an apply.
@@ -67,6 +71,9 @@ type Result struct {
 	Built, FromStore, Failed, Skipped int
 	// Published counts the artifacts published (pushed) by this apply.
 	Published int
+	// Fetched and Pushed count the entries taken from the remote store
+	// (of FromStore) and sent there.
+	Fetched, Pushed int
 	// Errors are the failures by address.
 	Errors map[string]error
 }
@@ -80,33 +87,47 @@ func Apply(ctx context.Context, p *plan.Plan, opts Options) *Result {
 	var mu sync.Mutex
 	p.Graph.Walk(opts.Parallelism, func(a addrs.Instance) error {
 		n := p.Nodes[a]
-		if n == nil || (n.Action == plan.UpToDate && !n.PublishPending) {
+		if n == nil || (n.Action == plan.UpToDate && !n.PublishPending && !n.Fetch && !n.Push) {
 			return nil
 		}
 		start := time.Now()
 		opts.Reporter.Started(a.String(), n.Plugin.Name())
 		outcome := Published
 		var err error
-		if n.Action != plan.UpToDate {
+		switch {
+		case n.Action != plan.UpToDate || n.Fetch:
 			outcome, err = build(ctx, p, n, opts)
+		case n.Push:
+			outcome = Pushed
 		}
-		// A failed publication fails the apply but not what is built on
-		// the artifact: its build is stored.
+		// A failed push or publication fails the apply but not what is
+		// built on the artifact: its build is stored.
 		var pubErr error
-		if err == nil && n.PublishPending {
+		if err == nil && p.Remote != nil && (outcome == Built || n.Push) {
+			if pubErr = p.Remote.Push(ctx, p.Opts.Store, n.Key); pubErr != nil {
+				pubErr = fmt.Errorf("%w (the build is kept in the local store; the next apply pushes it)", pubErr)
+			}
+		}
+		if err == nil && pubErr == nil && n.PublishPending {
 			pubErr = publish(ctx, p, n, opts)
 		}
 		mu.Lock()
 		defer mu.Unlock()
 		switch {
 		case err != nil:
-		case outcome == FromStore:
+		case outcome == FromStore || outcome == Fetched:
 			res.FromStore++
+			if outcome == Fetched {
+				res.Fetched++
+			}
 		case outcome == Built:
 			res.Built++
 		}
 		if err == nil && pubErr == nil && n.PublishPending {
 			res.Published++
+		}
+		if err == nil && pubErr == nil && p.Remote != nil && (outcome == Built || n.Push) {
+			res.Pushed++
 		}
 		if failed := errors.Join(err, pubErr); failed != nil {
 			res.Failed++
@@ -135,6 +156,14 @@ func build(ctx context.Context, p *plan.Plan, n *plan.Node, opts Options) (Outco
 			return 0, fmt.Errorf("discarding the damaged store entry %s: %w", n.Key, err)
 		}
 	}
+	outcome := FromStore
+	if n.Fetch && !p.Opts.Store.Has(n.Key) {
+		if err := p.Remote.Fetch(ctx, p.Opts.Store, n.Key); err != nil {
+			opts.Reporter.Log(addr, "warn", fmt.Sprintf("%v; building it here instead", err))
+		} else {
+			outcome = Fetched
+		}
+	}
 	if p.Opts.Store.Has(n.Key) {
 		if err := record(); err != nil {
 			return 0, err
@@ -144,7 +173,7 @@ func build(ctx context.Context, p *plan.Plan, n *plan.Node, opts Options) (Outco
 				opts.Ready(n, e, p.Opts.Store.FilesPath(n.Key))
 			}
 		}
-		return FromStore, nil
+		return outcome, nil
 	}
 	if err := hashPackages(p, n); err != nil {
 		return 0, err

@@ -20,7 +20,7 @@ var closurePolicies = []string{"error", "warn", "off"}
 var composeTypes = []string{"production", "test", "ci", "nightly"}
 
 func decodeCompose(b *dsl.Block, ctx *hcl.EvalContext) (*Compose, cty.Value, hcl.Diagnostics) {
-	d := &decoder{attrs: b.Attrs, ctx: ctx, what: "The compose block"}
+	d := &decoder{attrs: b.Attrs, ctx: ctx, what: "The compose block", block: b.DeclRange.Ptr()}
 	d.required("name", "version")
 	c := &Compose{
 		Name: d.str("name", ""), Version: d.pathName("version", ""), Label: d.str("label", ""),
@@ -81,7 +81,7 @@ func DefaultCompose() *Compose {
 }
 
 func decodeSource(b *dsl.Block, ctx *hcl.EvalContext) (*Source, cty.Value, hcl.Diagnostics) {
-	d := &decoder{attrs: b.Attrs, ctx: ctx, what: b.Addr.String()}
+	d := &decoder{attrs: b.Attrs, ctx: ctx, what: b.Addr.String(), block: b.DeclRange.Ptr()}
 	s := &Source{Type: b.Addr.Type, Name: b.Addr.Name, Range: b.DeclRange, SigKeys: d.sigkeys()}
 	if b.Addr.Type == "rpm_dir" {
 		s.Location = d.str("path", "")
@@ -95,7 +95,7 @@ func decodeSource(b *dsl.Block, ctx *hcl.EvalContext) (*Source, cty.Value, hcl.D
 }
 
 func decodeGroup(b *dsl.Block, ctx *hcl.EvalContext) (*Group, cty.Value, hcl.Diagnostics) {
-	d := &decoder{attrs: b.Attrs, ctx: ctx, what: b.Addr.String()}
+	d := &decoder{attrs: b.Attrs, ctx: ctx, what: b.Addr.String(), block: b.DeclRange.Ptr()}
 	g := &Group{
 		ID: d.str("id", b.Addr.Name), Name: d.str("name", b.Addr.Name), Description: d.str("description", ""),
 		Mandatory: d.strs("mandatory"), Default: d.strs("default"), Optional: d.strs("optional"),
@@ -117,7 +117,7 @@ func decodeGroup(b *dsl.Block, ctx *hcl.EvalContext) (*Group, cty.Value, hcl.Dia
 }
 
 func decodeModule(b *dsl.Block, ctx *hcl.EvalContext) (*Module, cty.Value, hcl.Diagnostics) {
-	d := &decoder{attrs: b.Attrs, ctx: ctx, what: b.Addr.String()}
+	d := &decoder{attrs: b.Attrs, ctx: ctx, what: b.Addr.String(), block: b.DeclRange.Ptr()}
 	m := &Module{
 		ID: b.Addr.Name, Name: d.str("name", b.Addr.Name), Stream: d.str("stream", "default"),
 		Context: d.str("context", ""), Summary: d.str("summary", ""), Description: d.str("description", ""),
@@ -159,7 +159,7 @@ func decodeModule(b *dsl.Block, ctx *hcl.EvalContext) (*Module, cty.Value, hcl.D
 }
 
 func decodeVariant(b *dsl.Block, ctx *hcl.EvalContext) (*Variant, cty.Value, hcl.Diagnostics) {
-	d := &decoder{attrs: b.Attrs, ctx: ctx, what: b.Addr.String()}
+	d := &decoder{attrs: b.Attrs, ctx: ctx, what: b.Addr.String(), block: b.DeclRange.Ptr()}
 	v := &Variant{
 		ID: b.Addr.Name, Name: d.str("name", b.Addr.Name), UID: d.pathName("uid", b.Addr.Name),
 		Type:    d.oneOf("type", "variant", "variant", "optional", "addon", "layered-product"),

@@ -21,6 +21,8 @@ type decoder struct {
 	attrs hcl.Attributes
 	ctx   *hcl.EvalContext
 	what  string // "module.gnome", for messages
+	// block is where the block is declared, for what is missing from it.
+	block *hcl.Range
 	diags hcl.Diagnostics
 }
 
@@ -221,7 +223,7 @@ func (d *decoder) required(names ...string) {
 	for _, n := range names {
 		if _, ok := d.attrs[n]; !ok {
 			d.diags = append(d.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Missing required argument",
-				Detail: fmt.Sprintf("%s needs the argument %q.", d.what, n)})
+				Detail: fmt.Sprintf("%s needs the argument %q.", d.what, n), Subject: d.block})
 		}
 	}
 }

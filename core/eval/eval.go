@@ -27,6 +27,8 @@ type Result struct {
 	Modules   map[string]*Module
 	Variants  map[string]*Variant
 	Instances []*Instance
+	// Store is the shared store, if the configuration has one.
+	Store *Store
 }
 
 // Evaluate evaluates cfg with the given variable settings.
@@ -48,6 +50,11 @@ func Evaluate(cfg *dsl.Config, settings []dsl.VarSetting) (*Result, hcl.Diagnost
 	}
 	if r.Compose == nil {
 		r.Compose = DefaultCompose()
+	}
+	if r.Config.Store != nil {
+		var d hcl.Diagnostics
+		r.Store, d = r.decodeStore(r.Config.Store)
+		diags = append(diags, d...)
 	}
 	diags = append(diags, r.checkNames()...)
 	if diags.HasErrors() {

@@ -11,6 +11,7 @@ import (
 	"github.com/strata-build/strata/core/graph"
 	"github.com/strata-build/strata/core/pkgset"
 	"github.com/strata-build/strata/core/plugins"
+	"github.com/strata-build/strata/core/registry"
 	"github.com/strata-build/strata/core/store"
 	"github.com/strata-build/strata/dsl"
 	"github.com/strata-build/strata/internal/addrs"
@@ -55,6 +56,9 @@ type Plan struct {
 	Nodes map[addrs.Instance]*Node
 	// Graph holds the instances with edges to their inputs.
 	Graph *graph.Graph[addrs.Instance]
+	// Remote is the shared store, when the configuration has one and it
+	// answered while planning.
+	Remote *registry.Registry
 }
 
 // Node is one planned artifact instance.
@@ -84,6 +88,10 @@ type Node struct {
 	// there: it never was with this key, or the last attempt failed.
 	Publish        string
 	PublishPending bool
+	// Fetch says the remote store holds the key the local store lacks:
+	// the apply fetches the entry instead of building it. Push says the
+	// local store holds an entry the remote store lacks.
+	Fetch, Push bool
 }
 
 // Changes returns the nodes in address order.
@@ -105,6 +113,20 @@ func (p *Plan) Publishes() int {
 		}
 	}
 	return n
+}
+
+// Transfers returns how many entries an apply fetches from the remote
+// store and pushes there.
+func (p *Plan) Transfers() (fetch, push int) {
+	for _, n := range p.Nodes {
+		if n.Fetch {
+			fetch++
+		}
+		if n.Push {
+			push++
+		}
+	}
+	return
 }
 
 // Counts returns how many nodes build, rebuild and are up to date.
@@ -157,6 +179,9 @@ func New(ctx context.Context, opts Options) (*Plan, hcl.Diagnostics) {
 	}
 	if wanted != nil {
 		p.prune()
+	}
+	if !diags.HasErrors() {
+		diags = append(diags, p.askRemote(ctx)...)
 	}
 	return p, dedupe(diags)
 }

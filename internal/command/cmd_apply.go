@@ -112,14 +112,23 @@ func runApply(c *cli, args []string) int {
 	if err := p.Universe.SaveCache(); err != nil {
 		c.diagnose(hcl.Diagnostics{{Severity: hcl.DiagWarning, Summary: "Cannot save the header cache", Detail: err.Error()}})
 	}
-	result := map[string]any{"type": "result", "built": res.Built, "from_store": res.FromStore, "published": res.Published, "failed": res.Failed, "skipped": res.Skipped}
+	result := map[string]any{"type": "result", "built": res.Built, "from_store": res.FromStore, "published": res.Published, "failed": res.Failed, "skipped": res.Skipped,
+		"fetched": res.Fetched, "pushed": res.Pushed}
 	if !pf.json {
-		published := ""
-		if res.Published > 0 {
-			published = fmt.Sprintf(" %d published,", res.Published)
+		fromStore := fmt.Sprintf(" %d taken from the store,", res.FromStore)
+		if res.Fetched > 0 {
+			fromStore = fmt.Sprintf(" %d taken from the store (%d fetched from the remote store),", res.FromStore, res.Fetched)
 		}
-		fmt.Fprintf(c.stdout, "\n%s %d built, %d taken from the store,%s %d failed, %d skipped.\n",
-			map[bool]string{true: "Apply complete!", false: "Apply finished with errors:"}[res.Failed == 0], res.Built, res.FromStore, published, res.Failed, res.Skipped)
+		for _, m := range []struct {
+			n    int
+			what string
+		}{{res.Published, "published"}, {res.Pushed, "pushed to the remote store"}} {
+			if m.n > 0 {
+				fromStore += fmt.Sprintf(" %d %s,", m.n, m.what)
+			}
+		}
+		fmt.Fprintf(c.stdout, "\n%s %d built,%s %d failed, %d skipped.\n",
+			map[bool]string{true: "Apply complete!", false: "Apply finished with errors:"}[res.Failed == 0], res.Built, fromStore, res.Failed, res.Skipped)
 	}
 	if len(p.Opts.Targets) == 0 {
 		cr, err := writeCompose(p, st, cw, out, res.Failed+res.Skipped == 0)

@@ -3,52 +3,13 @@ package command_test
 import (
 	"encoding/json"
 	"fmt"
-	"net"
-	"net/http"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/strata-build/strata/internal/testutil"
 	"github.com/strata-build/strata/sdk/sdktest"
 )
-
-// freePort returns a loopback port nothing listens on.
-func freePort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
-// startRegistry runs Debian's docker-registry on port until the test ends.
-func startRegistry(t *testing.T, port int) {
-	t.Helper()
-	bin := sdktest.NeedTool(t, "docker-registry")
-	dir := t.TempDir()
-	cfg := fmt.Sprintf("version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: %s\nhttp:\n  addr: 127.0.0.1:%d\n", filepath.Join(dir, "data"), port)
-	if err := os.WriteFile(filepath.Join(dir, "config.yml"), []byte(cfg), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(bin, "serve", filepath.Join(dir, "config.yml"))
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	for i := 0; i < 100; i++ {
-		if resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/v2/", port)); err == nil {
-			resp.Body.Close()
-			return
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	t.Fatal("the registry did not start")
-}
 
 // Images through the command line: a base image and one layered on it,
 // pushed to a registry. The registry is down at first: the apply fails
@@ -57,7 +18,7 @@ func startRegistry(t *testing.T, port int) {
 // skopeo reads from the registry the digest strata built.
 func TestOCIPushRetried(t *testing.T) {
 	skopeo := sdktest.NeedTool(t, "skopeo")
-	port := freePort(t)
+	port := testutil.FreePort(t)
 	ref := fmt.Sprintf("127.0.0.1:%d/minimal/base:1", port)
 	cfg := minimalConfig(t) + fmt.Sprintf(`
 artifact "oci" "base" {
@@ -87,7 +48,7 @@ artifact "oci" "httpd" {
 		t.Fatalf("after a failed push, plan:\n%s", plan)
 	}
 
-	startRegistry(t, port)
+	testutil.StartRegistry(t, port)
 	out := p.ok("apply", "-auto-approve")
 	if !strings.Contains(out, "0 built, 0 taken from the store, 1 published, 0 failed") {
 		t.Errorf("apply after the registry came up:\n%s", out)

@@ -139,7 +139,8 @@ func (c *cli) printPlan(p *plan.Plan) {
 	}
 	build, rebuild, upToDate := p.Counts()
 	publishes := p.Publishes()
-	if build+rebuild+publishes > 0 {
+	fetch, push := p.Transfers()
+	if build+rebuild+publishes+fetch+push > 0 {
 		fmt.Fprintln(c.stdout, "strata will perform the following actions:")
 		fmt.Fprintln(c.stdout)
 	}
@@ -162,6 +163,12 @@ func (c *cli) printPlan(p *plan.Plan) {
 				what += ", already in the store"
 			}
 		}
+		switch {
+		case n.Fetch:
+			what += ", in the remote store"
+		case n.Push:
+			what += ", not yet in the remote store: pushed there"
+		}
 		symbol := actionSymbols[n.Action]
 		if n.PublishPending {
 			if n.Action == plan.UpToDate {
@@ -175,14 +182,19 @@ func (c *cli) printPlan(p *plan.Plan) {
 		}
 	}
 	fmt.Fprintln(c.stdout)
-	if build+rebuild+publishes == 0 {
+	if build+rebuild+publishes+fetch+push == 0 {
 		fmt.Fprintln(c.stdout, "No changes. Every artifact is up to date.")
 	}
-	toPublish := ""
-	if publishes > 0 {
-		toPublish = fmt.Sprintf(", %d to publish", publishes)
+	more := ""
+	for _, m := range []struct {
+		n    int
+		what string
+	}{{publishes, "to publish"}, {fetch, "to fetch"}, {push, "to push"}} {
+		if m.n > 0 {
+			more += fmt.Sprintf(", %d %s", m.n, m.what)
+		}
 	}
-	fmt.Fprintf(c.stdout, "Plan: %d to build, %d to rebuild, %d up to date%s.\n", build, rebuild, upToDate, toPublish)
+	fmt.Fprintf(c.stdout, "Plan: %d to build, %d to rebuild, %d up to date%s.\n", build, rebuild, upToDate, more)
 }
 
 // packageCounts count a node's packages, each architecture's in turn:
@@ -232,7 +244,7 @@ func planJSON(p *plan.Plan, diags hcl.Diagnostics) map[string]any {
 		changes = append(changes, map[string]any{
 			"address": n.Inst.Addr.String(), "action": strings.ReplaceAll(n.Action.String(), " ", "_"),
 			"key": n.Key, "reasons": reasons, "in_store": n.InStore, "packages": c.binary, "pulled_in": c.pulled, "multilib": c.multilib,
-			"source_packages": c.source, "debuginfo_packages": c.debug,
+			"source_packages": c.source, "debuginfo_packages": c.debug, "in_remote_store": n.Fetch, "push": n.Push,
 			"publish": n.Publish, "publish_pending": n.PublishPending,
 			"plugin": map[string]string{"name": n.Plugin.Info.Name, "version": n.Plugin.Info.Version},
 		})
@@ -240,6 +252,7 @@ func planJSON(p *plan.Plan, diags hcl.Diagnostics) map[string]any {
 	sort.Slice(changes, func(i, j int) bool { return changes[i]["address"].(string) < changes[j]["address"].(string) })
 	build, rebuild, upToDate := p.Counts()
 	doc["changes"] = changes
-	doc["summary"] = map[string]int{"build": build, "rebuild": rebuild, "up_to_date": upToDate, "publish": p.Publishes()}
+	fetch, push := p.Transfers()
+	doc["summary"] = map[string]int{"build": build, "rebuild": rebuild, "up_to_date": upToDate, "publish": p.Publishes(), "fetch": fetch, "push": push}
 	return doc
 }

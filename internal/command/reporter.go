@@ -59,7 +59,8 @@ func (r *textReporter) Log(addr, level, message string) {
 }
 
 func (r *textReporter) Finished(addr string, outcome apply.Outcome, took time.Duration) {
-	how := map[apply.Outcome]string{apply.Built: "built", apply.FromStore: "taken from the store", apply.Published: "published"}[outcome]
+	how := map[apply.Outcome]string{apply.Built: "built", apply.FromStore: "taken from the store", apply.Published: "published",
+		apply.Fetched: "fetched from the remote store", apply.Pushed: "pushed to the remote store"}[outcome]
 	r.out("done", addr, map[string]any{"outcome": how, "seconds": took.Seconds()}, "%s in %s", how, took.Round(time.Millisecond))
 }
 
