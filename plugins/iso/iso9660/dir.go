@@ -6,7 +6,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"syscall"
 )
 
 // FromDir lists the tree under root as files of an image under prefix
@@ -26,10 +25,7 @@ func FromDir(root, prefix string) ([]File, error) {
 		if err != nil {
 			return err
 		}
-		f := File{Path: path.Join(prefix, filepath.ToSlash(rel)), Mode: fi.Mode()}
-		if st, ok := fi.Sys().(*syscall.Stat_t); ok {
-			f.UID, f.GID = st.Uid, st.Gid
-		}
+		f := File{Path: path.Join(prefix, filepath.ToSlash(rel)), Mode: rational(fi.Mode())}
 		switch {
 		case fi.Mode()&fs.ModeSymlink != 0:
 			if f.Target, err = os.Readlink(p); err != nil {
@@ -43,4 +39,21 @@ func FromDir(root, prefix string) ([]File, error) {
 		return nil
 	})
 	return out, err
+}
+
+// rational is the mode a file has in the image, as xorriso's
+// -rational-rock sets it (owner and group root, as File's zero values
+// say): readable by all, executable by all when anyone may execute it,
+// writable by none, no set-id or sticky bits. An image then depends on
+// its files' content alone, not on who wrote them or how a store keeps
+// them.
+func rational(m fs.FileMode) fs.FileMode {
+	perm := fs.FileMode(0o444)
+	if m.IsDir() || m&0o111 != 0 {
+		perm |= 0o111
+	}
+	if m&fs.ModeSymlink != 0 {
+		perm = 0o777
+	}
+	return m.Type() | perm
 }
