@@ -17,7 +17,7 @@ TEST_DEPS := rpm createrepo-c dnf dnf-plugins-core python3-dnf libmodulemd-tools
   xorriso genisoimage isomd5sum qemu-system-x86 ovmf isolinux syslinux-common \
   grub-efi-amd64-bin mtools dosfstools
 
-.PHONY: build test test-deps lint generate bench demo demo-update clean
+.PHONY: build test test-deps nomad lint generate bench demo demo-update clean
 
 build:
 	$(GO) build -trimpath -o $(BIN)/strata ./cmd/strata
@@ -29,6 +29,13 @@ test:
 test-deps:
 	apt-get update
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(TEST_DEPS)
+	ln -sf "$$(tools/nomad/build.sh)" /usr/local/bin/nomad
+
+# Nomad is no Debian package: tools/nomad builds it from the module proxy
+# (about 11 minutes the first time, cached by version outside the
+# checkout); the Nomad executor's tests run it.
+nomad:
+	@tools/nomad/build.sh
 
 lint:
 	@set -e; for m in $(MODULES); do echo "== vet $$m"; (cd $$m && $(GO) vet ./... && $(GO) run $(STATICCHECK) ./...); done

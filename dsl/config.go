@@ -18,6 +18,9 @@ type Config struct {
 	// Store is the store block (a shared store in a registry); nil when
 	// there is none. Its one label is in Addr.Type.
 	Store *Block
+	// Executor is the executor block (where builds run); nil when there
+	// is none. Its one label is in Addr.Type.
+	Executor *Block
 	// Blocks holds the variables, locals, sources, groups, modules and
 	// variants by address.
 	Blocks map[addrs.Block]*Block

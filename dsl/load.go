@@ -121,6 +121,8 @@ func (c *Config) addFile(f *hcl.File) hcl.Diagnostics {
 			diags = append(diags, c.addSource(b)...)
 		case "store":
 			diags = append(diags, c.addStore(b)...)
+		case "executor":
+			diags = append(diags, c.addExecutor(b)...)
 		default:
 			diags = append(diags, c.addBlock(b)...)
 		}
@@ -205,6 +207,20 @@ func (c *Config) addStore(b *hcl.Block) hcl.Diagnostics {
 		return append(diags, duplicate("a store block", b.DefRange, c.Store.DeclRange))
 	}
 	c.Store = blk
+	return diags
+}
+
+func (c *Config) addExecutor(b *hcl.Block) hcl.Diagnostics {
+	if typ := b.Labels[0]; typ != "nomad" {
+		return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Unknown executor type",
+			Detail:  fmt.Sprintf("There is no executor type %q. strata builds locally, or on a Nomad cluster: executor \"nomad\" { address = \"http://127.0.0.1:4646\" }.", typ),
+			Subject: b.LabelRanges[0].Ptr()}}
+	}
+	blk, diags := decodeBlock(addrs.Block{Type: b.Labels[0]}, b, bodySchemas["executor"])
+	if c.Executor != nil {
+		return append(diags, duplicate("an executor block", b.DefRange, c.Executor.DeclRange))
+	}
+	c.Executor = blk
 	return diags
 }
 

@@ -14,6 +14,7 @@ var fileSchema = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{
 	{Type: "artifact", LabelNames: []string{"type", "name"}},
 	{Type: "required_plugins"},
 	{Type: "store", LabelNames: []string{"type"}},
+	{Type: "executor", LabelNames: []string{"type"}},
 }}
 
 func attrs(names ...string) []hcl.AttributeSchema {
@@ -40,6 +41,9 @@ var bodySchemas = map[string]*hcl.BodySchema{
 	},
 	"lifecycle": {Attributes: attrs("eol", "sla")},
 	"store":     {Attributes: attrs("repository", "insecure")},
+	"executor": {Attributes: attrs("address", "datacenters", "namespace", "node_pool", "region"),
+		Blocks: []hcl.BlockHeaderSchema{{Type: "resources"}}},
+	"resources": {Attributes: attrs("cpu", "memory")},
 	"variant": {Attributes: attrs("name", "uid", "type", "modules", "packages", "arches", "exclude",
 		"multilib", "multilib_whitelist", "multilib_blacklist")},
 }
@@ -51,7 +55,7 @@ var sourceSchemas = map[string]*hcl.BodySchema{
 }
 
 // artifactMeta are the artifact arguments the core owns whatever the type.
-var artifactMeta = &hcl.BodySchema{Attributes: attrs("for_each", "count", "depends_on", "closure", "timeout")}
+var artifactMeta = &hcl.BodySchema{Attributes: attrs("for_each", "count", "depends_on", "closure", "timeout", "executor")}
 
 // SelectionSchema holds the package selection arguments, owned by the core
 // for types whose schema says they build from packages.

@@ -19,7 +19,6 @@ import (
 	"github.com/strata-build/strata/core/store"
 	"github.com/strata-build/strata/internal/addrs"
 	"github.com/strata-build/strata/sdk"
-	"github.com/strata-build/strata/sdk/files"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -64,6 +63,9 @@ type Options struct {
 	// fails, removed), one taken from the store once it is recorded. The
 	// compose links them meanwhile.
 	Ready func(n *plan.Node, e *store.Entry, files string)
+	// Executor, when set, builds every instance not marked local
+	// (executor = "local") away from this machine.
+	Executor Executor
 }
 
 // Result counts what an apply did.
@@ -103,7 +105,8 @@ func Apply(ctx context.Context, p *plan.Plan, opts Options) *Result {
 		// A failed push or publication fails the apply but not what is
 		// built on the artifact: its build is stored.
 		var pubErr error
-		if err == nil && p.Remote != nil && (outcome == Built || n.Push) {
+		toPush := p.Remote != nil && (outcome == Built && !remotely(n, opts) || n.Push)
+		if err == nil && toPush {
 			if pubErr = p.Remote.Push(ctx, p.Opts.Store, n.Key); pubErr != nil {
 				pubErr = fmt.Errorf("%w (the build is kept in the local store; the next apply pushes it)", pubErr)
 			}
@@ -126,7 +129,7 @@ func Apply(ctx context.Context, p *plan.Plan, opts Options) *Result {
 		if err == nil && pubErr == nil && n.PublishPending {
 			res.Published++
 		}
-		if err == nil && pubErr == nil && p.Remote != nil && (outcome == Built || n.Push) {
+		if err == nil && pubErr == nil && toPush {
 			res.Pushed++
 		}
 		if failed := errors.Join(err, pubErr); failed != nil {
@@ -190,6 +193,12 @@ func build(ctx context.Context, p *plan.Plan, n *plan.Node, opts Options) (Outco
 	if err != nil {
 		return 0, err
 	}
+	if remotely(n, opts) {
+		if err := remoteBuild(ctx, p, n, opts, config, pkgs, inputs); err != nil {
+			return 0, err
+		}
+		return Built, record()
+	}
 	dir, err := p.Opts.Store.NewBuildDir(n.Key)
 	if err != nil {
 		return 0, err
@@ -235,6 +244,9 @@ func build(ctx context.Context, p *plan.Plan, n *plan.Node, opts Options) (Outco
 	}
 	return Built, record()
 }
+
+// remotely says n is built by the executor, not here.
+func remotely(n *plan.Node, opts Options) bool { return opts.Executor != nil && !n.Inst.Local }
 
 // timeout bounds a plugin's build or publication of n.
 func timeout(n *plan.Node) time.Duration {
@@ -341,7 +353,7 @@ func newEntry(p *plan.Plan, n *plan.Node, res *sdk.BuildResult) (*store.Entry, e
 	if err != nil {
 		return nil, err
 	}
-	if err := checkPlacements(res.Placements); err != nil {
+	if err := store.CheckPlacements(res.Placements); err != nil {
 		return nil, fmt.Errorf("%s: %w", n.Plugin.Name(), err)
 	}
 	lin, err := store.EncodeLineage(lineage(p, n))
@@ -397,21 +409,6 @@ func (r reporter) Progress(done, total int64, message string) {
 	r.r.Progress(r.addr, done, total, message)
 }
 func (r reporter) Log(level, message string) { r.r.Log(r.addr, level, message) }
-
-// checkPlacements refuses compose paths that would leave the compose tree.
-func checkPlacements(ps []sdk.Placement) error {
-	for _, pl := range ps {
-		if err := files.CheckRelPath(pl.ComposePath); err != nil {
-			return fmt.Errorf("placement %q -> %q: %w", pl.Path, pl.ComposePath, err)
-		}
-		if pl.Path != "" {
-			if err := files.CheckRelPath(pl.Path); err != nil {
-				return fmt.Errorf("placement %q -> %q: %w", pl.Path, pl.ComposePath, err)
-			}
-		}
-	}
-	return nil
-}
 
 // checkOutputs compares the outputs a build returned with those its plan
 // promised: the same attributes, of the planned types, with the values

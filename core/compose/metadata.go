@@ -41,6 +41,9 @@ type lineageArtifact struct {
 	// Published says where the artifact was published, with what its
 	// plugin reported (an image's pushed reference and digest).
 	Published *published `json:"published,omitempty"`
+	// BuiltOn says where it was built, when not by the apply that
+	// stored it (a Nomad node and allocation).
+	BuiltOn string `json:"built_on,omitempty"`
 	// Lineage is the stored entry's lineage object, whose fields follow
 	// the ones above in the artifact's object.
 	Lineage json.RawMessage `json:"-"`
@@ -123,7 +126,7 @@ func lineageDoc(info Info, arts []Artifact) *lineage {
 	l.Payload.Compose.Name, l.Payload.Compose.Short, l.Payload.Compose.Version = info.Name, info.Short, info.Version
 	l.Payload.Artifacts = map[string]lineageArtifact{}
 	for _, a := range arts {
-		la := lineageArtifact{Key: a.Entry.Key, ManifestDigest: a.Entry.ManifestDigest, Lineage: a.Entry.Lineage}
+		la := lineageArtifact{Key: a.Entry.Key, ManifestDigest: a.Entry.ManifestDigest, Lineage: a.Entry.Lineage, BuiltOn: a.Entry.BuiltOn}
 		if a.Published != "" {
 			la.Published = &published{To: a.Published, Outputs: a.PublishedOutputs}
 		}

@@ -23,6 +23,9 @@ type Instance struct {
 	Closure string
 	// Timeout bounds the build; zero means the default.
 	Timeout time.Duration
+	// Local says the artifact is built here whatever the executor
+	// (executor = "local").
+	Local bool
 	// DependsOn are the artifacts named in depends_on.
 	DependsOn []addrs.Block
 }
@@ -150,6 +153,9 @@ func (r *Result) instanceMeta(inst *Instance) hcl.Diagnostics {
 			d.errorf(inst.Block.Meta["timeout"], "Invalid timeout", "timeout is a duration such as \"30m\" or \"2h\", not %q.", s)
 		}
 		inst.Timeout = t
+	}
+	if _, ok := inst.Block.Meta["executor"]; ok {
+		inst.Local = d.oneOf("executor", "local", "local", "nomad") == "local"
 	}
 	return d.diags
 }

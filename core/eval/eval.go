@@ -29,6 +29,8 @@ type Result struct {
 	Instances []*Instance
 	// Store is the shared store, if the configuration has one.
 	Store *Store
+	// Executor is where builds run, if not here.
+	Executor *Executor
 }
 
 // Evaluate evaluates cfg with the given variable settings.
@@ -54,6 +56,11 @@ func Evaluate(cfg *dsl.Config, settings []dsl.VarSetting) (*Result, hcl.Diagnost
 	if r.Config.Store != nil {
 		var d hcl.Diagnostics
 		r.Store, d = r.decodeStore(r.Config.Store)
+		diags = append(diags, d...)
+	}
+	if r.Config.Executor != nil {
+		var d hcl.Diagnostics
+		r.Executor, d = r.decodeExecutor(r.Config.Executor)
 		diags = append(diags, d...)
 	}
 	diags = append(diags, r.checkNames()...)

@@ -147,23 +147,13 @@ func fetchFile(img v1.Image, dir string, f sdk.ManifestFile) error {
 		return fmt.Errorf("%s: %w", f.Path, err)
 	}
 	l, err := img.LayerByDigest(h)
+	if err == nil {
+		err = writeBlob(l, path, os.FileMode(f.Mode&0o7777))
+	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", f.Path, err)
 	}
-	rc, err := l.Compressed()
-	if err != nil {
-		return fmt.Errorf("%s: %w", f.Path, err)
-	}
-	defer rc.Close()
-	out, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, os.FileMode(f.Mode&0o7777))
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, rc); err != nil {
-		out.Close()
-		return fmt.Errorf("%s: %w", f.Path, err)
-	}
-	return out.Close()
+	return nil
 }
 
 // entryImage is an entry as an OCI artifact: its metadata as the config,
@@ -225,3 +215,64 @@ func (b fileBlob) Digest() (v1.Hash, error)            { return b.digest, nil }
 func (b fileBlob) Compressed() (io.ReadCloser, error)  { return os.Open(b.path) }
 func (b fileBlob) Size() (int64, error)                { return b.size, nil }
 func (b fileBlob) MediaType() (types.MediaType, error) { return FileMediaType, nil }
+
+// PushBlob puts a file into the registry as a blob by its sha256 (hex),
+// unless the registry holds it already: a package a remote build needs,
+// or a binary it runs.
+func (r *Registry) PushBlob(ctx context.Context, path, sha256 string, size int64) error {
+	h, err := v1.NewHash("sha256:" + sha256)
+	if err != nil {
+		return err
+	}
+	l, err := partial.CompressedToLayer(fileBlob{path: path, digest: h, size: size})
+	if err != nil {
+		return err
+	}
+	if err := remote.WriteLayer(r.repo, l, r.with(ctx)...); err != nil {
+		return fmt.Errorf("pushing %s to the remote store %s: %w", filepath.Base(path), r, err)
+	}
+	return nil
+}
+
+// FetchBlob writes the blob with the sha256 (hex) to path, checking it
+// against the digest as it is read; on any error path is not left.
+func (r *Registry) FetchBlob(ctx context.Context, sha256, path string, mode os.FileMode) error {
+	l, err := remote.Layer(r.repo.Digest("sha256:"+sha256), r.with(ctx)...)
+	if err == nil {
+		err = writeBlob(l, path, mode)
+	}
+	if err != nil {
+		os.Remove(path)
+		return fmt.Errorf("fetching blob %.12s from the remote store %s: %w", sha256, r, err)
+	}
+	return nil
+}
+
+func writeBlob(l v1.Layer, path string, mode os.FileMode) error {
+	rc, err := l.Compressed()
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	out, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, mode)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, rc); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+// BlobURL is where the registry serves a blob over HTTP(S), for clients
+// that fetch by URL and check the digest themselves (a Nomad artifact).
+func (r *Registry) BlobURL(sha256 string) string {
+	return fmt.Sprintf("%s://%s/v2/%s/blobs/sha256:%s", r.repo.Registry.Scheme(), r.repo.RegistryStr(), r.repo.RepositoryStr(), sha256)
+}
+
+// Repository names the repository as Open took it, with whether it is
+// served over plain HTTP.
+func (r *Registry) Repository() (string, bool) {
+	return r.repo.Name(), r.repo.Registry.Scheme() == "http"
+}

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"github.com/strata-build/strata/sdk"
+	"github.com/strata-build/strata/sdk/files"
 )
 
 // BuildDir is a fresh directory for one build: Files is the empty output
@@ -52,6 +53,9 @@ type Known struct {
 func (s *Store) Commit(b *BuildDir, e *Entry, known Known) error {
 	defer b.Discard()
 	if err := os.RemoveAll(b.Work); err != nil {
+		return err
+	}
+	if err := CheckPlacements(e.Placements); err != nil {
 		return err
 	}
 	if err := Verify(b.Files, e.Manifest, known); err != nil {
@@ -158,4 +162,19 @@ func writeSynced(path string, data []byte) error {
 		return err
 	}
 	return f.Close()
+}
+
+// CheckPlacements refuses compose paths that would leave the compose tree.
+func CheckPlacements(ps []sdk.Placement) error {
+	for _, pl := range ps {
+		if err := files.CheckRelPath(pl.ComposePath); err != nil {
+			return fmt.Errorf("placement %q -> %q: %w", pl.Path, pl.ComposePath, err)
+		}
+		if pl.Path != "" {
+			if err := files.CheckRelPath(pl.Path); err != nil {
+				return fmt.Errorf("placement %q -> %q: %w", pl.Path, pl.ComposePath, err)
+			}
+		}
+	}
+	return nil
 }

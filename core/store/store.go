@@ -67,6 +67,9 @@ type Entry struct {
 	ManifestDigest string             `json:"manifest_digest"`
 	// Placements say where the artifact's parts go in a compose.
 	Placements []sdk.Placement `json:"placements,omitempty"`
+	// BuiltOn says where the artifact was built when not by the apply
+	// that stored it ("nomad node N, allocation A").
+	BuiltOn string `json:"built_on,omitempty"`
 	// Lineage is the Lineage object as EncodeLineage writes it, kept in a
 	// file of its own (lineage.json): a compose copies it into its
 	// lineage.json as it is. For a repository of tens of thousands of

@@ -13,6 +13,8 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/strata-build/strata/core/apply"
 	"github.com/strata-build/strata/core/compose"
+	"github.com/strata-build/strata/core/eval"
+	"github.com/strata-build/strata/core/nomad"
 	"github.com/strata-build/strata/core/pkgset"
 	"github.com/strata-build/strata/core/plan"
 	"github.com/strata-build/strata/core/store"
@@ -25,6 +27,7 @@ func runApply(c *cli, args []string) int {
 	approve := fs.Bool("auto-approve", false, "build without asking for confirmation")
 	parallelism := fs.Int("parallelism", 0, "build at most N artifacts at once (default: the number of CPUs)")
 	outDir := fs.String("out-dir", "", "write the compose here (default: out/ beside the configuration)")
+	executor := fs.String("executor", "", `where builds run: "local", or "nomad" (default: the configuration's executor block, else local)`)
 	arg, code, stop := c.parseDir(fs, args)
 	if stop {
 		return code
@@ -103,6 +106,9 @@ func runApply(c *cli, args []string) int {
 	}
 	fetcher := &pkgset.Fetcher{Dir: filepath.Join(st.CacheDir(), "packages")}
 	opts := apply.Options{Parallelism: *parallelism, Reporter: c.reporter(pf.json), Fetcher: fetcher}
+	if opts.Executor, err = executorFor(*executor, p); err != nil {
+		return c.errorf("%v", err)
+	}
 	if cw != nil {
 		opts.Ready = func(n *plan.Node, e *store.Entry, files string) {
 			cw.Add(compose.Artifact{Addr: n.Inst.Addr, Entry: e, Files: files})
@@ -207,4 +213,32 @@ func addToCompose(cw *compose.Writer, p *plan.Plan, st *store.Store, n *plan.Nod
 	if a, ok, err := composeArtifact(p, st, n); err == nil && ok {
 		cw.Add(a)
 	}
+}
+
+// executorFor returns where builds run: the -executor flag's choice, else
+// the configuration's executor block; nil builds here.
+func executorFor(flag string, p *plan.Plan) (apply.Executor, error) {
+	cfg := p.Eval.Executor
+	switch flag {
+	case "local":
+		return nil, nil
+	case "":
+		if cfg == nil {
+			return nil, nil
+		}
+	case "nomad":
+		if cfg == nil {
+			addr := os.Getenv("NOMAD_ADDR")
+			if addr == "" {
+				addr = "http://127.0.0.1:4646"
+			}
+			cfg = &eval.Executor{Type: "nomad", Address: addr}
+		}
+	default:
+		return nil, fmt.Errorf("-executor is \"local\" or \"nomad\", not %q", flag)
+	}
+	if p.Remote == nil {
+		return nil, fmt.Errorf("builds on Nomad exchange their inputs and entries through a shared store: add a store \"oci\" block that the plan can reach")
+	}
+	return nomad.New(*cfg, p.Remote)
 }

@@ -88,6 +88,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		return servePlugin(c, args[1:])
 	case plugins.SandboxVerb:
 		return enterSandbox(c, args[1:])
+	case "worker":
+		return runWorker(c, args[1:])
 	}
 	v, ok := verbs[args[0]]
 	if !ok {
