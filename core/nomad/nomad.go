@@ -151,6 +151,9 @@ func (x *Executor) job(spec *worker.Spec, specSum string) *api.Job {
 		}
 	}
 	tg := api.NewTaskGroup("build", 1)
+	// A task that dies (its node's worker killed) runs again soon, once;
+	// then Nomad's reschedule policy moves it to another node.
+	tg.RestartPolicy = &api.RestartPolicy{Attempts: ptr(1), Delay: ptr(time.Second), Interval: ptr(time.Minute), Mode: ptr("fail")}
 	tg.AddTask(task)
 	job.AddTaskGroup(tg)
 	return job

@@ -2,10 +2,17 @@ package command_test
 
 import (
 	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/strata-build/strata/internal/testutil"
+	"github.com/strata-build/strata/sdk"
 )
 
 // The minimal example built on a Nomad cluster of three nodes, through a
@@ -60,4 +67,76 @@ func TestNomadExecutor(t *testing.T) {
 	if len(cluster.Jobs(t)) != len(jobs) {
 		t.Error("the fresh checkout submitted jobs")
 	}
+}
+
+// workerPIDs lists the processes running strata worker.
+func workerPIDs(t *testing.T) []int {
+	t.Helper()
+	entries, _ := os.ReadDir("/proc")
+	var out []int
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		cmdline, _ := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
+		args := strings.Split(string(cmdline), "\x00")
+		if len(args) > 2 && strings.HasSuffix(args[0], "strata") && args[1] == "worker" {
+			out = append(out, pid)
+		}
+	}
+	return out
+}
+
+// Faults on Nomad: a build's allocation killed in the middle is run
+// again by Nomad and the apply completes with a verified entry; a plugin
+// binary tampered with in the shared store is refused by the worker, and
+// the failure names the job and allocation with the worker's last lines.
+func TestNomadFaults(t *testing.T) {
+	reg := testutil.StartRegistry(t, testutil.FreePort(t))
+	cluster := testutil.StartNomad(t, 2)
+	settings := remoteStore(reg.Port) + fmt.Sprintf("\nexecutor \"nomad\" {\n  address = %q\n}\n", cluster.Address)
+	p := probeProject(t, settings+`
+artifact "probe" "slow" {
+  behavior = "sleep:5s"
+}
+`)
+	apply := exec.Command(filepath.Join(binDir, "strata"), "apply", "-auto-approve")
+	apply.Dir, apply.Env = p.dir, p.env
+	var stdout, stderr syncBuffer
+	apply.Stdout, apply.Stderr = &stdout, &stderr
+	if err := apply.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer apply.Process.Kill()
+	deadline := time.Now().Add(60 * time.Second)
+	for !strings.Contains(stderr.String(), "sleeping") {
+		if time.Now().After(deadline) {
+			t.Fatalf("the build did not start:\n%s", stderr.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	pids := workerPIDs(t)
+	if len(pids) != 1 {
+		t.Fatalf("%d strata worker processes run", len(pids))
+	}
+	syscall.Kill(pids[0], syscall.SIGKILL)
+	if err := apply.Wait(); err != nil {
+		t.Fatalf("apply after the allocation was killed: %v\n%s\n%s", err, stdout.String(), stderr.String())
+	}
+	contains(t, "apply after the allocation was killed", stdout.String(), "Apply complete! 1 built")
+	p.ok("verify")
+	contains(t, "plan after it", p.ok("plan"), "Plan: 0 to build, 0 to rebuild, 1 up to date.")
+
+	// The probe's binary, tampered with in the registry.
+	sum, err := sdk.FileSHA256(filepath.Join(binDir, "strata-plugin-probe"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(reg.Blob(sum), []byte("#!/bin/sh\necho tampered\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	p.write(map[string]string{"main.hcl": probeBase + settings + "\nartifact \"probe\" \"other\" {\n  message = \"another build\"\n}\n"})
+	out := p.fails(1, "apply", "-auto-approve")
+	contains(t, "apply with a tampered plugin", out, "FAILED: Nomad job strata-", ", allocation ", "the plugin for probe", "sha256")
 }
