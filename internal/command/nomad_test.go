@@ -36,7 +36,7 @@ func TestNomadExecutor(t *testing.T) {
 	}
 	contains(t, "apply on Nomad", out, "Apply complete! 5 built")
 	contains(t, "apply on Nomad's progress", stderr, "building as Nomad job strata-")
-	jobs := cluster.Jobs(t)
+	jobs := testutil.Jobs(t, cluster)
 	built := map[string]bool{}
 	for _, meta := range jobs {
 		built[meta["strata.address"]] = true
@@ -64,7 +64,7 @@ func TestNomadExecutor(t *testing.T) {
 	q := newProject(t, map[string]string{"main.hcl": cfg}, specs)
 	q.ok("init")
 	contains(t, "fresh checkout on the same registry", q.ok("apply", "-auto-approve"), "Apply complete! 0 built, 5 taken from the store (5 fetched from the remote store)")
-	if len(cluster.Jobs(t)) != len(jobs) {
+	if len(testutil.Jobs(t, cluster)) != len(jobs) {
 		t.Error("the fresh checkout submitted jobs")
 	}
 }
