@@ -56,6 +56,7 @@ bench: build
 	$(GO) run ./tools/benchiso -strata $(BIN)/strata -sets 2000x250k
 	$(GO) run ./tools/benchfedora -strata $(BIN)/strata -size 1000k
 	$(GO) run ./tools/benchgather -strata $(BIN)/strata -packages 20000,77000
+	$(GO) run ./tools/benchnomad -strata $(BIN)/strata
 
 demo: build
 	$(GO) run ./tools/genuniverse -config $(EXAMPLE) -given $(EXAMPLE)/packages.json -out $(EXAMPLE)/rpms

@@ -161,7 +161,7 @@ func build(ctx context.Context, p *plan.Plan, n *plan.Node, opts Options) (Outco
 	}
 	outcome := FromStore
 	if n.Fetch && !p.Opts.Store.Has(n.Key) {
-		if err := p.Remote.Fetch(ctx, p.Opts.Store, n.Key); err != nil {
+		if err := p.Remote.Fetch(ctx, p.Opts.Store, n.Key, held(n)); err != nil {
 			opts.Reporter.Log(addr, "warn", fmt.Sprintf("%v; building it here instead", err))
 		} else {
 			outcome = Fetched

@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/strata-build/strata/core/plan"
 	"github.com/strata-build/strata/core/plugins"
+	"github.com/strata-build/strata/core/registry"
 	"github.com/strata-build/strata/core/store"
 	"github.com/strata-build/strata/core/worker"
 	"github.com/strata-build/strata/sdk"
@@ -68,7 +70,7 @@ func remoteBuild(ctx context.Context, p *plan.Plan, n *plan.Node, opts Options, 
 	if err := opts.Executor.Build(ctx, spec, binaries, rep); err != nil {
 		return err
 	}
-	if err := p.Remote.Fetch(ctx, p.Opts.Store, n.Key); err != nil {
+	if err := p.Remote.Fetch(ctx, p.Opts.Store, n.Key, held(n)); err != nil {
 		return fmt.Errorf("%s built on %s, but its entry cannot be taken: %w", addr, opts.Executor, err)
 	}
 	e, err := p.Opts.Store.Read(n.Key)
@@ -128,4 +130,16 @@ func buildSpec(p *plan.Plan, n *plan.Node, config cty.Value, pkgs []sdk.Package,
 		spec.Inputs = append(spec.Inputs, worker.Input{Address: in.Address, Type: in.Type, Key: in.Key, Outputs: outputs, Packages: in.Packages})
 	}
 	return spec, nil
+}
+
+// held are the package files of n's set this machine holds whose digests
+// are known: an entry fetched links them rather than downloading them.
+func held(n *plan.Node) registry.Local {
+	paths := map[string]string{}
+	for _, pkg := range n.Set.All() {
+		if pkg.SHA256 != "" && !strings.Contains(pkg.Location, "://") {
+			paths[pkg.SHA256] = pkg.Location
+		}
+	}
+	return registry.LocalFiles(paths)
 }

@@ -82,7 +82,7 @@ func (x *Executor) Build(ctx context.Context, spec *worker.Spec, binaries map[st
 		return fmt.Errorf("submitting %s to %s: %w", spec.Address, x, err)
 	}
 	rep.Log("info", fmt.Sprintf("building as Nomad job %s", *job.ID))
-	return x.wait(ctx, *job.ID, rep)
+	return x.wait(ctx, *job.ID, spec.Key, rep)
 }
 
 // pushSpec puts the spec into the registry as a blob; it returns its
@@ -161,10 +161,11 @@ func (x *Executor) job(spec *worker.Spec, specSum string) *api.Job {
 
 func ptr[T any](v T) *T { return &v }
 
-// wait follows a job until it is dead, forwarding its allocations'
-// events; a failed job is an error naming its allocation with the last
-// lines it wrote.
-func (x *Executor) wait(ctx context.Context, id string, rep sdk.Reporter) error {
+// wait follows a job, forwarding its allocations' events, until the
+// entry for key is in the shared store (the worker pushes it last: the
+// apply then takes it, verified) or the job is dead without it: an error
+// naming its allocation with the last lines it wrote.
+func (x *Executor) wait(ctx context.Context, id, key string, rep sdk.Reporter) error {
 	followed := map[string]*logFollower{}
 	defer func() {
 		for _, f := range followed {
@@ -172,6 +173,14 @@ func (x *Executor) wait(ctx context.Context, id string, rep sdk.Reporter) error 
 		}
 	}()
 	for {
+		if has, err := x.reg.Has(ctx, key); err != nil {
+			return err
+		} else if has {
+			for _, f := range followed {
+				f.drain()
+			}
+			return nil
+		}
 		allocs, _, err := x.client.Jobs().Allocations(id, true, (&api.QueryOptions{}).WithContext(ctx))
 		if err != nil {
 			return fmt.Errorf("following Nomad job %s: %w", id, err)
@@ -208,7 +217,7 @@ func (x *Executor) wait(ctx context.Context, id string, rep sdk.Reporter) error 
 		case <-ctx.Done():
 			x.client.Jobs().Deregister(id, false, nil)
 			return ctx.Err()
-		case <-time.After(250 * time.Millisecond):
+		case <-time.After(100 * time.Millisecond):
 		}
 	}
 }
@@ -219,10 +228,13 @@ type logFollower struct {
 	done   chan struct{}
 	mu     sync.Mutex
 	last   []string
+	// ended says the worker's last line arrived.
+	ended   chan struct{}
+	endOnce sync.Once
 }
 
 func (x *Executor) follow(ctx context.Context, allocID string, rep sdk.Reporter) *logFollower {
-	f := &logFollower{cancel: make(chan struct{}), done: make(chan struct{})}
+	f := &logFollower{cancel: make(chan struct{}), done: make(chan struct{}), ended: make(chan struct{})}
 	go func() {
 		defer close(f.done)
 		alloc, _, err := x.client.Allocations().Info(allocID, (&api.QueryOptions{}).WithContext(ctx))
@@ -264,6 +276,11 @@ func (x *Executor) follow(ctx context.Context, allocID string, rep sdk.Reporter)
 func (f *logFollower) line(s string, rep sdk.Reporter) {
 	var ev worker.Event
 	if json.Unmarshal([]byte(s), &ev) == nil && ev.Event != "" {
+		if ev.Event == "end" {
+			// A task run again (its first run killed) ends twice.
+			f.endOnce.Do(func() { close(f.ended) })
+			return
+		}
 		ev.Forward(rep)
 		if ev.Event != "log" {
 			return
@@ -278,10 +295,11 @@ func (f *logFollower) line(s string, rep sdk.Reporter) {
 	}
 }
 
-// drain waits a moment for the stream to deliver what the allocation
-// wrote last, then stops it.
+// drain lets the stream deliver what the allocation wrote last, up to
+// the worker's last line (two seconds at most), then stops it.
 func (f *logFollower) drain() {
 	select {
+	case <-f.ended:
 	case <-f.done:
 	case <-time.After(2 * time.Second):
 	}

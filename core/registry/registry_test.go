@@ -66,8 +66,10 @@ func TestPushAndFetch(t *testing.T) {
 		t.Fatal(err)
 	}
 	k1, k2 := key("one"), key("two")
-	putEntry(t, local, k1, map[string]string{"x86_64/Packages/a.rpm": "package a", "x86_64/repodata/repomd.xml": "<repomd/>", "latest": "->x86_64"})
-	putEntry(t, local, k2, map[string]string{"Packages/a.rpm": "package a"})
+	pkgA := strings.Repeat("package a ", packLimit/5) // a blob of its own
+	putEntry(t, local, k1, map[string]string{"x86_64/Packages/a.rpm": pkgA, "x86_64/repodata/repomd.xml": "<repomd/>",
+		"x86_64/repodata/primary.xml": "<metadata/>", "latest": "->x86_64"})
+	putEntry(t, local, k2, map[string]string{"Packages/a.rpm": pkgA})
 	if has, err := r.Has(ctx, k1); err != nil || has {
 		t.Fatalf("Has before a push: %v %v", has, err)
 	}
@@ -84,15 +86,21 @@ func TestPushAndFetch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := r.Fetch(ctx, other, k1); err != nil {
+	if err := r.Fetch(ctx, other, k1, Local{}); err != nil {
 		t.Fatal(err)
 	}
 	if err := other.Check(k1); err != nil {
 		t.Fatal(err)
 	}
-	got, err := os.ReadFile(filepath.Join(other.FilesPath(k1), "x86_64", "Packages", "a.rpm"))
-	if err != nil || string(got) != "package a" {
-		t.Errorf("fetched file: %q %v", got, err)
+	for path, want := range map[string]string{"x86_64/Packages/a.rpm": pkgA, "x86_64/repodata/repomd.xml": "<repomd/>", "x86_64/repodata/primary.xml": "<metadata/>"} {
+		got, err := os.ReadFile(filepath.Join(other.FilesPath(k1), path))
+		if err != nil || string(got) != want {
+			t.Errorf("fetched %s: %.40q %v", path, got, err)
+		}
+	}
+	sum := sha256.Sum256([]byte(pkgA))
+	if _, err := os.Stat(reg.Blob(hex.EncodeToString(sum[:]))); err != nil {
+		t.Errorf("the large file is no blob of its own: %v", err)
 	}
 	if l, err := os.Readlink(filepath.Join(other.FilesPath(k1), "latest")); err != nil || l != "x86_64" {
 		t.Errorf("fetched link: %q %v", l, err)
@@ -103,17 +111,17 @@ func TestPushAndFetch(t *testing.T) {
 		t.Errorf("fetched entry differs: manifest %s / %s", e1.ManifestDigest, f1.ManifestDigest)
 	}
 
-	// Tamper with the blob of repomd.xml in the registry's storage.
-	sum := sha256.Sum256([]byte("<repomd/>"))
-	blob := reg.Blob(hex.EncodeToString(sum[:]))
-	if err := os.WriteFile(blob, []byte("<evil/>!!"), 0o644); err != nil {
+	// Tamper with the pack (primary.xml, then repomd.xml) in the registry.s
+	// storage.
+	sum = sha256.Sum256([]byte("<metadata/><repomd/>"))
+	if err := os.WriteFile(reg.Blob(hex.EncodeToString(sum[:])), []byte("<metadata/><evil/>!!"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	third, err := store.Open(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = r.Fetch(ctx, third, k1)
+	err = r.Fetch(ctx, third, k1, Local{})
 	if err == nil || !strings.Contains(err.Error(), r.String()) {
 		t.Fatalf("fetching a tampered entry: %v", err)
 	}

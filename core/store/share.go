@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"github.com/strata-build/strata/sdk"
+	sdkfiles "github.com/strata-build/strata/sdk/files"
 )
 
 // shared is an entry without its files, as one document: what a shared
@@ -44,10 +45,11 @@ func (s *Store) Metadata(key string) ([]byte, error) {
 
 // Import adds the entry for key from a shared store: metadata is what
 // Metadata returned there, and fill writes the files its manifest lists
-// into dir. The files are verified against the manifest, and the
-// manifest against the entry's digest of it, before the entry goes into
-// the store; on any error nothing does.
-func (s *Store) Import(key string, metadata []byte, fill func(dir string, files []sdk.ManifestFile) error) error {
+// into dir, linking those known knows (package files) as a build does.
+// The files are verified against the manifest, and the manifest against
+// the entry's digest of it, before the entry goes into the store; on any
+// error nothing does.
+func (s *Store) Import(key string, metadata []byte, known Known, fill func(dir string, files []sdk.ManifestFile) error) error {
 	var m shared
 	if err := json.Unmarshal(metadata, &m); err != nil {
 		return fmt.Errorf("entry %s: %w", key, err)
@@ -67,6 +69,11 @@ func (s *Store) Import(key string, metadata []byte, fill func(dir string, files 
 	if err != nil {
 		return err
 	}
+	for _, f := range files {
+		if err := sdkfiles.CheckRelPath(f.Path); err != nil {
+			return fmt.Errorf("entry %s: its manifest lists %q: %w", key, f.Path, err)
+		}
+	}
 	e.Manifest, e.Lineage, e.KeyInput = files, []byte(m.Lineage), m.KeyInput
 	b, err := s.NewBuildDir(key)
 	if err != nil {
@@ -76,7 +83,7 @@ func (s *Store) Import(key string, metadata []byte, fill func(dir string, files 
 		b.Discard()
 		return err
 	}
-	if err := s.Commit(b, &e, Known{}); err != nil {
+	if err := s.Commit(b, &e, known); err != nil {
 		return fmt.Errorf("entry %s: %w", key, err)
 	}
 	return nil

@@ -9,7 +9,7 @@ import (
 // Event is one line a worker writes on its standard error for the apply
 // that follows it: the build's progress or a log line.
 type Event struct {
-	Event   string `json:"event"` // "progress" or "log"
+	Event   string `json:"event"` // "progress", "log", or "end" (the worker's last line)
 	Done    int64  `json:"done,omitempty"`
 	Total   int64  `json:"total,omitempty"`
 	Level   string `json:"level,omitempty"`
@@ -50,4 +50,9 @@ func (r *Reporter) Progress(done, total int64, message string) {
 // Log reports a log line.
 func (r *Reporter) Log(level, message string) {
 	r.emit(Event{Event: "log", Level: level, Message: message})
+}
+
+// End says the worker is done: nothing follows.
+func (r *Reporter) End() {
+	r.emit(Event{Event: "end"})
 }

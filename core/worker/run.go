@@ -50,6 +50,11 @@ func Run(ctx context.Context, spec *Spec, opts Options) error {
 	if err != nil {
 		return err
 	}
+	fetched := map[string]string{}
+	for _, sum := range sums {
+		fetched[sum] = filepath.Join(pkgDir, sum+".rpm")
+	}
+	held := registry.LocalFiles(fetched)
 	local := func(pkgs []sdk.Package) []sdk.Package {
 		out := make([]sdk.Package, len(pkgs))
 		for i, p := range pkgs {
@@ -61,7 +66,7 @@ func Run(ctx context.Context, spec *Spec, opts Options) error {
 	var inputs []sdk.Input
 	for _, in := range spec.Inputs {
 		if !st.Has(in.Key) {
-			if err := opts.Registry.Fetch(ctx, st, in.Key); err != nil {
+			if err := opts.Registry.Fetch(ctx, st, in.Key, held); err != nil {
 				return fmt.Errorf("input %s: %w", in.Address, err)
 			}
 		}
@@ -106,7 +111,7 @@ func Run(ctx context.Context, spec *Spec, opts Options) error {
 	}
 	e := &store.Entry{Key: spec.Key, Address: spec.Address, Type: spec.Type, Outputs: outputs, Manifest: res.Manifest,
 		Placements: res.Placements, Lineage: []byte(spec.Lineage), KeyInput: []byte(spec.KeyInput), BuiltOn: opts.BuiltOn}
-	if err := st.Commit(b, e, store.Known{}); err != nil {
+	if err := st.Commit(b, e, held.Known); err != nil {
 		return fmt.Errorf("%s %s: %w", plug.Name(), spec.Address, err)
 	}
 	opts.Reporter.Progress(2, 3, "pushing the entry")

@@ -67,7 +67,9 @@ func runWorker(c *cli, args []string) int {
 		}})
 	if err != nil {
 		rep.Log("error", err.Error())
+		rep.End()
 		return exitError
 	}
+	rep.End()
 	return exitOK
 }
