@@ -25,7 +25,7 @@ func runApply(c *cli, args []string) int {
 	var pf planFlags
 	pf.register(fs)
 	approve := fs.Bool("auto-approve", false, "build without asking for confirmation")
-	parallelism := fs.Int("parallelism", 0, "build at most N artifacts at once (default: the number of CPUs)")
+	parallelism := fs.Int("parallelism", 0, "build at most N artifacts at once (default: the number of CPUs; 16 on Nomad)")
 	outDir := fs.String("out-dir", "", "write the compose here (default: out/ beside the configuration)")
 	executor := fs.String("executor", "", `where builds run: "local", or "nomad" (default: the configuration's executor block, else local)`)
 	arg, code, stop := c.parseDir(fs, args)
@@ -108,6 +108,10 @@ func runApply(c *cli, args []string) int {
 	opts := apply.Options{Parallelism: *parallelism, Reporter: c.reporter(pf.json), Fetcher: fetcher}
 	if opts.Executor, err = executorFor(*executor, p); err != nil {
 		return c.errorf("%v", err)
+	}
+	if opts.Executor != nil && *parallelism == 0 {
+		// The cluster, not this machine, runs the builds.
+		opts.Parallelism = remoteParallelism
 	}
 	if cw != nil {
 		opts.Ready = func(n *plan.Node, e *store.Entry, files string) {
@@ -214,6 +218,10 @@ func addToCompose(cw *compose.Writer, p *plan.Plan, st *store.Store, n *plan.Nod
 		cw.Add(a)
 	}
 }
+
+// remoteParallelism is how many builds an apply keeps on a cluster at
+// once unless -parallelism says otherwise.
+const remoteParallelism = 16
 
 // executorFor returns where builds run: the -executor flag's choice, else
 // the configuration's executor block; nil builds here.
