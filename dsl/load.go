@@ -120,9 +120,9 @@ func (c *Config) addFile(f *hcl.File) hcl.Diagnostics {
 		case "source":
 			diags = append(diags, c.addSource(b)...)
 		case "store":
-			diags = append(diags, c.addStore(b)...)
+			diags = append(diags, c.addSetting(b, &c.Store)...)
 		case "executor":
-			diags = append(diags, c.addExecutor(b)...)
+			diags = append(diags, c.addSetting(b, &c.Executor)...)
 		default:
 			diags = append(diags, c.addBlock(b)...)
 		}
@@ -196,31 +196,26 @@ func (c *Config) addCompose(b *hcl.Block) hcl.Diagnostics {
 	return diags
 }
 
-func (c *Config) addStore(b *hcl.Block) hcl.Diagnostics {
-	if typ := b.Labels[0]; typ != "oci" {
-		return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Unknown store type",
-			Detail:  fmt.Sprintf("There is no store type %q. strata shares its store through an OCI registry: store \"oci\" { repository = \"registry.example.com/strata/fedora\" }.", typ),
-			Subject: b.LabelRanges[0].Ptr()}}
-	}
-	blk, diags := decodeBlock(addrs.Block{Type: b.Labels[0]}, b, bodySchemas["store"])
-	if c.Store != nil {
-		return append(diags, duplicate("a store block", b.DefRange, c.Store.DeclRange))
-	}
-	c.Store = blk
-	return diags
+// settingBlocks are the blocks of settings a configuration has at most
+// one of, by block type: the one type strata knows of each, and an
+// example of it for the message when another is written.
+var settingBlocks = map[string]struct{ typ, example string }{
+	"store":    {"oci", `strata shares its store through an OCI registry: store "oci" { repository = "registry.example.com/strata/fedora" }`},
+	"executor": {"nomad", `strata builds locally, or on a Nomad cluster: executor "nomad" { address = "http://127.0.0.1:4646" }`},
 }
 
-func (c *Config) addExecutor(b *hcl.Block) hcl.Diagnostics {
-	if typ := b.Labels[0]; typ != "nomad" {
-		return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Unknown executor type",
-			Detail:  fmt.Sprintf("There is no executor type %q. strata builds locally, or on a Nomad cluster: executor \"nomad\" { address = \"http://127.0.0.1:4646\" }.", typ),
-			Subject: b.LabelRanges[0].Ptr()}}
+// addSetting adds a store or executor block into *slot.
+func (c *Config) addSetting(b *hcl.Block, slot **Block) hcl.Diagnostics {
+	known := settingBlocks[b.Type]
+	if typ := b.Labels[0]; typ != known.typ {
+		return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Unknown " + b.Type + " type",
+			Detail: fmt.Sprintf("There is no %s type %q. %s.", b.Type, typ, known.example), Subject: b.LabelRanges[0].Ptr()}}
 	}
-	blk, diags := decodeBlock(addrs.Block{Type: b.Labels[0]}, b, bodySchemas["executor"])
-	if c.Executor != nil {
-		return append(diags, duplicate("an executor block", b.DefRange, c.Executor.DeclRange))
+	blk, diags := decodeBlock(addrs.Block{Type: b.Labels[0]}, b, bodySchemas[b.Type])
+	if *slot != nil {
+		return append(diags, duplicate("a "+b.Type+" block", b.DefRange, (*slot).DeclRange))
 	}
-	c.Executor = blk
+	*slot = blk
 	return diags
 }
 

@@ -97,7 +97,8 @@ func TestRemoteStore(t *testing.T) {
 	contains(t, "plan with the registry down", stderr, "The remote store cannot be reached", fmt.Sprintf("127.0.0.1:%d/strata/minimal", reg.Port))
 }
 
-// A store block that cannot be used is refused with where it is written.
+// A store or executor block that cannot be used, or an executor
+// meta-argument, is refused with where it is written.
 func TestStoreBlockErrors(t *testing.T) {
 	for _, tc := range []struct{ block, want string }{
 		{`store "s3" { repository = "x" }`, `There is no store type "s3"`},
@@ -106,6 +107,9 @@ func TestStoreBlockErrors(t *testing.T) {
 		{`store "oci" { repository = module.m }`, "it may refer only to variables and locals"},
 		{`store "oci" { repository = var.nope }`, "Reference to undeclared var"},
 		{"store \"oci\" { repository = \"a/b\" }\nstore \"oci\" { repository = \"c/d\" }", "Duplicate"},
+		{`executor "k8s" {}`, `There is no executor type "k8s"`},
+		{`executor "nomad" { datacenters = "dc1" }`, "datacenters"},
+		{"source \"rpm_dir\" \"s\" { path = \"./rpms\" }\nartifact \"yumrepo\" \"r\" {\n  executor = \"remote\"\n}", `executor must be one of "local", "nomad", not "remote"`},
 	} {
 		p := newProject(t, map[string]string{"main.hcl": "compose {\n  name    = \"S\"\n  version = \"1\"\n}\n" + tc.block + "\n"}, nil)
 		contains(t, tc.block, p.fails(1, "validate"), tc.want, "main.hcl")
