@@ -143,6 +143,11 @@ func TestNomadFaults(t *testing.T) {
 artifact "probe" "slow" {
   behavior = "sleep:5s"
 }
+
+artifact "probe" "here" {
+  executor = "local"
+  message  = "built on the machine that applies"
+}
 `)
 	apply := exec.Command(filepath.Join(binDir, "strata"), "apply", "-auto-approve")
 	apply.Dir, apply.Env = p.dir, p.env
@@ -167,9 +172,17 @@ artifact "probe" "slow" {
 	if err := apply.Wait(); err != nil {
 		t.Fatalf("apply after the allocation was killed: %v\n%s\n%s", err, stdout.String(), stderr.String())
 	}
-	contains(t, "apply after the allocation was killed", stdout.String(), "Apply complete! 1 built")
+	contains(t, "apply after the allocation was killed", stdout.String(), "Apply complete! 2 built")
 	p.ok("verify")
-	contains(t, "plan after it", p.ok("plan"), "Plan: 0 to build, 0 to rebuild, 1 up to date.")
+	contains(t, "plan after it", p.ok("plan"), "Plan: 0 to build, 0 to rebuild, 2 up to date.")
+	for _, meta := range testutil.Jobs(t, cluster) {
+		if meta["strata.address"] == "artifact.probe.here" {
+			t.Error(`artifact.probe.here, executor = "local", was built on Nomad`)
+		}
+	}
+	if !strings.Contains(stderr.String(), "artifact.probe.here: built in") {
+		t.Errorf("artifact.probe.here was not built:\n%s", stderr.String())
+	}
 
 	// The probe's binary, tampered with in the registry.
 	sum, err := sdk.FileSHA256(filepath.Join(binDir, "strata-plugin-probe"))
