@@ -4,8 +4,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/strata-build/strata/internal/testutil"
 )
@@ -114,4 +118,50 @@ func TestStoreBlockErrors(t *testing.T) {
 		p := newProject(t, map[string]string{"main.hcl": "compose {\n  name    = \"S\"\n  version = \"1\"\n}\n" + tc.block + "\n"}, nil)
 		contains(t, tc.block, p.fails(1, "validate"), tc.want, "main.hcl")
 	}
+}
+
+// The registry stopped in the middle of an apply: the build running then
+// is kept in the local store, the apply fails naming the registry, the
+// compose written before is intact, and the next apply, the registry
+// back, pushes it without building.
+func TestRemoteStoreStoppedMidApply(t *testing.T) {
+	reg := testutil.StartRegistry(t, testutil.FreePort(t))
+	p := probeProject(t, strings.Replace(remoteStore(reg.Port), "minimal", "probe", 1)+`
+artifact "probe" "quick" {
+  message = "built before the registry stops"
+}
+`)
+	p.ok("apply", "-auto-approve")
+	before, err := filepath.EvalSymlinks(p.path("out", "latest"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.write(map[string]string{"slow.hcl": "artifact \"probe\" \"slow\" {\n  behavior = \"sleep:3s\"\n}\n"})
+	apply := exec.Command(filepath.Join(binDir, "strata"), "apply", "-auto-approve")
+	apply.Dir, apply.Env = p.dir, p.env
+	var stdout, stderr syncBuffer
+	apply.Stdout, apply.Stderr = &stdout, &stderr
+	if err := apply.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer apply.Process.Kill()
+	deadline := time.Now().Add(30 * time.Second)
+	for !strings.Contains(stderr.String(), "sleeping") {
+		if time.Now().After(deadline) {
+			t.Fatalf("the build did not start:\n%s", stderr.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	reg.Stop()
+	if err := apply.Wait(); err == nil {
+		t.Fatalf("the apply succeeded with the registry stopped:\n%s", stdout.String())
+	}
+	contains(t, "apply with the registry stopped", stderr.String(), fmt.Sprintf("127.0.0.1:%d/strata/probe", reg.Port),
+		"the build is kept in the local store; the next apply pushes it")
+	if status, err := os.ReadFile(filepath.Join(before, "STATUS")); err != nil || strings.TrimSpace(string(status)) != "FINISHED" {
+		t.Errorf("the compose written before: %q %v", status, err)
+	}
+	p.ok("verify")
+	reg.Start(t, false)
+	contains(t, "apply with the registry back", p.ok("apply", "-auto-approve"), "Apply complete! 0 built", "1 pushed to the remote store")
 }
