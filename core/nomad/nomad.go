@@ -7,7 +7,6 @@
 package nomad
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/rand"
@@ -32,7 +31,6 @@ type Executor struct {
 	client *api.Client
 	cfg    eval.Executor
 	reg    *registry.Registry
-	pushed sync.Map // binaries' sha256 already in the registry
 }
 
 // New connects to the cluster cfg names; builds exchange everything
@@ -61,9 +59,6 @@ func (x *Executor) String() string { return "Nomad at " + x.cfg.Address }
 // local path, pushed to the registry unless it holds it.
 func (x *Executor) Build(ctx context.Context, spec *worker.Spec, binaries map[string]string, rep sdk.Reporter) error {
 	for sum, path := range binaries {
-		if _, done := x.pushed.Load(sum); done {
-			continue
-		}
 		st, err := os.Stat(path)
 		if err != nil {
 			return err
@@ -71,7 +66,6 @@ func (x *Executor) Build(ctx context.Context, spec *worker.Spec, binaries map[st
 		if err := x.reg.PushBlob(ctx, path, sum, st.Size()); err != nil {
 			return err
 		}
-		x.pushed.Store(sum, true)
 	}
 	specSum, err := x.pushSpec(ctx, spec)
 	if err != nil {
@@ -322,11 +316,5 @@ func (f *logFollower) tail() string {
 	if len(f.last) == 0 {
 		return ""
 	}
-	var b strings.Builder
-	b.WriteString("; its last lines:")
-	sc := bufio.NewScanner(strings.NewReader(strings.Join(f.last, "\n")))
-	for sc.Scan() {
-		b.WriteString("\n  " + sc.Text())
-	}
-	return b.String()
+	return "; its last lines:\n  " + strings.Join(f.last, "\n  ")
 }
