@@ -40,7 +40,7 @@ func init() {
 			"strata graph examples/minimal | dot -Tsvg > graph.svg", runGraph},
 		"plan": {"Show what an apply would build and why", "[-out FILE] [-json] [-target ADDR] [-var k=v] [DIR]",
 			"strata plan -out tomorrow.plan examples/minimal", runPlan},
-		"apply": {"Build what the plan says and lay out the compose", "[-auto-approve] [-parallelism N] [-target ADDR] [DIR|PLANFILE]",
+		"apply": {"Build what the plan says and lay out the compose", "[-auto-approve] [-parallelism N] [-target ADDR] [-executor local|nomad] [DIR|PLANFILE]",
 			"strata apply -auto-approve examples/minimal", runApply},
 		"show": {"Show built artifacts, or one artifact's lineage", "[-json] [ADDR] [DIR]",
 			"strata show 'artifact.tarball.rootfs[\"server\"]' examples/minimal", runShow},
