@@ -31,6 +31,34 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
+// background is an apply (or other run) going on in the background.
+type background struct {
+	cmd            *exec.Cmd
+	stdout, stderr syncBuffer
+}
+
+// startUntil starts strata with args in p and waits until its stderr
+// says text (a probe build "sleeping"); the run is killed when the test
+// ends, if it has not ended.
+func startUntil(t *testing.T, p *project, text string, args ...string) *background {
+	t.Helper()
+	b := &background{cmd: exec.Command(filepath.Join(binDir, "strata"), args...)}
+	b.cmd.Dir, b.cmd.Env = p.dir, p.env
+	b.cmd.Stdout, b.cmd.Stderr = &b.stdout, &b.stderr
+	if err := b.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.cmd.Process.Kill() })
+	deadline := time.Now().Add(60 * time.Second)
+	for !strings.Contains(b.stderr.String(), text) {
+		if time.Now().After(deadline) {
+			t.Fatalf("strata %s never said %q:\n%s", strings.Join(args, " "), text, b.stderr.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return b
+}
+
 // A second apply while one runs is refused by the lock. An apply killed
 // with SIGKILL in the middle of a build leaves nothing half-written in the
 // store, takes its plugin with it, and the next apply recovers.
@@ -47,21 +75,8 @@ artifact "probe" "quick" {
   message = "built before the kill"
 }
 `)
-	first := exec.Command(filepath.Join(binDir, "strata"), "apply", "-auto-approve", "-parallelism", "1")
-	first.Dir, first.Env = p.dir, p.env
-	var stderr syncBuffer
-	first.Stderr = &stderr
-	if err := first.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer first.Process.Kill()
-	deadline := time.Now().Add(30 * time.Second)
-	for !strings.Contains(stderr.String(), "sleeping") {
-		if time.Now().After(deadline) {
-			t.Fatalf("the slow build never started:\n%s", stderr.String())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	bg := startUntil(t, p, "sleeping", "apply", "-auto-approve", "-parallelism", "1")
+	first := bg.cmd
 	errOut := p.fails(1, "apply", "-auto-approve")
 	contains(t, "a second apply", errOut, "another strata run holds the lock", "strata apply, pid")
 

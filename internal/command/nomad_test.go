@@ -3,14 +3,12 @@ package command_test
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/strata-build/strata/internal/testutil"
 	"github.com/strata-build/strata/sdk"
@@ -149,21 +147,8 @@ artifact "probe" "here" {
   message  = "built on the machine that applies"
 }
 `)
-	apply := exec.Command(filepath.Join(binDir, "strata"), "apply", "-auto-approve")
-	apply.Dir, apply.Env = p.dir, p.env
-	var stdout, stderr syncBuffer
-	apply.Stdout, apply.Stderr = &stdout, &stderr
-	if err := apply.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer apply.Process.Kill()
-	deadline := time.Now().Add(60 * time.Second)
-	for !strings.Contains(stderr.String(), "sleeping") {
-		if time.Now().After(deadline) {
-			t.Fatalf("the build did not start:\n%s", stderr.String())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	bg := startUntil(t, p, "sleeping", "apply", "-auto-approve")
+	apply, stdout, stderr := bg.cmd, &bg.stdout, &bg.stderr
 	pids := workerPIDs(t)
 	if len(pids) != 1 {
 		t.Fatalf("%d strata worker processes run", len(pids))

@@ -5,11 +5,9 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/strata-build/strata/internal/testutil"
 )
@@ -137,26 +135,12 @@ artifact "probe" "quick" {
 		t.Fatal(err)
 	}
 	p.write(map[string]string{"slow.hcl": "artifact \"probe\" \"slow\" {\n  behavior = \"sleep:3s\"\n}\n"})
-	apply := exec.Command(filepath.Join(binDir, "strata"), "apply", "-auto-approve")
-	apply.Dir, apply.Env = p.dir, p.env
-	var stdout, stderr syncBuffer
-	apply.Stdout, apply.Stderr = &stdout, &stderr
-	if err := apply.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer apply.Process.Kill()
-	deadline := time.Now().Add(30 * time.Second)
-	for !strings.Contains(stderr.String(), "sleeping") {
-		if time.Now().After(deadline) {
-			t.Fatalf("the build did not start:\n%s", stderr.String())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	apply := startUntil(t, p, "sleeping", "apply", "-auto-approve")
 	reg.Stop()
-	if err := apply.Wait(); err == nil {
-		t.Fatalf("the apply succeeded with the registry stopped:\n%s", stdout.String())
+	if err := apply.cmd.Wait(); err == nil {
+		t.Fatalf("the apply succeeded with the registry stopped:\n%s", apply.stdout.String())
 	}
-	contains(t, "apply with the registry stopped", stderr.String(), fmt.Sprintf("127.0.0.1:%d/strata/probe", reg.Port),
+	contains(t, "apply with the registry stopped", apply.stderr.String(), fmt.Sprintf("127.0.0.1:%d/strata/probe", reg.Port),
 		"the build is kept in the local store; the next apply pushes it")
 	if status, err := os.ReadFile(filepath.Join(before, "STATUS")); err != nil || strings.TrimSpace(string(status)) != "FINISHED" {
 		t.Errorf("the compose written before: %q %v", status, err)
