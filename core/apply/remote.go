@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 
 	"github.com/strata-build/strata/core/plan"
 	"github.com/strata-build/strata/core/plugins"
@@ -99,11 +100,7 @@ func buildSpec(p *plan.Plan, n *plan.Node, config cty.Value, pkgs []sdk.Package,
 	if locked == nil {
 		return nil, fmt.Errorf("the plugin for %s is not in the lock file; run strata init", n.Inst.Addr.Type)
 	}
-	exe, err := os.Executable()
-	if err != nil {
-		return nil, err
-	}
-	strata, err := sdk.FileSHA256(exe)
+	strata, err := strataSHA256()
 	if err != nil {
 		return nil, err
 	}
@@ -143,3 +140,13 @@ func held(n *plan.Node) registry.Local {
 	}
 	return registry.LocalFiles(paths)
 }
+
+// strataSHA256 is the digest of this strata binary, which a worker must
+// be: hashed once per process.
+var strataSHA256 = sync.OnceValues(func() (string, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return "", err
+	}
+	return sdk.FileSHA256(exe)
+})

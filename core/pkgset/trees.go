@@ -69,7 +69,8 @@ func (u *Universe) AddTrees(set *Set, opts TreeOptions) []string {
 	if set.SourceOf == nil {
 		set.SourceOf = map[*Package]*Package{}
 	}
-	idx := u.treeIndex()
+	u.treesOnce.Do(func() { u.trees = u.treeIndex() })
+	idx := u.trees
 	var problems []string
 	warned := map[string]bool{}
 	problem := func(s string) {

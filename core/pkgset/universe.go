@@ -26,6 +26,9 @@ type Universe struct {
 	filesOne sync.Once
 	allSet   map[*Package]bool
 	allOnce  sync.Once
+	// trees finds source and debuginfo packages, indexed once.
+	trees     *treeIndex
+	treesOnce sync.Once
 	// dups maps a NEVRA to files that hold it with different content.
 	dups map[string][]*Package
 	// HeadersRead counts the package headers read from disk (not from the
