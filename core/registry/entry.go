@@ -15,7 +15,6 @@ import (
 	"syscall"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
-	"github.com/google/go-containerregistry/pkg/v1/partial"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/google/go-containerregistry/pkg/v1/static"
 	"github.com/google/go-containerregistry/pkg/v1/types"
@@ -345,5 +344,3 @@ func fetchFile(img v1.Image, dir string, f sdk.ManifestFile, local map[string]st
 	}
 	return nil
 }
-
-var _ partial.CompressedLayer = fileBlob{}

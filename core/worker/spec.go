@@ -15,9 +15,6 @@ import (
 	"github.com/strata-build/strata/sdk"
 )
 
-// SpecMediaType is the media type of a Spec's blob.
-const SpecMediaType = "application/vnd.strata.build.v1+json"
-
 // Spec is one build, as a worker runs it. Packages and binaries are named
 // by their sha256, as blobs of the shared store; input artifacts by
 // their keys, as its entries.
