@@ -6,10 +6,6 @@ import (
 	"github.com/zclconf/go-cty/cty"
 )
 
-// ProtocolVersion is the version of the plugin protocol this SDK speaks.
-// strata refuses a plugin that speaks another.
-const ProtocolVersion = 1
-
 // Plugin is what a plugin binary serves.
 type Plugin struct {
 	// Name identifies the plugin, e.g. "tarball".
@@ -51,12 +47,4 @@ type Reporter interface {
 	Progress(done, total int64, message string)
 	// Log records a line at level "debug", "info", "warn" or "error".
 	Log(level, message string)
-}
-
-// Info describes a running plugin.
-type Info struct {
-	Name     string
-	Version  string
-	Protocol int
-	Types    []string
 }

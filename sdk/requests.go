@@ -3,6 +3,7 @@ package sdk
 import (
 	"fmt"
 
+	"github.com/strata-build/strata/sdk/manifest"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -58,7 +59,7 @@ type Input struct {
 	Packages []Package
 	// Manifest lists the upstream's files as the store recorded them;
 	// set for a build's Previous only.
-	Manifest []ManifestFile
+	Manifest []manifest.File
 }
 
 // Compose names the product being composed.
@@ -156,13 +157,4 @@ type BuildResponse struct {
 	// digest strata gave it; the manifest takes these without reading the
 	// files. strata checks them itself.
 	Known map[string]string
-}
-
-// ManifestFile is one entry of the manifest of a built artifact.
-type ManifestFile struct {
-	Path   string // slash-separated, relative to the output directory
-	Size   int64
-	SHA256 string
-	Mode   uint32 // permission bits
-	Link   string // target of a symbolic link
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/strata-build/strata/core/store"
 	"github.com/strata-build/strata/internal/addrs"
 	"github.com/strata-build/strata/sdk"
+	"github.com/strata-build/strata/sdk/host"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -341,7 +342,7 @@ func inputs(ctx context.Context, p *plan.Plan, n *plan.Node, f *pkgset.Fetcher) 
 	return out, nil
 }
 
-func newEntry(p *plan.Plan, n *plan.Node, res *sdk.BuildResult) (*store.Entry, error) {
+func newEntry(p *plan.Plan, n *plan.Node, res *host.BuildResult) (*store.Entry, error) {
 	if err := checkOutputs(n.Planned, res.Outputs); err != nil {
 		return nil, fmt.Errorf("%s returned outputs other than it planned for %s: %w", n.Plugin.Name(), n.Inst.Addr, err)
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/strata-build/strata/core/plan"
 	"github.com/strata-build/strata/core/store"
 	"github.com/strata-build/strata/sdk"
+	"github.com/strata-build/strata/sdk/manifest"
 )
 
 // previous is the artifact's last build that the store holds, when it was
@@ -38,7 +39,7 @@ func previous(p *plan.Plan, n *plan.Node) (*sdk.Input, *store.Entry) {
 // (repositories link packages in, and reading them all again would cost
 // more than the build).
 func knownFiles(p *plan.Plan, set *pkgset.Set, prev *store.Entry) store.Known {
-	known := store.Known{Linked: sdk.LinkedDigests{}, Digest: packageDigests(set)}
+	known := store.Known{Linked: manifest.Linked{}, Digest: packageDigests(set)}
 	if prev != nil {
 		known.Linked.AddManifest(p.Opts.Store.FilesPath(prev.Key), prev.Manifest)
 	}
@@ -49,7 +50,7 @@ func knownFiles(p *plan.Plan, set *pkgset.Set, prev *store.Entry) store.Known {
 // set, found by inode number and then checked with a stat of that
 // package alone: most built files are known from the previous build, and
 // a stat of every package would cost more than the few left.
-func packageDigests(set *pkgset.Set) sdk.KnownDigest {
+func packageDigests(set *pkgset.Set) manifest.KnownDigest {
 	byInode := map[uint64][]*pkgset.Package{}
 	for _, pkgs := range set.ByArch {
 		for _, pkg := range pkgs {

@@ -14,6 +14,7 @@ import (
 	"github.com/strata-build/strata/core/store"
 	"github.com/strata-build/strata/core/worker"
 	"github.com/strata-build/strata/sdk"
+	"github.com/strata-build/strata/sdk/files"
 	"github.com/strata-build/strata/sdk/parallel"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -148,5 +149,5 @@ var strataSHA256 = sync.OnceValues(func() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return sdk.FileSHA256(exe)
+	return files.SHA256(exe)
 })

@@ -13,7 +13,7 @@ import (
 
 	"github.com/strata-build/strata/core/store"
 	"github.com/strata-build/strata/internal/addrs"
-	"github.com/strata-build/strata/sdk"
+	"github.com/strata-build/strata/sdk/manifest"
 	"github.com/strata-build/strata/sdk/parallel"
 )
 
@@ -81,7 +81,7 @@ func Verify(dir string, st *store.Store) (*Checked, error) {
 
 type placedFile struct {
 	path string
-	f    sdk.ManifestFile // Path is the file's path under compose/
+	f    manifest.File // Path is the file's path under compose/
 }
 
 // placedFiles lists where an artifact's files are in the compose in dir.

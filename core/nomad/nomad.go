@@ -24,6 +24,7 @@ import (
 	"github.com/strata-build/strata/core/registry"
 	"github.com/strata-build/strata/core/worker"
 	"github.com/strata-build/strata/sdk"
+	"github.com/strata-build/strata/sdk/files"
 )
 
 // Executor submits builds to a Nomad cluster.
@@ -98,7 +99,7 @@ func (x *Executor) pushSpec(ctx context.Context, spec *worker.Spec) (string, err
 	if err := f.Close(); err != nil {
 		return "", err
 	}
-	sum, err := sdk.FileSHA256(f.Name())
+	sum, err := files.SHA256(f.Name())
 	if err != nil {
 		return "", err
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/strata-build/strata/sdk"
+	"github.com/strata-build/strata/sdk/host"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -22,7 +23,7 @@ const maxRestarts = 10
 // process returns the plugin's process, starting it again when it
 // crashed: one artifact's crash must not fail the others the plugin
 // builds. The new process must report the same version.
-func (p *Plugin) process() (*sdk.Process, *tail, error) {
+func (p *Plugin) process() (*host.Process, *tail, error) {
 	p.procMu.Lock()
 	defer p.procMu.Unlock()
 	if !p.proc.Exited() {
@@ -52,7 +53,7 @@ func (p *Plugin) process() (*sdk.Process, *tail, error) {
 
 // fail turns a failed call into an error that names the plugin and says
 // whether it crashed (with the first line of its panic) or hung.
-func (p *Plugin) fail(proc *sdk.Process, stderr *tail, err error, during string) error {
+func (p *Plugin) fail(proc *host.Process, stderr *tail, err error, during string) error {
 	name := p.Info.Name + " " + p.Info.Version
 	if p.Info.Name == "" {
 		name = p.Path
@@ -63,7 +64,7 @@ func (p *Plugin) fail(proc *sdk.Process, stderr *tail, err error, during string)
 	case deadlineError(err):
 		return fmt.Errorf("plugin %s did not finish %s in time; it was stopped", name, during)
 	}
-	var be *sdk.BuildError
+	var be *host.BuildError
 	if errors.As(err, &be) {
 		return be
 	}
@@ -85,14 +86,14 @@ func deadlineError(err error) bool {
 
 // exited reports whether the plugin process has ended, giving it a moment:
 // a broken connection is often noticed before the process is reaped.
-func exited(proc *sdk.Process) bool {
+func exited(proc *host.Process) bool {
 	for i := 0; i < 20 && !proc.Exited(); i++ {
 		time.Sleep(50 * time.Millisecond)
 	}
 	return proc.Exited()
 }
 
-func (p *Plugin) call(during string, fn func(context.Context, *sdk.Process) error) error {
+func (p *Plugin) call(during string, fn func(context.Context, *host.Process) error) error {
 	proc, stderr, err := p.process()
 	if err != nil {
 		return err
@@ -113,7 +114,7 @@ func (p *Plugin) Schema(typ string) (sdk.Schema, error) {
 		return s, nil
 	}
 	var s sdk.Schema
-	err := p.call("describing its schema", func(ctx context.Context, proc *sdk.Process) (err error) {
+	err := p.call("describing its schema", func(ctx context.Context, proc *host.Process) (err error) {
 		s, err = proc.Schema(ctx, typ)
 		return err
 	})
@@ -125,7 +126,7 @@ func (p *Plugin) Schema(typ string) (sdk.Schema, error) {
 
 // Validate checks a configuration.
 func (p *Plugin) Validate(typ string, config cty.Value) (diags sdk.Diagnostics, err error) {
-	err = p.call("validating "+typ, func(ctx context.Context, proc *sdk.Process) error {
+	err = p.call("validating "+typ, func(ctx context.Context, proc *host.Process) error {
 		diags, err = proc.Validate(ctx, typ, config)
 		return err
 	})
@@ -134,7 +135,7 @@ func (p *Plugin) Validate(typ string, config cty.Value) (diags sdk.Diagnostics, 
 
 // Plan plans an artifact.
 func (p *Plugin) Plan(typ string, req *sdk.PlanRequest) (resp *sdk.PlanResponse, diags sdk.Diagnostics, err error) {
-	err = p.call("planning "+req.Address, func(ctx context.Context, proc *sdk.Process) error {
+	err = p.call("planning "+req.Address, func(ctx context.Context, proc *host.Process) error {
 		resp, diags, err = proc.Plan(ctx, typ, req)
 		return err
 	})
@@ -143,7 +144,7 @@ func (p *Plugin) Plan(typ string, req *sdk.PlanRequest) (resp *sdk.PlanResponse,
 
 // Build builds an artifact, killing the plugin if it takes longer than
 // timeout: a hung build must not hang strata.
-func (p *Plugin) Build(ctx context.Context, typ string, req *sdk.BuildRequest, rep sdk.Reporter, timeout time.Duration) (*sdk.BuildResult, error) {
+func (p *Plugin) Build(ctx context.Context, typ string, req *sdk.BuildRequest, rep sdk.Reporter, timeout time.Duration) (*host.BuildResult, error) {
 	proc, stderr, err := p.process()
 	if err != nil {
 		return nil, err

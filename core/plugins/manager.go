@@ -13,6 +13,8 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/strata-build/strata/sdk"
+	"github.com/strata-build/strata/sdk/files"
+	"github.com/strata-build/strata/sdk/host"
 )
 
 // TimeoutEnv overrides how long strata waits for a plugin to start and to
@@ -43,12 +45,12 @@ type Manager struct {
 type Plugin struct {
 	Path   string
 	SHA256 string
-	Info   sdk.Info
+	Info   host.Info
 
 	// launch starts the plugin's process again after it crashed.
-	launch   func() (*sdk.Process, *tail, error)
+	launch   func() (*host.Process, *tail, error)
 	procMu   sync.Mutex
-	proc     *sdk.Process
+	proc     *host.Process
 	stderr   *tail
 	restarts int
 
@@ -109,7 +111,7 @@ func (m *Manager) ForType(typ string) (*Plugin, error) {
 	sum := BuiltinSum
 	if found {
 		var err error
-		if sum, err = sdk.FileSHA256(path); err != nil {
+		if sum, err = files.SHA256(path); err != nil {
 			return nil, err
 		}
 	}
@@ -152,7 +154,7 @@ func (m *Manager) start(path, sum string, args ...string) (*Plugin, error) {
 		name = args[len(args)-1]
 	}
 	p := &Plugin{Path: path, SHA256: sum, schemas: map[string]sdk.Schema{}}
-	p.launch = func() (*sdk.Process, *tail, error) {
+	p.launch = func() (*host.Process, *tail, error) {
 		cmd, err := m.Sandbox.command(path, args)
 		if err != nil {
 			return nil, nil, err
@@ -160,10 +162,10 @@ func (m *Manager) start(path, sum string, args ...string) (*Plugin, error) {
 		// The plugin dies with strata, even when strata is killed.
 		cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 		stderr := &tail{}
-		proc, err := sdk.Launch(cmd, sdk.LaunchOptions{Logger: logger.Named(name), Stderr: stderr, StartTimeout: Timeout()})
+		proc, err := host.Launch(cmd, host.LaunchOptions{Logger: logger.Named(name), Stderr: stderr, StartTimeout: Timeout()})
 		if err != nil {
-			if errors.Is(err, sdk.ErrProtocol) {
-				return nil, nil, fmt.Errorf("%s speaks another plugin protocol: strata speaks protocol %d (%v). Install a version of the plugin built for protocol %d", path, sdk.ProtocolVersion, err, sdk.ProtocolVersion)
+			if errors.Is(err, host.ErrProtocol) {
+				return nil, nil, fmt.Errorf("%s speaks another plugin protocol: strata speaks protocol %d (%v). Install a version of the plugin built for protocol %d", path, host.ProtocolVersion, err, host.ProtocolVersion)
 			}
 			return nil, nil, fmt.Errorf("starting plugin %s: %w%s", path, err, stderr.suffix())
 		}
@@ -181,9 +183,9 @@ func (m *Manager) start(path, sum string, args ...string) (*Plugin, error) {
 		proc.Kill()
 		return nil, p.fail(proc, stderr, err, "answering info")
 	}
-	if info.Protocol != sdk.ProtocolVersion {
+	if info.Protocol != host.ProtocolVersion {
 		proc.Kill()
-		return nil, fmt.Errorf("%s (%s %s) speaks plugin protocol %d; strata speaks %d", path, info.Name, info.Version, info.Protocol, sdk.ProtocolVersion)
+		return nil, fmt.Errorf("%s (%s %s) speaks plugin protocol %d; strata speaks %d", path, info.Name, info.Version, info.Protocol, host.ProtocolVersion)
 	}
 	p.Info = info
 	return p, nil

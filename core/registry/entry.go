@@ -19,8 +19,8 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/static"
 	"github.com/google/go-containerregistry/pkg/v1/types"
 	"github.com/strata-build/strata/core/store"
-	"github.com/strata-build/strata/sdk"
 	"github.com/strata-build/strata/sdk/files"
+	"github.com/strata-build/strata/sdk/manifest"
 	"github.com/strata-build/strata/sdk/parallel"
 )
 
@@ -73,7 +73,7 @@ func (r *Registry) pushEntry(ctx context.Context, s *store.Store, key string) er
 		return err
 	}
 	blobs := map[v1.Hash]fileBlob{}
-	var packed []sdk.ManifestFile
+	var packed []manifest.File
 	for _, f := range e.Manifest {
 		switch {
 		case f.Link != "":
@@ -112,7 +112,7 @@ func (r *Registry) pushEntry(ctx context.Context, s *store.Store, key string) er
 	if err := r.pushLayer(ctx, static.NewLayer(config, EntryMediaType)); err != nil {
 		return err
 	}
-	m, err := manifest(config, blobs)
+	m, err := ociManifest(config, blobs)
 	if err != nil {
 		return err
 	}
@@ -121,7 +121,7 @@ func (r *Registry) pushEntry(ctx context.Context, s *store.Store, key string) er
 
 // writePack writes the packed files' bytes one after another into a
 // file of tmp.
-func writePack(tmp, dir string, packed []sdk.ManifestFile) (fileBlob, error) {
+func writePack(tmp, dir string, packed []manifest.File) (fileBlob, error) {
 	f, err := os.CreateTemp(tmp, "pack-")
 	if err != nil {
 		return fileBlob{}, err
@@ -158,9 +158,9 @@ type rawManifest []byte
 func (m rawManifest) RawManifest() ([]byte, error)        { return m, nil }
 func (m rawManifest) MediaType() (types.MediaType, error) { return types.OCIManifestSchema1, nil }
 
-// manifest is the OCI manifest of an entry: its config and blobs, sorted
+// ociManifest is the OCI manifest of an entry: its config and blobs, sorted
 // by digest.
-func manifest(config []byte, blobs map[v1.Hash]fileBlob) (rawManifest, error) {
+func ociManifest(config []byte, blobs map[v1.Hash]fileBlob) (rawManifest, error) {
 	layers := make([]v1.Descriptor, 0, len(blobs))
 	for h, b := range blobs {
 		layers = append(layers, v1.Descriptor{MediaType: b.mediaType, Digest: h, Size: b.size})
@@ -243,7 +243,7 @@ func (r *Registry) fetchEntry(ctx context.Context, s *store.Store, key string, l
 			pack = &m.Layers[i]
 		}
 	}
-	return s.Import(key, []byte(cfg.Metadata), local.Known, func(dir string, manifest []sdk.ManifestFile) error {
+	return s.Import(key, []byte(cfg.Metadata), local.Known, func(dir string, listed []manifest.File) error {
 		for _, d := range cfg.Dirs {
 			if err := files.CheckRelPath(d); err != nil {
 				return fmt.Errorf("its directory %q: %w", d, err)
@@ -260,24 +260,24 @@ func (r *Registry) fetchEntry(ctx context.Context, s *store.Store, key string, l
 			if pack == nil {
 				return fmt.Errorf("its config lists packed files, and it has no pack")
 			}
-			if err := unpack(img, pack.Digest, dir, cfg.Pack, manifest); err != nil {
+			if err := unpack(img, pack.Digest, dir, cfg.Pack, listed); err != nil {
 				return err
 			}
 		}
-		return parallel.IO(len(manifest), func(i int) error {
-			if inPack[manifest[i].Path] {
+		return parallel.IO(len(listed), func(i int) error {
+			if inPack[listed[i].Path] {
 				return nil
 			}
-			return fetchFile(img, dir, manifest[i], local.Paths)
+			return fetchFile(img, dir, listed[i], local.Paths)
 		})
 	})
 }
 
 // unpack writes the packed files from the pack blob: their sizes, in
 // the manifest, cut it up.
-func unpack(img v1.Image, digest v1.Hash, dir string, paths []string, manifest []sdk.ManifestFile) error {
-	byPath := map[string]sdk.ManifestFile{}
-	for _, f := range manifest {
+func unpack(img v1.Image, digest v1.Hash, dir string, paths []string, listed []manifest.File) error {
+	byPath := map[string]manifest.File{}
+	for _, f := range listed {
 		byPath[f.Path] = f
 	}
 	l, err := img.LayerByDigest(digest)
@@ -320,7 +320,7 @@ func unpack(img v1.Image, digest v1.Hash, dir string, paths []string, manifest [
 
 // fetchFile writes one file of an entry from its blob (for a symbolic
 // link, from the manifest; for a file held here, by a link to it).
-func fetchFile(img v1.Image, dir string, f sdk.ManifestFile, local map[string]string) error {
+func fetchFile(img v1.Image, dir string, f manifest.File, local map[string]string) error {
 	path := filepath.Join(dir, filepath.FromSlash(f.Path))
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err

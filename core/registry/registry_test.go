@@ -12,7 +12,7 @@ import (
 
 	"github.com/strata-build/strata/core/store"
 	"github.com/strata-build/strata/internal/testutil"
-	"github.com/strata-build/strata/sdk"
+	"github.com/strata-build/strata/sdk/manifest"
 )
 
 // putEntry stores an entry of files (path → content; "->target" makes a
@@ -35,7 +35,7 @@ func putEntry(t *testing.T, s *store.Store, key string, files map[string]string)
 			t.Fatal(err)
 		}
 	}
-	m, err := sdk.ScanManifest(b.Files, nil)
+	m, err := manifest.Scan(b.Files, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/strata-build/strata/sdk"
 	"github.com/strata-build/strata/sdk/files"
+	"github.com/strata-build/strata/sdk/manifest"
 )
 
 // BuildDir is a fresh directory for one build: Files is the empty output
@@ -43,8 +44,8 @@ func (b *BuildDir) Discard() { os.RemoveAll(b.root) }
 // so that verifying a build does not read them again: files linked from
 // them by inode, and a function for the rest (either may be nil).
 type Known struct {
-	Linked sdk.LinkedDigests
-	Digest sdk.KnownDigest
+	Linked manifest.Linked
+	Digest manifest.KnownDigest
 }
 
 // Commit verifies that the files match the manifest the plugin reported,
@@ -103,16 +104,16 @@ func (s *Store) Commit(b *BuildDir, e *Entry, known Known) error {
 	return nil
 }
 
-// Verify checks that dir holds exactly the files of manifest, with the
+// Verify checks that dir holds exactly the files listed, with the
 // same sizes, modes, digests and link targets; write permissions aside,
 // which the store takes away.
-func Verify(dir string, manifest []sdk.ManifestFile, known Known) error {
-	actual, err := sdk.ScanLinked(dir, known.Linked, known.Digest)
+func Verify(dir string, listed []manifest.File, known Known) error {
+	actual, err := manifest.ScanLinked(dir, known.Linked, known.Digest)
 	if err != nil {
 		return err
 	}
-	want := map[string]sdk.ManifestFile{}
-	for _, f := range manifest {
+	want := map[string]manifest.File{}
+	for _, f := range listed {
 		want[f.Path] = f
 	}
 	for _, f := range actual {

@@ -10,7 +10,8 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/strata-build/strata/sdk"
+	"github.com/strata-build/strata/sdk/files"
+	"github.com/strata-build/strata/sdk/manifest"
 	"github.com/strata-build/strata/sdk/parallel"
 )
 
@@ -34,7 +35,7 @@ func readOnly(mode uint32) os.FileMode { return os.FileMode(mode &^ 0o222) }
 // stamps file's content. A file shared with what is not the build's (a
 // package linked in from its source, a file of an earlier entry) keeps
 // its permissions: they are not the store's to change.
-func seal(dir string, manifest []sdk.ManifestFile, shared func(string, fs.FileInfo) bool) ([]byte, error) {
+func seal(dir string, manifest []manifest.File, shared func(string, fs.FileInfo) bool) ([]byte, error) {
 	type stamp struct {
 		mtime int64
 		perm  os.FileMode
@@ -156,7 +157,7 @@ func sharedWith(known Known) func(string, fs.FileInfo) bool {
 
 // checkStamps states every file of a manifest against its stamp and
 // hashes those that differ.
-func checkStamps(dir string, manifest []sdk.ManifestFile, data []byte) error {
+func checkStamps(dir string, manifest []manifest.File, data []byte) error {
 	lines := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
 	if len(lines) != len(manifest) && !(len(manifest) == 0 && len(data) == 0) {
 		return fmt.Errorf("%s lists %d files, its manifest %d", stampsFile, len(lines), len(manifest))
@@ -194,11 +195,11 @@ func checkStamps(dir string, manifest []sdk.ManifestFile, data []byte) error {
 }
 
 // rehash compares a file that was stated different with its manifest.
-func rehash(p string, f sdk.ManifestFile, info fs.FileInfo) error {
+func rehash(p string, f manifest.File, info fs.FileInfo) error {
 	if info.Size() != f.Size {
 		return fmt.Errorf("%s is %d bytes, stored as %d", f.Path, info.Size(), f.Size)
 	}
-	sum, err := sdk.FileSHA256(p)
+	sum, err := files.SHA256(p)
 	if err != nil {
 		return err
 	}
@@ -211,7 +212,7 @@ func rehash(p string, f sdk.ManifestFile, info fs.FileInfo) error {
 // CheckFile compares the file at p, read whole, with f of a manifest:
 // a symbolic link's target, or a file's size and sha256. Errors name
 // f.Path.
-func CheckFile(p string, f sdk.ManifestFile) error {
+func CheckFile(p string, f manifest.File) error {
 	info, err := os.Lstat(p)
 	switch {
 	case err != nil:

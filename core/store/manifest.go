@@ -8,7 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/strata-build/strata/sdk"
+	"github.com/strata-build/strata/sdk/manifest"
 )
 
 // manifestFile holds an entry's manifest beside entry.json, one line per
@@ -25,7 +25,7 @@ import (
 const manifestFile = "manifest"
 
 // encodeManifest returns the manifest file's content.
-func encodeManifest(files []sdk.ManifestFile) []byte {
+func encodeManifest(files []manifest.File) []byte {
 	var b []byte
 	for _, f := range files {
 		sum := f.SHA256
@@ -56,9 +56,9 @@ func appendName(b []byte, s string) []byte {
 }
 
 // decodeManifest reads a manifest file's content; name says where it is.
-func decodeManifest(data []byte, name string) ([]sdk.ManifestFile, error) {
+func decodeManifest(data []byte, name string) ([]manifest.File, error) {
 	text := string(data)
-	files := make([]sdk.ManifestFile, 0, strings.Count(text, "\n"))
+	files := make([]manifest.File, 0, strings.Count(text, "\n"))
 	for n := 1; text != ""; n++ {
 		line, rest, ok := strings.Cut(text, "\n")
 		if !ok {
@@ -74,8 +74,8 @@ func decodeManifest(data []byte, name string) ([]sdk.ManifestFile, error) {
 	return files, nil
 }
 
-func parseManifestLine(line string) (sdk.ManifestFile, error) {
-	var f sdk.ManifestFile
+func parseManifestLine(line string) (manifest.File, error) {
+	var f manifest.File
 	sum, line, _ := strings.Cut(line, " ")
 	size, line, _ := strings.Cut(line, " ")
 	mode, line, _ := strings.Cut(line, " ")
@@ -127,7 +127,7 @@ func cutName(s string) (name, rest string, err error) {
 }
 
 // ManifestDigest is the sha256 of an entry's manifest file.
-func ManifestDigest(m []sdk.ManifestFile) string {
+func ManifestDigest(m []manifest.File) string {
 	sum := sha256.Sum256(encodeManifest(m))
 	return hex.EncodeToString(sum[:])
 }

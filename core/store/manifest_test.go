@@ -9,13 +9,13 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/strata-build/strata/sdk"
+	"github.com/strata-build/strata/sdk/manifest"
 )
 
 // A manifest read back from a new store equals the one committed, for
 // names that must be quoted, and its digest is the manifest file's.
 func TestManifestFileRoundTrip(t *testing.T) {
-	manifest := []sdk.ManifestFile{
+	listed := []manifest.File{
 		{Path: "Packages/a/a-1.0-1.x86_64.rpm", Size: 1234, SHA256: strings.Repeat("ab", 32), Mode: 0o644},
 		{Path: "with space/and \"quote\"", Size: 0, SHA256: strings.Repeat("00", 32), Mode: 0o600},
 		{Path: "new\nline\\back", Size: 1 << 40, SHA256: strings.Repeat("ff", 32), Mode: 0o755},
@@ -34,7 +34,7 @@ func TestManifestFileRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range manifest {
+	for _, f := range listed {
 		path := filepath.Join(b.Files, f.Path)
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			t.Fatal(err)
@@ -48,7 +48,7 @@ func TestManifestFileRoundTrip(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	scanned, err := sdk.ScanManifest(b.Files, nil)
+	scanned, err := manifest.Scan(b.Files, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,8 +74,8 @@ func TestManifestFileRoundTrip(t *testing.T) {
 	if sum := sha256.Sum256(data); e.ManifestDigest != hex.EncodeToString(sum[:]) {
 		t.Errorf("manifest digest %s is not the manifest file's sha256", e.ManifestDigest)
 	}
-	for _, f := range manifest {
-		got, err := decodeManifest(encodeManifest([]sdk.ManifestFile{f}), "m")
+	for _, f := range listed {
+		got, err := decodeManifest(encodeManifest([]manifest.File{f}), "m")
 		if err != nil || len(got) != 1 || got[0] != f {
 			t.Errorf("%q read back as %+v, %v", f.Path, got, err)
 		}
@@ -101,7 +101,7 @@ func TestEntryWithManifestInside(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []sdk.ManifestFile{{Path: "out.tar", Size: 3, SHA256: "abc", Mode: 0o644}}; !cmp.Equal(want, e.Manifest) {
+	if want := []manifest.File{{Path: "out.tar", Size: 3, SHA256: "abc", Mode: 0o644}}; !cmp.Equal(want, e.Manifest) {
 		t.Errorf("manifest = %+v, want %+v", e.Manifest, want)
 	}
 	want := Lineage{Address: "artifact.tarball.x", Plugin: PluginRef{Name: "tarball", Version: "1", Protocol: 1},

@@ -8,8 +8,8 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/strata-build/strata/sdk"
 	sdkfiles "github.com/strata-build/strata/sdk/files"
+	"github.com/strata-build/strata/sdk/manifest"
 )
 
 // shared is an entry without its files, as one document: what a shared
@@ -49,7 +49,7 @@ func (s *Store) Metadata(key string) ([]byte, error) {
 // The files are verified against the manifest, and the manifest against
 // the entry's digest of it, before the entry goes into the store; on any
 // error nothing does.
-func (s *Store) Import(key string, metadata []byte, known Known, fill func(dir string, files []sdk.ManifestFile) error) error {
+func (s *Store) Import(key string, metadata []byte, known Known, fill func(dir string, files []manifest.File) error) error {
 	var m shared
 	if err := json.Unmarshal(metadata, &m); err != nil {
 		return fmt.Errorf("entry %s: %w", key, err)

@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/strata-build/strata/sdk"
+	"github.com/strata-build/strata/sdk/manifest"
 )
 
 // Store is the .strata directory of a configuration.
@@ -63,8 +64,8 @@ type Entry struct {
 	Outputs json.RawMessage `json:"outputs"`
 	// Manifest lists the files; it is kept in a file of its own
 	// (manifest), whose sha256 is ManifestDigest.
-	Manifest       []sdk.ManifestFile `json:"-"`
-	ManifestDigest string             `json:"manifest_digest"`
+	Manifest       []manifest.File `json:"-"`
+	ManifestDigest string          `json:"manifest_digest"`
 	// Placements say where the artifact's parts go in a compose.
 	Placements []sdk.Placement `json:"placements,omitempty"`
 	// BuiltOn says where the artifact was built when not by the apply

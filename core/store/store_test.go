@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/strata-build/strata/sdk"
+	"github.com/strata-build/strata/sdk/manifest"
 )
 
 // A build whose files do not match its manifest never reaches the store.
@@ -37,7 +37,7 @@ func TestCommitVerifiesTheManifest(t *testing.T) {
 			t.Fatal(err)
 		}
 		write(b, "out", "content")
-		manifest, err := sdk.ScanManifest(b.Files, nil)
+		manifest, err := manifest.Scan(b.Files, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

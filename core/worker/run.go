@@ -11,6 +11,7 @@ import (
 	"github.com/strata-build/strata/core/registry"
 	"github.com/strata-build/strata/core/store"
 	"github.com/strata-build/strata/sdk"
+	"github.com/strata-build/strata/sdk/files"
 	"github.com/strata-build/strata/sdk/parallel"
 )
 
@@ -135,7 +136,7 @@ func startPlugin(ctx context.Context, spec *Spec, opts Options) (*plugins.Plugin
 		if err != nil {
 			return nil, err
 		}
-		if sum, err := sdk.FileSHA256(exe); err != nil || sum != spec.Strata {
+		if sum, err := files.SHA256(exe); err != nil || sum != spec.Strata {
 			return nil, fmt.Errorf("refusing to build %s: this strata's sha256 is %s, the build asks for %s", spec.Address, sum, spec.Strata)
 		}
 	} else {

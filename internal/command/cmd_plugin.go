@@ -4,9 +4,9 @@ import (
 	"fmt"
 
 	"github.com/strata-build/strata/core/plugins"
+	"github.com/strata-build/strata/sdk/serve"
 
 	"github.com/strata-build/strata/internal/builtin"
-	"github.com/strata-build/strata/sdk"
 )
 
 // servePlugin runs a built-in plugin: strata starts itself this way, as a
@@ -17,7 +17,7 @@ func servePlugin(c *cli, args []string) int {
 		fmt.Fprintf(c.stderr, "strata plugin: %v names no built-in plugin\n", args)
 		return exitUsage
 	}
-	sdk.Serve(builtin.Plugins[args[0]]())
+	serve.Plugin(builtin.Plugins[args[0]]())
 	return exitOK
 }
 

@@ -3,7 +3,7 @@ package command
 import (
 	"fmt"
 
-	"github.com/strata-build/strata/sdk"
+	"github.com/strata-build/strata/sdk/host"
 )
 
 func runVersion(c *cli, args []string) int {
@@ -11,6 +11,6 @@ func runVersion(c *cli, args []string) int {
 	if code, stop := c.parse(fs, args); stop {
 		return code
 	}
-	fmt.Fprintf(c.stdout, "strata v%s (plugin protocol %d)\n", Version, sdk.ProtocolVersion)
+	fmt.Fprintf(c.stdout, "strata v%s (plugin protocol %d)\n", Version, host.ProtocolVersion)
 	return exitOK
 }

@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/strata-build/strata/internal/testutil"
-	"github.com/strata-build/strata/sdk"
+	"github.com/strata-build/strata/sdk/files"
 )
 
 // examples/fedora built on a Nomad cluster of three nodes, through a
@@ -170,7 +170,7 @@ artifact "probe" "here" {
 	}
 
 	// The probe's binary, tampered with in the registry.
-	sum, err := sdk.FileSHA256(filepath.Join(binDir, "strata-plugin-probe"))
+	sum, err := files.SHA256(filepath.Join(binDir, "strata-plugin-probe"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,22 +19,24 @@ import (
 
 	"github.com/hashicorp/go-plugin"
 	"github.com/strata-build/strata/sdk"
+	"github.com/strata-build/strata/sdk/host"
+	"github.com/strata-build/strata/sdk/serve"
 	"github.com/zclconf/go-cty/cty"
 )
 
 func main() {
 	p := &sdk.Plugin{Name: "probe", Version: envOr("PROBE_VERSION", "0.1.0"), Types: map[string]sdk.Type{"probe": probe{}}}
 	if v := os.Getenv("PROBE_PROTOCOL"); v != "" {
-		hs := sdk.Handshake
+		hs := host.Handshake
 		n, _ := strconv.Atoi(v)
 		hs.ProtocolVersion = uint(n)
-		plugin.Serve(&plugin.ServeConfig{HandshakeConfig: hs, Plugins: sdk.PluginSet(p), GRPCServer: plugin.DefaultGRPCServer})
+		plugin.Serve(&plugin.ServeConfig{HandshakeConfig: hs, Plugins: serve.PluginSet(p), GRPCServer: plugin.DefaultGRPCServer})
 		return
 	}
 	if os.Getenv("PROBE_HANG_START") != "" {
 		time.Sleep(time.Hour)
 	}
-	sdk.Serve(p)
+	serve.Plugin(p)
 }
 
 func envOr(k, def string) string {

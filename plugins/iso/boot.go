@@ -10,7 +10,7 @@ import (
 	"strings"
 
 	"github.com/strata-build/strata/plugins/iso/iso9660"
-	"github.com/strata-build/strata/sdk"
+	"github.com/strata-build/strata/sdk/files"
 )
 
 // bootTree is a boot tree resolved for a disc.
@@ -168,7 +168,7 @@ func (b *bootTree) imagePaths() []string {
 // hashImages records the sha256 of each image for .treeinfo.
 func (b *bootTree) hashImages() error {
 	for _, p := range b.imagePaths() {
-		sum, err := sdk.FileSHA256(filepath.Join(b.dir, filepath.FromSlash(p)))
+		sum, err := files.SHA256(filepath.Join(b.dir, filepath.FromSlash(p)))
 		if err != nil {
 			return fmt.Errorf("the boot tree's %s: %w", p, err)
 		}

@@ -10,7 +10,8 @@ import (
 
 	"github.com/strata-build/strata/internal/testutil"
 	"github.com/strata-build/strata/plugins/iso/internal/boottest"
-	"github.com/strata-build/strata/sdk"
+	"github.com/strata-build/strata/sdk/files"
+	"github.com/strata-build/strata/sdk/host"
 	"github.com/strata-build/strata/sdk/sdktest"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -116,7 +117,7 @@ func checkTreeinfo(t *testing.T, disc, repoDir, boot string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sum, err := sdk.FileSHA256(filepath.Join(boot, "images", "efiboot.img"))
+	sum, err := files.SHA256(filepath.Join(boot, "images", "efiboot.img"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,13 +133,13 @@ func checkTreeinfo(t *testing.T, disc, repoDir, boot string) {
 }
 
 // checkPlacements checks what the build says of the image against the file.
-func checkPlacements(t *testing.T, res *sdk.BuildResult, iso string) {
+func checkPlacements(t *testing.T, res *host.BuildResult, iso string) {
 	t.Helper()
 	fi, err := os.Stat(iso)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sum, err := sdk.FileSHA256(iso)
+	sum, err := files.SHA256(iso)
 	if err != nil {
 		t.Fatal(err)
 	}

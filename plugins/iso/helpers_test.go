@@ -9,6 +9,7 @@ import (
 	"github.com/strata-build/strata/plugins/ostree"
 	"github.com/strata-build/strata/plugins/yumrepo"
 	"github.com/strata-build/strata/sdk"
+	"github.com/strata-build/strata/sdk/host"
 	"github.com/strata-build/strata/sdk/sdktest"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -98,13 +99,13 @@ func bootBlock(dir string, set map[string]string) cty.Value {
 
 // buildISO builds the iso artifact addr from inputs, in process, into a
 // fresh directory.
-func buildISO(t *testing.T, addr string, cfg cty.Value, inputs ...sdk.Input) (*sdk.BuildResult, string, error) {
+func buildISO(t *testing.T, addr string, cfg cty.Value, inputs ...sdk.Input) (*host.BuildResult, string, error) {
 	t.Helper()
 	return buildISOWith(t, addr, cfg, nil, inputs...)
 }
 
 // buildISOWith builds the iso artifact addr of pkgs from inputs.
-func buildISOWith(t *testing.T, addr string, cfg cty.Value, pkgs []sdk.Package, inputs ...sdk.Input) (*sdk.BuildResult, string, error) {
+func buildISOWith(t *testing.T, addr string, cfg cty.Value, pkgs []sdk.Package, inputs ...sdk.Input) (*host.BuildResult, string, error) {
 	t.Helper()
 	req := &sdk.BuildRequest{Address: addr, Config: cfg, Inputs: inputs, Packages: pkgs, OutputDir: t.TempDir(), WorkDir: t.TempDir(),
 		CacheDir: t.TempDir(), Timestamp: ts, Compose: testCompose}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 
 	"github.com/strata-build/strata/sdk"
+	"github.com/strata-build/strata/sdk/manifest"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -36,14 +37,14 @@ func (isoType) Plan(_ context.Context, req *sdk.PlanRequest) (*sdk.PlanResponse,
 		if err != nil {
 			return nil, append(diags, sdk.Errorf(cty.GetAttrPath("boot").GetAttr("tree"), "Unusable boot tree", "%s.", capitalize(err.Error())))
 		}
-		files, err := sdk.ScanManifest(c.boot.dir(req.ConfigDir), nil)
+		files, err := manifest.Scan(c.boot.dir(req.ConfigDir), nil)
 		if err != nil {
 			return nil, append(diags, sdk.Errorf(cty.GetAttrPath("boot").GetAttr("tree"), "Unreadable boot tree", "%s.", capitalize(err.Error())))
 		}
 		// The boot tree's files and the hybrid MBR are what the disc
 		// depends on beside its inputs.
 		resp.KeyMaterial, _ = json.Marshal(struct {
-			Tree []sdk.ManifestFile
+			Tree []manifest.File
 			MBR  []byte
 		}{files, b.mbr})
 	}

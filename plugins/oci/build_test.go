@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/strata-build/strata/sdk"
+	"github.com/strata-build/strata/sdk/manifest"
 	"github.com/strata-build/strata/sdk/sdktest"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -209,7 +210,7 @@ func TestReproducible(t *testing.T) {
 	}
 }
 
-func manifestOf(files []sdk.ManifestFile) []string {
+func manifestOf(files []manifest.File) []string {
 	var out []string
 	for _, f := range files {
 		out = append(out, f.Path+" "+f.SHA256)

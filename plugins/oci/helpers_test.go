@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/strata-build/strata/sdk"
+	"github.com/strata-build/strata/sdk/host"
 	"github.com/strata-build/strata/sdk/sdktest"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -36,7 +37,7 @@ func buildRPMs(t *testing.T, dir, arch string, rpms ...sdktest.RPM) []sdk.Packag
 func attrs(set map[string]cty.Value) cty.Value { return sdktest.Attrs(attributes(), set) }
 
 // build runs a build over the protocol, in process.
-func build(t *testing.T, addr string, config cty.Value, pkgs []sdk.Package, inputs ...sdk.Input) (*sdk.BuildResult, string) {
+func build(t *testing.T, addr string, config cty.Value, pkgs []sdk.Package, inputs ...sdk.Input) (*host.BuildResult, string) {
 	t.Helper()
 	client := sdktest.Connect(t, Plugin())
 	out := t.TempDir()
@@ -51,7 +52,7 @@ func build(t *testing.T, addr string, config cty.Value, pkgs []sdk.Package, inpu
 }
 
 // asInput describes a built image as the input of another.
-func asInput(addr, dir string, res *sdk.BuildResult, pkgs []sdk.Package) sdk.Input {
+func asInput(addr, dir string, res *host.BuildResult, pkgs []sdk.Package) sdk.Input {
 	return sdk.Input{Address: addr, Type: "oci", Key: "k-" + addr, Path: dir, Outputs: res.Outputs, Packages: pkgs}
 }
 

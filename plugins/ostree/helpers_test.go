@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/strata-build/strata/sdk"
+	pluginhost "github.com/strata-build/strata/sdk/host"
 	"github.com/strata-build/strata/sdk/sdktest"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -67,14 +68,14 @@ func request(t *testing.T, config cty.Value, pkgs []sdk.Package, previous string
 }
 
 // run builds req over the protocol, in process.
-func run(t *testing.T, req *sdk.BuildRequest) (*sdk.BuildResult, error) {
+func run(t *testing.T, req *sdk.BuildRequest) (*pluginhost.BuildResult, error) {
 	t.Helper()
 	return sdktest.Connect(t, Plugin()).Build(context.Background(), "ostree", req, &sdktest.Recorder{})
 }
 
 // build commits pkgs into a new output directory, starting from the
 // repository of previous if any.
-func build(t *testing.T, config cty.Value, pkgs []sdk.Package, previous string) (*sdk.BuildResult, string, error) {
+func build(t *testing.T, config cty.Value, pkgs []sdk.Package, previous string) (*pluginhost.BuildResult, string, error) {
 	t.Helper()
 	req := request(t, config, pkgs, previous)
 	res, err := run(t, req)

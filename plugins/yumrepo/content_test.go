@@ -10,6 +10,7 @@ import (
 	"github.com/strata-build/strata/internal/genrpm"
 	"github.com/strata-build/strata/internal/testutil"
 	"github.com/strata-build/strata/sdk"
+	"github.com/strata-build/strata/sdk/host"
 	"github.com/strata-build/strata/sdk/sdktest"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -50,7 +51,7 @@ var membership = map[string][]string{
 	"httpd": {"web"}, "mod_ssl": {"web"}, "webcfg": {"web"},
 }
 
-func contentRepo(t *testing.T, config map[string]cty.Value) (string, *sdk.BuildResult) {
+func contentRepo(t *testing.T, config map[string]cty.Value) (string, *host.BuildResult) {
 	t.Helper()
 	rpms := t.TempDir()
 	if err := genrpm.Write(rpms, contentRPMs); err != nil {

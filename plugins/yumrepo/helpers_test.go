@@ -10,6 +10,8 @@ import (
 
 	"github.com/strata-build/strata/internal/genrpm"
 	"github.com/strata-build/strata/sdk"
+	"github.com/strata-build/strata/sdk/files"
+	"github.com/strata-build/strata/sdk/host"
 	"github.com/strata-build/strata/sdk/rpm"
 	"github.com/strata-build/strata/sdk/sdktest"
 	"github.com/zclconf/go-cty/cty"
@@ -27,7 +29,7 @@ func pkgsOf(t testing.TB, dir string, modules map[string][]string) []sdk.Package
 		if err != nil {
 			t.Fatal(err)
 		}
-		sum, err := sdk.FileSHA256(p)
+		sum, err := files.SHA256(p)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -41,7 +43,7 @@ func pkgsOf(t testing.TB, dir string, modules map[string][]string) []sdk.Package
 
 // build runs the plugin in process, over the protocol, into a fresh
 // directory, and returns the x86_64 repository's path.
-func build(t testing.TB, req *sdk.BuildRequest, config map[string]cty.Value) (string, *sdk.BuildResult) {
+func build(t testing.TB, req *sdk.BuildRequest, config map[string]cty.Value) (string, *host.BuildResult) {
 	t.Helper()
 	client := sdktest.Connect(t, Plugin())
 	if req.OutputDir == "" {

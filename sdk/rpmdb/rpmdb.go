@@ -18,7 +18,7 @@ import (
 
 	"github.com/strata-build/strata/sdk/files"
 	"github.com/strata-build/strata/sdk/rpm"
-	"github.com/strata-build/strata/sdk/sqlitefile"
+	"github.com/strata-build/strata/sdk/rpmdb/internal/sqlitefile"
 )
 
 // Path is where rpm keeps its database inside a root filesystem.

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/strata-build/strata/sdk"
+	"github.com/strata-build/strata/sdk/files"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -34,7 +35,7 @@ func Package(t testing.TB, path, arch string) sdk.Package {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.SHA256, err = sdk.FileSHA256(path); err != nil {
+	if p.SHA256, err = files.SHA256(path); err != nil {
 		t.Fatal(err)
 	}
 	p.Size = fi.Size()

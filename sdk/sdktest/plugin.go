@@ -7,22 +7,20 @@ import (
 
 	"github.com/hashicorp/go-plugin"
 	"github.com/strata-build/strata/sdk"
+	"github.com/strata-build/strata/sdk/host"
+	"github.com/strata-build/strata/sdk/serve"
 )
 
 // Connect serves p in process over the real gRPC protocol and returns the
 // host's client for it, as strata would see the plugin.
-func Connect(t testing.TB, p *sdk.Plugin) *sdk.Client {
+func Connect(t testing.TB, p *sdk.Plugin) *host.Client {
 	t.Helper()
-	client, server := plugin.TestPluginGRPCConn(t, false, sdk.PluginSet(p))
+	client, server := plugin.TestPluginGRPCConn(t, false, serve.PluginSet(p))
 	t.Cleanup(func() {
 		client.Close()
 		server.Stop()
 	})
-	raw, err := client.Dispense(sdk.PluginKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return raw.(*sdk.Client)
+	return host.FromConn(client.Conn)
 }
 
 // Recorder is an sdk.Reporter that keeps what it is told.

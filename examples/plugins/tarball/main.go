@@ -8,13 +8,16 @@
 //	go build -o ~/.strata/plugins/strata-plugin-tarball .
 package main
 
-import "github.com/strata-build/strata/sdk"
+import (
+	"github.com/strata-build/strata/sdk"
+	"github.com/strata-build/strata/sdk/serve"
+)
 
 // version is part of every cache key: bump it when the output changes.
 const version = "1.0.0"
 
 func main() {
-	sdk.Serve(&sdk.Plugin{
+	serve.Plugin(&sdk.Plugin{
 		Name:    "tarball",
 		Version: version,
 		Types:   map[string]sdk.Type{"tarball": tarball{}},

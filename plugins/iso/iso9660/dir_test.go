@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/strata-build/strata/sdk"
+	"github.com/strata-build/strata/sdk/files"
 	"github.com/strata-build/strata/sdk/sdktest"
 )
 
@@ -25,18 +25,18 @@ func TestFromDirRationalModes(t *testing.T) {
 			}
 			os.Chmod(filepath.Join(dir, name), mode)
 		}
-		files, err := FromDir(dir, "")
+		tree, err := FromDir(dir, "")
 		if err != nil {
 			t.Fatal(err)
 		}
 		want := map[string]fs.FileMode{"sub": fs.ModeDir | 0o555, "sub/data": 0o444, "run": 0o555}
-		for _, f := range files {
+		for _, f := range tree {
 			if f.Mode != want[f.Path] || f.UID != 0 || f.GID != 0 {
 				t.Errorf("%o: %s has mode %v, owner %d:%d; want %v, root", perm, f.Path, f.Mode, f.UID, f.GID, want[f.Path])
 			}
 		}
-		path, _ := writeImage(t, files, Options{VolumeID: "MODES", Time: stamp})
-		sum, err := sdk.FileSHA256(path)
+		path, _ := writeImage(t, tree, Options{VolumeID: "MODES", Time: stamp})
+		sum, err := files.SHA256(path)
 		if err != nil {
 			t.Fatal(err)
 		}

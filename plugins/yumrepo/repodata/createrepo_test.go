@@ -12,7 +12,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/strata-build/strata/sdk"
+	"github.com/strata-build/strata/sdk/files"
 	"github.com/strata-build/strata/sdk/rpm"
 	"github.com/strata-build/strata/sdk/sdktest"
 )
@@ -85,7 +85,7 @@ func ours(t *testing.T, dir string) map[string][3]string {
 			t.Fatal(err)
 		}
 		st, _ := os.Stat(p)
-		sum, err := sdk.FileSHA256(p)
+		sum, err := files.SHA256(p)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,10 +1,7 @@
-package sdk
+package manifest
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -16,25 +13,34 @@ import (
 	"github.com/strata-build/strata/sdk/parallel"
 )
 
+// File is one entry of the manifest of a built artifact.
+type File struct {
+	Path   string // slash-separated, relative to the output directory
+	Size   int64
+	SHA256 string
+	Mode   uint32 // permission bits
+	Link   string // target of a symbolic link
+}
+
 // KnownDigest gives the sha256 of a file whose content is known without
 // reading it, or ok false.
 type KnownDigest func(path string, info fs.FileInfo) (sha256 string, ok bool)
 
-// ScanManifest lists every file under dir: regular files with their size,
+// Scan lists every file under dir: regular files with their size,
 // permission bits and sha256, symbolic links with their targets. Other
 // kinds of file (devices, sockets) are an error: an artifact is data.
 // Entries are sorted by path. Files are hashed on all CPUs, except those
 // known gives a digest for (known may be nil).
-func ScanManifest(dir string, known KnownDigest) ([]ManifestFile, error) {
+func Scan(dir string, known KnownDigest) ([]File, error) {
 	return ScanLinked(dir, nil, known)
 }
 
-// ScanLinked is ScanManifest for a build that hard-linked many of its
+// ScanLinked is Scan for a build that hard-linked many of its
 // files from ones linked records (nil for none): those are recognised by
 // the inode numbers their directories list and described from the record
 // without being examined or read, which matters when they are tens of
 // thousands.
-func ScanLinked(dir string, linked LinkedDigests, known KnownDigest) ([]ManifestFile, error) {
+func ScanLinked(dir string, linked Linked, known KnownDigest) ([]File, error) {
 	s := &scan{root: dir, linked: linked, known: known}
 	if err := s.dir("", dir); err != nil {
 		return nil, err
@@ -48,9 +54,9 @@ func ScanLinked(dir string, linked LinkedDigests, known KnownDigest) ([]Manifest
 
 type scan struct {
 	root   string
-	linked LinkedDigests
+	linked Linked
 	known  KnownDigest
-	out    []ManifestFile
+	out    []File
 	todo   []int // files to hash
 }
 
@@ -63,7 +69,7 @@ func (s *scan) dir(rel, abs string) error {
 		r := path.Join(rel, e.Name)
 		if e.Type == syscall.DT_REG && s.linked != nil {
 			if l, ok := s.linked[inode{dev, e.Ino}]; ok {
-				s.out = append(s.out, ManifestFile{Path: r, Size: l.size, Mode: l.mode, SHA256: l.sha256})
+				s.out = append(s.out, File{Path: r, Size: l.size, Mode: l.mode, SHA256: l.sha256})
 				continue
 			}
 		}
@@ -88,9 +94,9 @@ func (s *scan) dir(rel, abs string) error {
 			if err != nil {
 				return err
 			}
-			s.out = append(s.out, ManifestFile{Path: r, Link: target})
+			s.out = append(s.out, File{Path: r, Link: target})
 		case mode.IsRegular():
-			f := ManifestFile{Path: r, Size: info.Size(), Mode: uint32(mode.Perm())}
+			f := File{Path: r, Size: info.Size(), Mode: uint32(mode.Perm())}
 			if s.known != nil {
 				f.SHA256, _ = s.known(r, info)
 			}
@@ -105,24 +111,10 @@ func (s *scan) dir(rel, abs string) error {
 	return nil
 }
 
-func hashAll(dir string, files []ManifestFile, todo []int) error {
+func hashAll(dir string, out []File, todo []int) error {
 	return parallel.Do(len(todo), func(i int) (err error) {
-		f := &files[todo[i]]
-		f.SHA256, err = FileSHA256(filepath.Join(dir, filepath.FromSlash(f.Path)))
+		f := &out[todo[i]]
+		f.SHA256, err = files.SHA256(filepath.Join(dir, filepath.FromSlash(f.Path)))
 		return err
 	})
-}
-
-// FileSHA256 returns the hex sha256 of a file's content.
-func FileSHA256(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", fmt.Errorf("hashing %s: %w", path, err)
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }

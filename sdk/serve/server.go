@@ -1,84 +1,27 @@
-package sdk
+package serve
 
 import (
 	"context"
 	"fmt"
 	"io/fs"
-	"os"
 	"sort"
 	"sync"
 
-	"github.com/hashicorp/go-hclog"
-	"github.com/hashicorp/go-plugin"
+	"github.com/strata-build/strata/sdk"
 	"github.com/strata-build/strata/sdk/internal/pluginpb"
-	"google.golang.org/grpc"
+	"github.com/strata-build/strata/sdk/internal/wire"
+	"github.com/strata-build/strata/sdk/manifest"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 )
 
-// Handshake is the go-plugin handshake strata and its plugins share. The
-// cookie only tells a plugin binary started by hand that it should not be.
-var Handshake = plugin.HandshakeConfig{
-	ProtocolVersion:  ProtocolVersion,
-	MagicCookieKey:   "STRATA_PLUGIN_COOKIE",
-	MagicCookieValue: "4c7a1b0f9e2d46b8a3c5e7f9d1b3a5c7",
-}
-
-// PluginKey names the one service in the go-plugin plugin set.
-const PluginKey = "artifacts"
-
-// maxMessage bounds gRPC messages: a build request of a large package
-// universe carries tens of thousands of packages.
-const maxMessage = 1 << 30
-
-// Serve runs p as a plugin until strata disconnects. Call it from main.
-// Logs written with hclog.Default (or to stderr) reach strata's log.
-func Serve(p *Plugin) {
-	if os.Getenv(Handshake.MagicCookieKey) != Handshake.MagicCookieValue {
-		fmt.Fprintf(os.Stderr, "%s is a strata plugin; strata starts it, it is not run by hand.\n", os.Args[0])
-		os.Exit(1)
-	}
-	plugin.Serve(&plugin.ServeConfig{
-		HandshakeConfig: Handshake,
-		Plugins:         PluginSet(p),
-		GRPCServer:      newGRPCServer,
-		Logger:          hclog.New(&hclog.LoggerOptions{Name: p.Name, Output: os.Stderr, JSONFormat: true, Level: hclog.Info}),
-	})
-}
-
-// PluginSet is the go-plugin plugin set that serves p: Serve uses it, and
-// tests pass it to go-plugin's in-process helpers (see package sdktest).
-func PluginSet(p *Plugin) plugin.PluginSet {
-	return plugin.PluginSet{PluginKey: &grpcPlugin{impl: p}}
-}
-
-func newGRPCServer(opts []grpc.ServerOption) *grpc.Server {
-	opts = append(opts, grpc.MaxRecvMsgSize(maxMessage), grpc.MaxSendMsgSize(maxMessage))
-	return grpc.NewServer(opts...)
-}
-
-// grpcPlugin binds a Plugin to go-plugin's gRPC transport, on both sides.
-type grpcPlugin struct {
-	plugin.NetRPCUnsupportedPlugin
-	impl *Plugin
-}
-
-func (g *grpcPlugin) GRPCServer(_ *plugin.GRPCBroker, s *grpc.Server) error {
-	pluginpb.RegisterPluginServer(s, &server{impl: g.impl})
-	return nil
-}
-
-func (g *grpcPlugin) GRPCClient(_ context.Context, _ *plugin.GRPCBroker, c *grpc.ClientConn) (any, error) {
-	return &Client{rpc: pluginpb.NewPluginClient(c)}, nil
-}
-
-// server answers the protocol by calling a Plugin.
+// server answers the protocol by calling a sdk.Plugin.
 type server struct {
 	pluginpb.UnimplementedPluginServer
-	impl *Plugin
+	impl *sdk.Plugin
 }
 
-func (s *server) typ(name string) (Type, error) {
+func (s *server) typ(name string) (sdk.Type, error) {
 	t, ok := s.impl.Types[name]
 	if !ok {
 		return nil, status.Errorf(codes.NotFound, "plugin %s has no artifact type %q", s.impl.Name, name)
@@ -92,7 +35,7 @@ func (s *server) Info(context.Context, *pluginpb.Info_Request) (*pluginpb.Info_R
 		types = append(types, name)
 	}
 	sort.Strings(types)
-	return &pluginpb.Info_Response{Name: s.impl.Name, Version: s.impl.Version, Protocol: ProtocolVersion, ArtifactTypes: types}, nil
+	return &pluginpb.Info_Response{Name: s.impl.Name, Version: s.impl.Version, Protocol: wire.ProtocolVersion, ArtifactTypes: types}, nil
 }
 
 func (s *server) Schema(_ context.Context, req *pluginpb.Schema_Request) (*pluginpb.Schema_Response, error) {
@@ -100,7 +43,7 @@ func (s *server) Schema(_ context.Context, req *pluginpb.Schema_Request) (*plugi
 	if err != nil {
 		return nil, err
 	}
-	return schemaToProto(t.Schema())
+	return wire.SchemaToProto(t.Schema())
 }
 
 func (s *server) Validate(ctx context.Context, req *pluginpb.Validate_Request) (*pluginpb.Validate_Response, error) {
@@ -108,11 +51,11 @@ func (s *server) Validate(ctx context.Context, req *pluginpb.Validate_Request) (
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := decodeValue(req.GetConfig())
+	cfg, err := wire.DecodeValue(req.GetConfig())
 	if err != nil {
 		return nil, status.Errorf(codes.InvalidArgument, "config: %v", err)
 	}
-	return &pluginpb.Validate_Response{Diagnostics: diagsToProto(t.Validate(ctx, cfg))}, nil
+	return &pluginpb.Validate_Response{Diagnostics: wire.DiagsToProto(t.Validate(ctx, cfg))}, nil
 }
 
 func (s *server) Plan(ctx context.Context, req *pluginpb.Plan_Request) (*pluginpb.Plan_Response, error) {
@@ -120,22 +63,22 @@ func (s *server) Plan(ctx context.Context, req *pluginpb.Plan_Request) (*pluginp
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := decodeValue(req.GetConfig())
+	cfg, err := wire.DecodeValue(req.GetConfig())
 	if err != nil {
 		return nil, status.Errorf(codes.InvalidArgument, "config: %v", err)
 	}
-	inputs, err := inputsFromProto(req.GetInputs())
+	inputs, err := wire.InputsFromProto(req.GetInputs())
 	if err != nil {
 		return nil, status.Error(codes.InvalidArgument, err.Error())
 	}
-	resp, diags := t.Plan(ctx, &PlanRequest{
-		Address: req.GetAddress(), Config: cfg, Packages: packagesFromProto(req.GetPackages()),
-		Inputs: inputs, Compose: composeFromProto(req.GetCompose()), Content: contentFromProto(req.GetContent()),
+	resp, diags := t.Plan(ctx, &sdk.PlanRequest{
+		Address: req.GetAddress(), Config: cfg, Packages: wire.PackagesFromProto(req.GetPackages()),
+		Inputs: inputs, Compose: wire.ComposeFromProto(req.GetCompose()), Content: wire.ContentFromProto(req.GetContent()),
 		ConfigDir: req.GetConfigDir(),
 	})
-	out := &pluginpb.Plan_Response{Diagnostics: diagsToProto(diags)}
+	out := &pluginpb.Plan_Response{Diagnostics: wire.DiagsToProto(diags)}
 	if resp != nil {
-		if out.Outputs, err = encodeValue(resp.Outputs); err != nil {
+		if out.Outputs, err = wire.EncodeValue(resp.Outputs); err != nil {
 			return nil, status.Errorf(codes.Internal, "planned outputs: %v", err)
 		}
 		out.KeyMaterial = resp.KeyMaterial
@@ -149,23 +92,23 @@ func (s *server) Publish(req *pluginpb.Publish_Request, stream pluginpb.Plugin_P
 	if err != nil {
 		return err
 	}
-	pub, ok := t.(Publisher)
+	pub, ok := t.(sdk.Publisher)
 	if !ok {
 		return status.Errorf(codes.Unimplemented, "artifact type %q of plugin %s publishes nothing", req.GetArtifactType(), s.impl.Name)
 	}
-	cfg, err := decodeValue(req.GetConfig())
+	cfg, err := wire.DecodeValue(req.GetConfig())
 	if err != nil {
 		return status.Errorf(codes.InvalidArgument, "config: %v", err)
 	}
-	outputs, err := decodeValue(req.GetOutputs())
+	outputs, err := wire.DecodeValue(req.GetOutputs())
 	if err != nil {
 		return status.Errorf(codes.InvalidArgument, "outputs: %v", err)
 	}
 	rep := &streamReporter{stream: stream}
-	resp, err := pub.Publish(stream.Context(), &PublishRequest{Address: req.GetAddress(), Config: cfg, Path: req.GetPath(), Outputs: outputs}, rep)
+	resp, err := pub.Publish(stream.Context(), &sdk.PublishRequest{Address: req.GetAddress(), Config: cfg, Path: req.GetPath(), Outputs: outputs}, rep)
 	result := &pluginpb.Build_Result{}
 	if err == nil && resp != nil {
-		result.Outputs, err = encodeValue(resp.Outputs)
+		result.Outputs, err = wire.EncodeValue(resp.Outputs)
 	}
 	if err != nil {
 		result = &pluginpb.Build_Result{Error: err.Error()}
@@ -178,37 +121,37 @@ func (s *server) Build(req *pluginpb.Build_Request, stream pluginpb.Plugin_Build
 	if err != nil {
 		return err
 	}
-	cfg, err := decodeValue(req.GetConfig())
+	cfg, err := wire.DecodeValue(req.GetConfig())
 	if err != nil {
 		return status.Errorf(codes.InvalidArgument, "config: %v", err)
 	}
-	inputs, err := inputsFromProto(req.GetInputs())
+	inputs, err := wire.InputsFromProto(req.GetInputs())
 	if err != nil {
 		return status.Error(codes.InvalidArgument, err.Error())
 	}
-	var previous *Input
+	var previous *sdk.Input
 	if req.GetPrevious() != nil {
-		p, err := inputsFromProto([]*pluginpb.Input{req.GetPrevious()})
+		p, err := wire.InputsFromProto([]*pluginpb.Input{req.GetPrevious()})
 		if err != nil {
 			return status.Error(codes.InvalidArgument, err.Error())
 		}
 		previous = &p[0]
 	}
 	// The previous build's digests are gathered while the build runs.
-	linked := make(chan LinkedDigests, 1)
+	linked := make(chan manifest.Linked, 1)
 	go func() {
-		l := LinkedDigests{}
+		l := manifest.Linked{}
 		if previous != nil {
 			l.AddManifest(previous.Path, previous.Manifest)
 		}
 		linked <- l
 	}()
 	rep := &streamReporter{stream: stream}
-	resp, err := t.Build(stream.Context(), &BuildRequest{
-		Address: req.GetAddress(), Config: cfg, Packages: packagesFromProto(req.GetPackages()),
-		Inputs: inputs, Compose: composeFromProto(req.GetCompose()),
+	resp, err := t.Build(stream.Context(), &sdk.BuildRequest{
+		Address: req.GetAddress(), Config: cfg, Packages: wire.PackagesFromProto(req.GetPackages()),
+		Inputs: inputs, Compose: wire.ComposeFromProto(req.GetCompose()),
 		OutputDir: req.GetOutputDir(), WorkDir: req.GetWorkDir(), CacheDir: req.GetCacheDir(), Timestamp: req.GetTimestamp(),
-		Content: contentFromProto(req.GetContent()), Previous: previous, ConfigDir: req.GetConfigDir(),
+		Content: wire.ContentFromProto(req.GetContent()), Previous: previous, ConfigDir: req.GetConfigDir(),
 	}, rep)
 	result := &pluginpb.Build_Result{}
 	if err == nil {
@@ -223,23 +166,23 @@ func (s *server) Build(req *pluginpb.Build_Request, stream pluginpb.Plugin_Build
 // finishBuild lists what the build wrote and encodes its outputs. Files
 // the response knows the digest of, or linked from the previous build
 // (linked), are not hashed again.
-func finishBuild(dir string, resp *BuildResponse, linked LinkedDigests) (*pluginpb.Build_Result, error) {
+func finishBuild(dir string, resp *sdk.BuildResponse, linked manifest.Linked) (*pluginpb.Build_Result, error) {
 	if resp == nil {
-		resp = &BuildResponse{}
+		resp = &sdk.BuildResponse{}
 	}
 	known := func(path string, _ fs.FileInfo) (string, bool) {
 		sum, ok := resp.Known[path]
 		return sum, ok
 	}
-	manifest, err := ScanLinked(dir, linked, known)
+	manifest, err := manifest.ScanLinked(dir, linked, known)
 	if err != nil {
 		return nil, fmt.Errorf("listing the output: %w", err)
 	}
-	outputs, err := encodeValue(resp.Outputs)
+	outputs, err := wire.EncodeValue(resp.Outputs)
 	if err != nil {
 		return nil, fmt.Errorf("outputs: %w", err)
 	}
-	return &pluginpb.Build_Result{Outputs: outputs, Manifest: manifestToProto(manifest), Placements: placementsToProto(resp.Placements)}, nil
+	return &pluginpb.Build_Result{Outputs: outputs, Manifest: wire.ManifestToProto(manifest), Placements: wire.PlacementsToProto(resp.Placements)}, nil
 }
 
 // streamReporter sends progress and log events; gRPC streams allow one

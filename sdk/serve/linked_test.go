@@ -1,4 +1,4 @@
-package sdk_test
+package serve_test
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/strata-build/strata/sdk"
+	"github.com/strata-build/strata/sdk/manifest"
 	"github.com/strata-build/strata/sdk/sdktest"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -49,7 +50,7 @@ func TestPreviousDigestsAreKept(t *testing.T) {
 	}
 	// The recorded digests are of other content, so that reading the
 	// files again would show.
-	recorded := []sdk.ManifestFile{
+	recorded := []manifest.File{
 		{Path: "kept", Size: 5, SHA256: "recorded kept", Mode: 0o600},
 		{Path: "replaced", Size: 6, SHA256: "recorded replaced", Mode: 0o644},
 	}
@@ -61,7 +62,7 @@ func TestPreviousDigestsAreKept(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]sdk.ManifestFile{
+	want := map[string]manifest.File{
 		"kept":     {Path: "kept", Size: 5, SHA256: "recorded kept", Mode: 0o600},
 		"replaced": {Path: "replaced", Size: 11, SHA256: "30f0df75a531b1d97a7d2a032111d175f7bbf3de948e391efc05bdc045d7e835", Mode: 0o644},
 		"new":      {Path: "new", Size: 4, SHA256: "7aa7a5359173d05b63cfd682e3c38487f3cb4f7f1d60659fe59fab1505977d4c", Mode: 0o644},

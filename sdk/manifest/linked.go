@@ -1,4 +1,4 @@
-package sdk
+package manifest
 
 import (
 	"io/fs"
@@ -9,12 +9,12 @@ import (
 	"github.com/strata-build/strata/sdk/files"
 )
 
-// LinkedDigests knows the sha256 of files by device and inode, so that a
+// Linked knows the sha256 of files by device and inode, so that a
 // build's file hard-linked from one already hashed (a package, a file of
 // the artifact's previous build) is not read again. It trusts that a
 // linked file was not changed in place: builds replace files, they do
 // not rewrite them.
-type LinkedDigests map[inode]linked
+type Linked map[inode]linked
 
 type inode struct{ dev, ino uint64 }
 
@@ -33,7 +33,7 @@ func inodeOf(fi fs.FileInfo) (inode, bool) {
 }
 
 // Add records the digest of the regular file fi describes.
-func (d LinkedDigests) Add(fi fs.FileInfo, sha256 string) {
+func (d Linked) Add(fi fs.FileInfo, sha256 string) {
 	if k, ok := inodeOf(fi); ok && fi.Mode().IsRegular() {
 		d[k] = linked{fi.Size(), uint32(fi.Mode().Perm()), sha256}
 	}
@@ -42,8 +42,8 @@ func (d LinkedDigests) Add(fi fs.FileInfo, sha256 string) {
 // AddManifest records the digests of dir's files as manifest lists them.
 // dir must hold what manifest lists (a stored build): the files' inode
 // numbers are read from their directories, not from each file.
-func (d LinkedDigests) AddManifest(dir string, manifest []ManifestFile) {
-	byDir := map[string][]*ManifestFile{}
+func (d Linked) AddManifest(dir string, manifest []File) {
+	byDir := map[string][]*File{}
 	for i := range manifest {
 		f := &manifest[i]
 		if f.Link == "" && f.SHA256 != "" {
@@ -70,7 +70,7 @@ func (d LinkedDigests) AddManifest(dir string, manifest []ManifestFile) {
 }
 
 // Known gives the digest of a file linked from a recorded one.
-func (d LinkedDigests) Known(_ string, fi fs.FileInfo) (string, bool) {
+func (d Linked) Known(_ string, fi fs.FileInfo) (string, bool) {
 	k, ok := inodeOf(fi)
 	if !ok {
 		return "", false

@@ -1,17 +1,19 @@
-package sdk
+package wire
 
 import (
 	"fmt"
 
+	"github.com/strata-build/strata/sdk"
 	"github.com/strata-build/strata/sdk/internal/pluginpb"
+	"github.com/strata-build/strata/sdk/manifest"
 	"github.com/zclconf/go-cty/cty"
 	ctyjson "github.com/zclconf/go-cty/cty/json"
 	"github.com/zclconf/go-cty/cty/msgpack"
 )
 
-// encodeValue encodes a cty value with its type. cty.NilVal encodes as
+// EncodeValue encodes a cty value with its type. cty.NilVal encodes as
 // nothing.
-func encodeValue(v cty.Value) ([]byte, error) {
+func EncodeValue(v cty.Value) ([]byte, error) {
 	if v == cty.NilVal {
 		return nil, nil
 	}
@@ -19,16 +21,16 @@ func encodeValue(v cty.Value) ([]byte, error) {
 	return msgpack.Marshal(v, cty.DynamicPseudoType)
 }
 
-// decodeValue decodes what encodeValue wrote; nothing decodes as
+// DecodeValue decodes what EncodeValue wrote; nothing decodes as
 // cty.NilVal.
-func decodeValue(b []byte) (cty.Value, error) {
+func DecodeValue(b []byte) (cty.Value, error) {
 	if len(b) == 0 {
 		return cty.NilVal, nil
 	}
 	return msgpack.Unmarshal(b, cty.DynamicPseudoType)
 }
 
-func schemaToProto(s Schema) (*pluginpb.Schema_Response, error) {
+func SchemaToProto(s sdk.Schema) (*pluginpb.Schema_Response, error) {
 	b, err := blockToProto(s.Block)
 	if err != nil {
 		return nil, err
@@ -36,7 +38,7 @@ func schemaToProto(s Schema) (*pluginpb.Schema_Response, error) {
 	return &pluginpb.Schema_Response{Description: s.Description, Packages: s.Packages, Trees: s.Trees, Block: b}, nil
 }
 
-func blockToProto(b Block) (*pluginpb.Schema_Block, error) {
+func blockToProto(b sdk.Block) (*pluginpb.Schema_Block, error) {
 	out := &pluginpb.Schema_Block{}
 	for _, a := range b.Attributes {
 		t, err := ctyjson.MarshalType(a.Type)
@@ -60,36 +62,36 @@ func blockToProto(b Block) (*pluginpb.Schema_Block, error) {
 	return out, nil
 }
 
-func schemaFromProto(r *pluginpb.Schema_Response) (Schema, error) {
+func SchemaFromProto(r *pluginpb.Schema_Response) (sdk.Schema, error) {
 	b, err := blockFromProto(r.GetBlock())
-	return Schema{Description: r.GetDescription(), Packages: r.GetPackages(), Trees: r.GetTrees(), Block: b}, err
+	return sdk.Schema{Description: r.GetDescription(), Packages: r.GetPackages(), Trees: r.GetTrees(), Block: b}, err
 }
 
-func blockFromProto(b *pluginpb.Schema_Block) (Block, error) {
-	var out Block
+func blockFromProto(b *pluginpb.Schema_Block) (sdk.Block, error) {
+	var out sdk.Block
 	for _, a := range b.GetAttributes() {
 		t, err := ctyjson.UnmarshalType(a.GetType())
 		if err != nil {
-			return Block{}, fmt.Errorf("attribute %s: bad type: %w", a.GetName(), err)
+			return sdk.Block{}, fmt.Errorf("attribute %s: bad type: %w", a.GetName(), err)
 		}
-		out.Attributes = append(out.Attributes, Attribute{
+		out.Attributes = append(out.Attributes, sdk.Attribute{
 			Name: a.GetName(), Type: t, Required: a.GetRequired(), Description: a.GetDescription(),
 		})
 	}
 	for _, nb := range b.GetBlocks() {
 		inner, err := blockFromProto(nb.GetBlock())
 		if err != nil {
-			return Block{}, fmt.Errorf("block %s: %w", nb.GetName(), err)
+			return sdk.Block{}, fmt.Errorf("block %s: %w", nb.GetName(), err)
 		}
-		out.Blocks = append(out.Blocks, NestedBlock{
-			Name: nb.GetName(), Nesting: Nesting(nb.GetNesting()), Block: inner,
+		out.Blocks = append(out.Blocks, sdk.NestedBlock{
+			Name: nb.GetName(), Nesting: sdk.Nesting(nb.GetNesting()), Block: inner,
 			Required: nb.GetRequired(), Description: nb.GetDescription(),
 		})
 	}
 	return out, nil
 }
 
-func diagsToProto(ds Diagnostics) []*pluginpb.Diagnostic {
+func DiagsToProto(ds sdk.Diagnostics) []*pluginpb.Diagnostic {
 	out := make([]*pluginpb.Diagnostic, 0, len(ds))
 	for _, d := range ds {
 		pd := &pluginpb.Diagnostic{Severity: pluginpb.Diagnostic_Severity(d.Severity), Summary: d.Summary, Detail: d.Detail}
@@ -101,14 +103,14 @@ func diagsToProto(ds Diagnostics) []*pluginpb.Diagnostic {
 	return out
 }
 
-func diagsFromProto(pds []*pluginpb.Diagnostic) Diagnostics {
-	var out Diagnostics
+func DiagsFromProto(pds []*pluginpb.Diagnostic) sdk.Diagnostics {
+	var out sdk.Diagnostics
 	for _, pd := range pds {
-		sev := Severity(pd.GetSeverity())
-		if sev != Warning {
-			sev = Error
+		sev := sdk.Severity(pd.GetSeverity())
+		if sev != sdk.Warning {
+			sev = sdk.Error
 		}
-		out = append(out, Diagnostic{Severity: sev, Summary: pd.GetSummary(), Detail: pd.GetDetail(), Path: pathFromProto(pd.GetAttribute())})
+		out = append(out, sdk.Diagnostic{Severity: sev, Summary: pd.GetSummary(), Detail: pd.GetDetail(), Path: pathFromProto(pd.GetAttribute())})
 	}
 	return out
 }
@@ -148,7 +150,7 @@ func pathFromProto(p *pluginpb.AttributePath) cty.Path {
 	return out
 }
 
-func packagesToProto(ps []Package) []*pluginpb.Package {
+func PackagesToProto(ps []sdk.Package) []*pluginpb.Package {
 	out := make([]*pluginpb.Package, len(ps))
 	for i, p := range ps {
 		out[i] = &pluginpb.Package{
@@ -160,10 +162,10 @@ func packagesToProto(ps []Package) []*pluginpb.Package {
 	return out
 }
 
-func packagesFromProto(ps []*pluginpb.Package) []Package {
-	out := make([]Package, len(ps))
+func PackagesFromProto(ps []*pluginpb.Package) []sdk.Package {
+	out := make([]sdk.Package, len(ps))
 	for i, p := range ps {
-		out[i] = Package{
+		out[i] = sdk.Package{
 			Name: p.GetName(), Epoch: p.GetEpoch(), Version: p.GetVersion(), Release: p.GetRelease(),
 			Arch: p.GetArch(), Path: p.GetPath(), SHA256: p.GetSha256(), Size: p.GetSize(),
 			TargetArch: p.GetTargetArch(), BuildTime: p.GetBuildTime(), Modules: p.GetModules(), Scriptlets: p.GetScriptlets(), Category: p.GetCategory(),
@@ -172,41 +174,41 @@ func packagesFromProto(ps []*pluginpb.Package) []Package {
 	return out
 }
 
-func inputsToProto(in []Input) ([]*pluginpb.Input, error) {
+func InputsToProto(in []sdk.Input) ([]*pluginpb.Input, error) {
 	out := make([]*pluginpb.Input, len(in))
 	for i, x := range in {
-		o, err := encodeValue(x.Outputs)
+		o, err := EncodeValue(x.Outputs)
 		if err != nil {
 			return nil, fmt.Errorf("outputs of %s: %w", x.Address, err)
 		}
-		out[i] = &pluginpb.Input{Address: x.Address, Type: x.Type, Key: x.Key, Path: x.Path, Outputs: o, Packages: packagesToProto(x.Packages),
-			Manifest: manifestToProto(x.Manifest)}
+		out[i] = &pluginpb.Input{Address: x.Address, Type: x.Type, Key: x.Key, Path: x.Path, Outputs: o, Packages: PackagesToProto(x.Packages),
+			Manifest: ManifestToProto(x.Manifest)}
 	}
 	return out, nil
 }
 
-func inputsFromProto(in []*pluginpb.Input) ([]Input, error) {
-	out := make([]Input, len(in))
+func InputsFromProto(in []*pluginpb.Input) ([]sdk.Input, error) {
+	out := make([]sdk.Input, len(in))
 	for i, x := range in {
-		o, err := decodeValue(x.GetOutputs())
+		o, err := DecodeValue(x.GetOutputs())
 		if err != nil {
 			return nil, fmt.Errorf("outputs of %s: %w", x.GetAddress(), err)
 		}
-		out[i] = Input{Address: x.GetAddress(), Type: x.GetType(), Key: x.GetKey(), Path: x.GetPath(), Outputs: o, Packages: packagesFromProto(x.GetPackages()),
-			Manifest: manifestFromProto(x.GetManifest())}
+		out[i] = sdk.Input{Address: x.GetAddress(), Type: x.GetType(), Key: x.GetKey(), Path: x.GetPath(), Outputs: o, Packages: PackagesFromProto(x.GetPackages()),
+			Manifest: ManifestFromProto(x.GetManifest())}
 	}
 	return out, nil
 }
 
-func composeToProto(c Compose) *pluginpb.Compose {
+func ComposeToProto(c sdk.Compose) *pluginpb.Compose {
 	return &pluginpb.Compose{Name: c.Name, Short: c.Short, Version: c.Version, Type: c.Type}
 }
 
-func composeFromProto(c *pluginpb.Compose) Compose {
-	return Compose{Name: c.GetName(), Short: c.GetShort(), Version: c.GetVersion(), Type: c.GetType()}
+func ComposeFromProto(c *pluginpb.Compose) sdk.Compose {
+	return sdk.Compose{Name: c.GetName(), Short: c.GetShort(), Version: c.GetVersion(), Type: c.GetType()}
 }
 
-func manifestToProto(m []ManifestFile) []*pluginpb.Build_File {
+func ManifestToProto(m []manifest.File) []*pluginpb.Build_File {
 	out := make([]*pluginpb.Build_File, len(m))
 	for i, f := range m {
 		out[i] = &pluginpb.Build_File{Path: f.Path, Size: f.Size, Sha256: f.SHA256, Mode: f.Mode, Link: f.Link}
@@ -214,10 +216,10 @@ func manifestToProto(m []ManifestFile) []*pluginpb.Build_File {
 	return out
 }
 
-func manifestFromProto(m []*pluginpb.Build_File) []ManifestFile {
-	out := make([]ManifestFile, len(m))
+func ManifestFromProto(m []*pluginpb.Build_File) []manifest.File {
+	out := make([]manifest.File, len(m))
 	for i, f := range m {
-		out[i] = ManifestFile{Path: f.GetPath(), Size: f.GetSize(), SHA256: f.GetSha256(), Mode: f.GetMode(), Link: f.GetLink()}
+		out[i] = manifest.File{Path: f.GetPath(), Size: f.GetSize(), SHA256: f.GetSha256(), Mode: f.GetMode(), Link: f.GetLink()}
 	}
 	return out
 }

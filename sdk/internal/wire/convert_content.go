@@ -1,8 +1,11 @@
-package sdk
+package wire
 
-import "github.com/strata-build/strata/sdk/internal/pluginpb"
+import (
+	"github.com/strata-build/strata/sdk"
+	"github.com/strata-build/strata/sdk/internal/pluginpb"
+)
 
-func contentToProto(c Content) *pluginpb.Content {
+func ContentToProto(c sdk.Content) *pluginpb.Content {
 	out := &pluginpb.Content{}
 	for _, g := range c.Groups {
 		pg := &pluginpb.Group{
@@ -32,10 +35,10 @@ func contentToProto(c Content) *pluginpb.Content {
 	return out
 }
 
-func contentFromProto(c *pluginpb.Content) Content {
-	var out Content
+func ContentFromProto(c *pluginpb.Content) sdk.Content {
+	var out sdk.Content
 	for _, g := range c.GetGroups() {
-		sg := Group{
+		sg := sdk.Group{
 			ID: g.GetId(), Name: g.GetName(), Description: g.GetDescription(), Mandatory: g.GetMandatory(),
 			Default: g.GetDefault(), Optional: g.GetOptional(), Conditional: g.GetConditional(),
 			UserVisible: g.GetUserVisible(), NameTranslations: g.GetNameTranslations(),
@@ -48,7 +51,7 @@ func contentFromProto(c *pluginpb.Content) Content {
 		out.Groups = append(out.Groups, sg)
 	}
 	for _, m := range c.GetModules() {
-		sm := Module{
+		sm := sdk.Module{
 			ID: m.GetId(), Name: m.GetName(), Stream: m.GetStream(), Version: m.GetVersion(), Context: m.GetContext(),
 			Summary: m.GetSummary(), Description: m.GetDescription(), License: m.GetLicense(), Groups: m.GetGroups(),
 			Requires: m.GetRequires(), API: m.GetApi(), EOL: m.GetEol(), SLA: m.GetSla(), Profiles: map[string][]string{},
@@ -59,12 +62,12 @@ func contentFromProto(c *pluginpb.Content) Content {
 		out.Modules = append(out.Modules, sm)
 	}
 	if v := c.GetVariant(); v != nil && v.GetId() != "" {
-		out.Variant = &Variant{ID: v.GetId(), UID: v.GetUid(), Name: v.GetName(), Type: v.GetType(), Arches: v.GetArches()}
+		out.Variant = &sdk.Variant{ID: v.GetId(), UID: v.GetUid(), Name: v.GetName(), Type: v.GetType(), Arches: v.GetArches()}
 	}
 	return out
 }
 
-func placementsToProto(ps []Placement) []*pluginpb.Placement {
+func PlacementsToProto(ps []sdk.Placement) []*pluginpb.Placement {
 	out := make([]*pluginpb.Placement, len(ps))
 	for i, p := range ps {
 		pp := &pluginpb.Placement{Path: p.Path, ComposePath: p.ComposePath, Kind: p.Kind, Variant: p.Variant, Arch: p.Arch, Category: p.Category}
@@ -81,15 +84,15 @@ func placementsToProto(ps []Placement) []*pluginpb.Placement {
 	return out
 }
 
-func placementsFromProto(ps []*pluginpb.Placement) []Placement {
-	out := make([]Placement, len(ps))
+func PlacementsFromProto(ps []*pluginpb.Placement) []sdk.Placement {
+	out := make([]sdk.Placement, len(ps))
 	for i, p := range ps {
-		sp := Placement{Path: p.GetPath(), ComposePath: p.GetComposePath(), Kind: p.GetKind(), Variant: p.GetVariant(), Arch: p.GetArch(), Category: p.GetCategory()}
+		sp := sdk.Placement{Path: p.GetPath(), ComposePath: p.GetComposePath(), Kind: p.GetKind(), Variant: p.GetVariant(), Arch: p.GetArch(), Category: p.GetCategory()}
 		for _, r := range p.GetRpms() {
-			sp.RPMs = append(sp.RPMs, PlacedRPM{NEVRA: r.GetNevra(), SRPMNEVRA: r.GetSrpmNevra(), Path: r.GetPath()})
+			sp.RPMs = append(sp.RPMs, sdk.PlacedRPM{NEVRA: r.GetNevra(), SRPMNEVRA: r.GetSrpmNevra(), Path: r.GetPath()})
 		}
 		if im := p.GetImage(); im != nil {
-			sp.Image = &Image{Type: im.GetType(), Format: im.GetFormat(), Bootable: im.GetBootable(), VolumeID: im.GetVolumeId(),
+			sp.Image = &sdk.Image{Type: im.GetType(), Format: im.GetFormat(), Bootable: im.GetBootable(), VolumeID: im.GetVolumeId(),
 				ImplantMD5: im.GetImplantMd5(), SHA256: im.GetSha256(), Size: im.GetSize(), DiscNumber: int(im.GetDiscNumber()),
 				DiscCount: int(im.GetDiscCount()), Subvariant: im.GetSubvariant(), MTime: im.GetMtime()}
 		}
