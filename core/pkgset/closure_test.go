@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/strata-build/strata/internal/testutil"
 	"github.com/strata-build/strata/sdk/rpm"
 	"github.com/strata-build/strata/sdk/sdktest"
 )
@@ -146,8 +145,8 @@ func sorted(m map[string][]string) map[string][]string {
 // real RPMs of rpm's and createrepo_c's suites and generated ones.
 func TestClosureAgreesWithRepoclosure(t *testing.T) {
 	dir := buildRepo(t, closureRPMs, true)
-	testutil.Createrepo(t, dir)
-	want := sorted(testutil.Repoclosure(t, dir))
+	sdktest.Createrepo(t, dir)
+	want := sorted(sdktest.Repoclosure(t, dir))
 	got := sorted(withoutLowerLibc(ours(universeOf(t, dir))))
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("closure differs from dnf repoclosure (-repoclosure +ours):\n%s", diff)
@@ -161,8 +160,8 @@ func TestClosureAgreesWithRepoclosure(t *testing.T) {
 // it cannot install the package.
 func TestClosureAndIsStricterThanRepoclosure(t *testing.T) {
 	dir := buildRepo(t, append(append([]sdktest.RPM(nil), closureRPMs[:2]...), andDeviations...), false)
-	testutil.Createrepo(t, dir)
-	if rc := testutil.Repoclosure(t, dir); len(rc) != 0 {
+	sdktest.Createrepo(t, dir)
+	if rc := sdktest.Repoclosure(t, dir); len(rc) != 0 {
 		t.Fatalf("repoclosure now reports %v; the deviation may be gone, revisit Closure", rc)
 	}
 	got := ours(universeOf(t, dir))
@@ -171,7 +170,7 @@ func TestClosureAndIsStricterThanRepoclosure(t *testing.T) {
 		if len(got[nevra]) != 1 {
 			t.Errorf("%s: closure = %v, want its and-requirement unmet", nevra, got[nevra])
 		}
-		out, ok := testutil.DNF(t, map[string]string{"t": dir}, "--installroot="+t.TempDir(), "install", "-y", "--setopt=install_weak_deps=False", r.Name)
+		out, ok := sdktest.DNF(t, map[string]string{"t": dir}, "--installroot="+t.TempDir(), "install", "-y", "--setopt=install_weak_deps=False", r.Name)
 		if ok || !strings.Contains(out, "nothing provides") {
 			t.Errorf("dnf install %s succeeded or failed for another reason:\n%s", r.Name, out)
 		}

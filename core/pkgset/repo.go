@@ -3,24 +3,19 @@ package pkgset
 import (
 	"bufio"
 	"bytes"
-	"compress/bzip2"
-	"compress/gzip"
 	"context"
 	"encoding/gob"
-	"encoding/xml"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"os"
-	"path"
 	"path/filepath"
 	"strings"
 
-	"github.com/klauspost/compress/zstd"
+	"github.com/strata-build/strata/format/repodata"
 	"github.com/strata-build/strata/sdk/files"
 	"github.com/strata-build/strata/sdk/rpm"
-	"github.com/ulikunitz/xz"
 )
 
 // repo reads a yum repository: its repomd.xml, primary and filelists
@@ -73,53 +68,7 @@ func (r *repo) open(ctx context.Context, href string) (io.ReadCloser, error) {
 		}
 		rc = f
 	}
-	return decompress(href, rc)
-}
-
-type readCloser struct {
-	io.Reader
-	close func() error
-}
-
-func (r readCloser) Close() error { return r.close() }
-
-func decompress(name string, rc io.ReadCloser) (io.ReadCloser, error) {
-	switch path.Ext(name) {
-	case ".gz":
-		z, err := gzip.NewReader(rc)
-		if err != nil {
-			rc.Close()
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
-		return readCloser{z, rc.Close}, nil
-	case ".zst":
-		z, err := zstd.NewReader(rc)
-		if err != nil {
-			rc.Close()
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
-		return readCloser{z, func() error { z.Close(); return rc.Close() }}, nil
-	case ".xz":
-		z, err := xz.NewReader(rc)
-		if err != nil {
-			rc.Close()
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
-		return readCloser{z, rc.Close}, nil
-	case ".bz2":
-		return readCloser{bzip2.NewReader(rc), rc.Close}, nil
-	}
-	return rc, nil
-}
-
-type repomd struct {
-	Data []struct {
-		Type     string `xml:"type,attr"`
-		Checksum string `xml:"checksum"`
-		Location struct {
-			Href string `xml:"href,attr"`
-		} `xml:"location"`
-	} `xml:"data"`
+	return repodata.Decompress(href, rc)
 }
 
 // load reads the repository's packages, from the parsed cache when its
@@ -141,16 +90,16 @@ func (r *repo) load(ctx context.Context, source string) (pkgs []*Package, warnin
 			return nil, "", err
 		}
 	}
-	var md repomd
-	if err := xml.Unmarshal(data, &md); err != nil {
+	records, err := repodata.ReadRepomd(data)
+	if err != nil {
 		return nil, "", fmt.Errorf("repodata/repomd.xml: %w", err)
 	}
 	hrefs := map[string]string{}
 	sums := ""
-	for _, d := range md.Data {
-		hrefs[d.Type] = d.Location.Href
+	for _, d := range records {
+		hrefs[d.Type] = d.Href
 		if d.Type == "primary" || d.Type == "filelists" {
-			sums += strings.TrimSpace(d.Checksum)
+			sums += d.Checksum
 		}
 	}
 	if hrefs["primary"] == "" {
@@ -193,15 +142,8 @@ func (r *repo) parse(ctx context.Context, hrefs map[string]string) ([]*Package, 
 	defer rc.Close()
 	byID := map[string]*Package{}
 	var pkgs []*Package
-	err = eachElement(rc, "package", func(dec *xml.Decoder, start xml.StartElement) error {
-		var x xmlPackage
-		if err := dec.DecodeElement(&x, &start); err != nil {
-			return err
-		}
-		p, err := x.toPackage(r.base)
-		if err != nil {
-			return err
-		}
+	err = repodata.ReadPrimary(rc, func(x *repodata.Package) error {
+		p := r.toPackage(x)
 		pkgs = append(pkgs, p)
 		byID[p.SHA256] = p
 		return nil
@@ -217,16 +159,9 @@ func (r *repo) parse(ctx context.Context, hrefs map[string]string) ([]*Package, 
 		return nil, err
 	}
 	defer fl.Close()
-	err = eachElement(fl, "package", func(dec *xml.Decoder, start xml.StartElement) error {
-		var x struct {
-			PkgID string   `xml:"pkgid,attr"`
-			Files []string `xml:"file"`
-		}
-		if err := dec.DecodeElement(&x, &start); err != nil {
-			return err
-		}
-		if p := byID[x.PkgID]; p != nil {
-			p.Files = strings.Join(x.Files, "\n")
+	err = repodata.ReadFilelists(fl, func(pkgid string, listed []repodata.File) error {
+		if p := byID[pkgid]; p != nil {
+			p.Files = joinPaths(listed)
 		}
 		return nil
 	})
@@ -236,116 +171,46 @@ func (r *repo) parse(ctx context.Context, hrefs map[string]string) ([]*Package, 
 	return pkgs, nil
 }
 
-// eachElement calls fn for every element named name in r, streaming.
-func eachElement(r io.Reader, name string, fn func(*xml.Decoder, xml.StartElement) error) error {
-	dec := xml.NewDecoder(bufio.NewReaderSize(r, 256<<10))
-	for {
-		tok, err := dec.Token()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		if se, ok := tok.(xml.StartElement); ok && se.Name.Local == name {
-			if err := fn(dec, se); err != nil {
-				return err
-			}
-		}
-	}
-}
-
-type xmlEntry struct {
-	Name  string `xml:"name,attr"`
-	Flags string `xml:"flags,attr"`
-	Epoch string `xml:"epoch,attr"`
-	Ver   string `xml:"ver,attr"`
-	Rel   string `xml:"rel,attr"`
-}
-
-type xmlPackage struct {
-	Name    string `xml:"name"`
-	Arch    string `xml:"arch"`
-	Version struct {
-		Epoch string `xml:"epoch,attr"`
-		Ver   string `xml:"ver,attr"`
-		Rel   string `xml:"rel,attr"`
-	} `xml:"version"`
-	Checksum struct {
-		Type  string `xml:"type,attr"`
-		Value string `xml:",chardata"`
-	} `xml:"checksum"`
-	Time struct {
-		Build int64 `xml:"build,attr"`
-	} `xml:"time"`
-	Size struct {
-		Package int64 `xml:"package,attr"`
-	} `xml:"size"`
-	Location struct {
-		Href string `xml:"href,attr"`
-		Base string `xml:"http://www.w3.org/XML/1998/namespace base,attr"`
-	} `xml:"location"`
-	Format struct {
-		Provides    []xmlEntry `xml:"provides>entry"`
-		Requires    []xmlEntry `xml:"requires>entry"`
-		Obsoletes   []xmlEntry `xml:"obsoletes>entry"`
-		Conflicts   []xmlEntry `xml:"conflicts>entry"`
-		Recommends  []xmlEntry `xml:"recommends>entry"`
-		Supplements []xmlEntry `xml:"supplements>entry"`
-		Files       []string   `xml:"file"`
-		SourceRPM   string     `xml:"sourcerpm"`
-	} `xml:"format"`
-}
-
-var xmlFlags = map[string]rpm.Flags{
-	"EQ": rpm.SenseEqual, "LT": rpm.SenseLess, "GT": rpm.SenseGreater,
-	"LE": rpm.SenseLess | rpm.SenseEqual, "GE": rpm.SenseGreater | rpm.SenseEqual,
-}
-
-func (x *xmlPackage) toPackage(base string) (*Package, error) {
-	if x.Checksum.Type != "sha256" {
-		return nil, fmt.Errorf("package %s uses %s checksums; strata needs sha256 (createrepo_c -s sha256)", x.Name, x.Checksum.Type)
-	}
+// toPackage is a package as primary.xml describes it, found where its
+// location says.
+func (r *repo) toPackage(x *repodata.Package) *Package {
 	p := &Package{
-		Name: x.Name, Arch: x.Arch, Version: x.Version.Ver, Release: x.Version.Rel,
-		SHA256: strings.TrimSpace(x.Checksum.Value), Size: x.Size.Package, BuildTime: x.Time.Build,
-		Files: strings.Join(x.Format.Files, "\n"),
+		Name: x.Name, Arch: x.Arch, Version: x.Version, Release: x.Release,
+		SHA256: x.Checksum, Size: int64(x.SizePackage), BuildTime: x.BuildTime,
+		Files: joinPaths(x.Files),
 	}
 	if x.Arch != "src" {
-		p.SourceRPM = strings.TrimSpace(x.Format.SourceRPM)
+		p.SourceRPM = x.SourceRPM
 	}
-	if x.Version.Epoch != "" {
-		fmt.Sscan(x.Version.Epoch, &p.Epoch)
+	if x.Epoch != "" {
+		fmt.Sscan(x.Epoch, &p.Epoch)
 	}
-	p.Provides, p.Requires = deps(x.Format.Provides), deps(x.Format.Requires)
-	p.Obsoletes, p.Conflicts = deps(x.Format.Obsoletes), deps(x.Format.Conflicts)
-	p.Recommends, p.Supplements = deps(x.Format.Recommends), deps(x.Format.Supplements)
+	p.Provides, p.Requires = deps(x.Provides), deps(x.Requires)
+	p.Obsoletes, p.Conflicts = deps(x.Obsoletes), deps(x.Conflicts)
+	p.Recommends, p.Supplements = deps(x.Recommends), deps(x.Supplements)
 	switch {
-	case x.Location.Base != "":
-		p.Location = strings.TrimSuffix(x.Location.Base, "/") + "/" + x.Location.Href
-	case strings.Contains(base, "://"):
-		p.Location = base + "/" + x.Location.Href
+	case x.LocationBase != "":
+		p.Location = strings.TrimSuffix(x.LocationBase, "/") + "/" + x.Location
+	case strings.Contains(r.base, "://"):
+		p.Location = r.base + "/" + x.Location
 	default:
-		p.Location = filepath.Join(base, filepath.FromSlash(x.Location.Href))
+		p.Location = filepath.Join(r.base, filepath.FromSlash(x.Location))
 	}
-	return p, nil
+	return p
 }
 
-func deps(entries []xmlEntry) []rpm.Dependency {
+func joinPaths(listed []repodata.File) string {
+	paths := make([]string, len(listed))
+	for i, f := range listed {
+		paths[i] = f.Path
+	}
+	return strings.Join(paths, "\n")
+}
+
+func deps(entries []repodata.Dep) []rpm.Dependency {
 	out := make([]rpm.Dependency, len(entries))
 	for i, e := range entries {
-		d := rpm.Dependency{Name: e.Name, Flags: xmlFlags[e.Flags]}
-		if d.Flags != 0 {
-			v := e.Ver
-			if e.Epoch != "" && e.Epoch != "0" {
-				v = e.Epoch + ":" + v
-			}
-			if e.Rel != "" {
-				v += "-" + e.Rel
-			}
-			d.Version = v
-		}
-		out[i] = d
+		out[i] = e.Dependency()
 	}
 	return out
 }

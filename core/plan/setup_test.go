@@ -13,7 +13,7 @@ import (
 	"github.com/strata-build/strata/core/plugins"
 	"github.com/strata-build/strata/core/store"
 	"github.com/strata-build/strata/dsl"
-	"github.com/strata-build/strata/internal/genrpm"
+	"github.com/strata-build/strata/internal/rig/genrpm"
 )
 
 // probeDir builds the probe plugin once per test binary.
@@ -28,7 +28,7 @@ func buildProbe(tb testing.TB) string {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	cmd := exec.Command("go", "build", "-o", filepath.Join(dir, "strata-plugin-probe"), "../../internal/probe")
+	cmd := exec.Command("go", "build", "-o", filepath.Join(dir, "strata-plugin-probe"), "../../internal/rig/probe")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		tb.Fatalf("building the probe plugin: %v\n%s", err, out)
 	}

@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/strata-build/strata/core/store"
-	"github.com/strata-build/strata/internal/testutil"
+	"github.com/strata-build/strata/internal/rig/testutil"
 	"github.com/strata-build/strata/sdk/manifest"
 )
 

@@ -11,8 +11,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/strata-build/strata/internal/genrpm"
-	"github.com/strata-build/strata/internal/testutil"
+	"github.com/strata-build/strata/internal/rig/genrpm"
 	"github.com/strata-build/strata/sdk/sdktest"
 )
 
@@ -126,11 +125,11 @@ func TestMinimalExample(t *testing.T) {
 		}
 	}
 	repo := p.path(tree)
-	names, ok := testutil.DNF(t, map[string]string{"server": repo}, "repoquery", "--qf", "%{name}")
+	names, ok := sdktest.DNF(t, map[string]string{"server": repo}, "repoquery", "--qf", "%{name}")
 	if !ok || strings.Count(names, "\n") != 9 {
 		t.Errorf("dnf repoquery on the compose tree:\n%s", names)
 	}
-	g, _ := testutil.DNF(t, map[string]string{"server": repo}, "group", "info", "web-server")
+	g, _ := sdktest.DNF(t, map[string]string{"server": repo}, "group", "info", "web-server")
 	contains(t, "dnf group info", g, "Mandatory Packages:\n   httpd", "Optional Packages:\n   mod_ssl")
 	contains(t, "composeinfo.json", p.read("out", "latest", "compose", "metadata", "composeinfo.json"),
 		`"Server": {`, `"os_tree": {`, `"x86_64": "Server/x86_64/os"`, `"name": "Minimal Server"`, `"id": "Minimal-1-20261125.0"`)

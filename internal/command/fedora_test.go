@@ -9,8 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/strata-build/strata/internal/genrpm"
-	"github.com/strata-build/strata/internal/testutil"
+	"github.com/strata-build/strata/internal/rig/genrpm"
 	"github.com/strata-build/strata/sdk/sdktest"
 )
 
@@ -70,13 +69,13 @@ func TestFedoraExample(t *testing.T) {
 
 	repo := func(uid string) string { return filepath.Join(compose, uid, "x86_64", "os") }
 	for _, uid := range []string{"Workstation", "Server", "Cloud", "ClientNode"} {
-		if rc := testutil.Repoclosure(t, repo(uid)); len(rc) != 0 {
+		if rc := sdktest.Repoclosure(t, repo(uid)); len(rc) != 0 {
 			t.Errorf("%s: repoclosure: %v", uid, rc)
 		}
 	}
 	query := func(uid string, args ...string) string {
 		t.Helper()
-		out, ok := testutil.DNF(t, map[string]string{"r": repo(uid)}, args...)
+		out, ok := sdktest.DNF(t, map[string]string{"r": repo(uid)}, args...)
 		if !ok {
 			t.Fatalf("%s: dnf %v:\n%s", uid, args, out)
 		}
@@ -97,10 +96,10 @@ func TestFedoraExample(t *testing.T) {
 	}
 
 	ha := map[string]string{"ha": repo("HighAvailability"), "server": repo("Server")}
-	if rc := testutil.RepoclosureOf(t, ha, "ha"); len(rc) != 0 {
+	if rc := sdktest.RepoclosureOf(t, ha, "ha"); len(rc) != 0 {
 		t.Errorf("the add-on beside Server: repoclosure: %v", rc)
 	}
-	if rc := testutil.RepoclosureOf(t, map[string]string{"ha": repo("HighAvailability")}); !strings.Contains(strings.Join(rc["pacemaker-2.1.9-1.fc41.x86_64"], " "), "systemd") {
+	if rc := sdktest.RepoclosureOf(t, map[string]string{"ha": repo("HighAvailability")}); !strings.Contains(strings.Join(rc["pacemaker-2.1.9-1.fc41.x86_64"], " "), "systemd") {
 		t.Errorf("the add-on alone should miss Server's packages: %v", rc)
 	}
 

@@ -12,8 +12,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/strata-build/strata/internal/genrpm"
-	"github.com/strata-build/strata/internal/testutil"
+	"github.com/strata-build/strata/internal/rig/genrpm"
 	"github.com/strata-build/strata/sdk/sdktest"
 )
 
@@ -80,7 +79,7 @@ func TestGatherJudgedByDNF(t *testing.T) {
 	contains(t, "plan", out, "(3 listed, 10 pulled in)")
 	p.ok("apply", "-auto-approve")
 	repo := p.path("out", "latest", "compose", "v", "x86_64", "os")
-	if unresolved := testutil.Repoclosure(t, repo); len(unresolved) != 0 {
+	if unresolved := sdktest.Repoclosure(t, repo); len(unresolved) != 0 {
 		t.Errorf("dnf repoclosure on the composed repository: %v", unresolved)
 	}
 	whole := wholeTag(t, p)
@@ -122,7 +121,7 @@ func wholeTag(t *testing.T, p *project) string {
 			t.Fatal(err)
 		}
 	}
-	testutil.Createrepo(t, whole)
+	sdktest.Createrepo(t, whole)
 	return whole
 }
 
@@ -131,7 +130,7 @@ func wholeTag(t *testing.T, p *project) string {
 func dnfInstalls(t *testing.T, repo string, names []string, weak bool) []string {
 	t.Helper()
 	var args []string
-	for _, a := range testutil.DNFArgs(map[string]string{"r": repo}, t.TempDir()) {
+	for _, a := range sdktest.DNFArgs(map[string]string{"r": repo}, t.TempDir()) {
 		if a != "-q" { // quiet, dnf does not print the transaction
 			args = append(args, a)
 		}
@@ -309,7 +308,7 @@ artifact "yumrepo" "os" {
 		if strings.Contains(rpms, `"app-0:1-1.i686"`) {
 			t.Errorf("%s: the i686 build of app, a program, was added", tc.methods)
 		}
-		if unresolved := testutil.Repoclosure(t, repo); len(unresolved) != 0 {
+		if unresolved := sdktest.Repoclosure(t, repo); len(unresolved) != 0 {
 			t.Errorf("%s: repoclosure: %v", tc.methods, unresolved)
 		}
 		got := dnfInstalls(t, repo, []string{"foo.i686"}, false)

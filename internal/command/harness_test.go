@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/strata-build/strata/internal/genrpm"
+	"github.com/strata-build/strata/internal/rig/genrpm"
 )
 
 // binDir holds the strata binary and the plugins the tests use, built
@@ -28,7 +28,7 @@ func TestMain(m *testing.M) {
 	root := filepath.Join(filepath.Dir(file), "..", "..")
 	for _, b := range []struct{ dir, pkg, out string }{
 		{root, "./cmd/strata", "strata"},
-		{root, "./internal/probe", "strata-plugin-probe"},
+		{root, "./internal/rig/probe", "strata-plugin-probe"},
 		{filepath.Join(root, "examples", "plugins", "tarball"), ".", "strata-plugin-tarball"},
 	} {
 		cmd := exec.Command("go", "build", "-o", filepath.Join(dir, b.out), b.pkg)

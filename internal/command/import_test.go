@@ -8,8 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/strata-build/strata/internal/genrpm"
-	"github.com/strata-build/strata/internal/testutil"
+	"github.com/strata-build/strata/internal/rig/genrpm"
 	"github.com/strata-build/strata/sdk/sdktest"
 )
 
@@ -115,7 +114,7 @@ artifact "yumrepo" "all" {
 	p.ok("init")
 	p.ok("apply", "-auto-approve")
 	repo := p.path("out", "latest", "compose", "all", "x86_64", "os")
-	out, ok := testutil.DNF(t, map[string]string{"all": repo}, append([]string{"group", "info"}, ids...)...)
+	out, ok := sdktest.DNF(t, map[string]string{"all": repo}, append([]string{"group", "info"}, ids...)...)
 	if !ok {
 		t.Fatalf("dnf group info:\n%s", out)
 	}

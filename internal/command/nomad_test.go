@@ -10,7 +10,7 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/strata-build/strata/internal/testutil"
+	"github.com/strata-build/strata/internal/rig/testutil"
 	"github.com/strata-build/strata/sdk/files"
 )
 

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/strata-build/strata/internal/testutil"
+	"github.com/strata-build/strata/internal/rig/testutil"
 	"github.com/strata-build/strata/sdk/sdktest"
 )
 

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/strata-build/strata/internal/genrpm"
-	"github.com/strata-build/strata/internal/testutil"
+	"github.com/strata-build/strata/internal/rig/genrpm"
+	"github.com/strata-build/strata/sdk/sdktest"
 )
 
 // A corrupted package in a source is an error naming the file and the
@@ -181,7 +181,7 @@ func TestRepoSourceOverHTTP(t *testing.T) {
 	if err := genrpm.Write(repo, probeSpecs); err != nil {
 		t.Fatal(err)
 	}
-	testutil.Createrepo(t, repo)
+	sdktest.Createrepo(t, repo)
 	var fetched []string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasSuffix(r.URL.Path, ".rpm") {

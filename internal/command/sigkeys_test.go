@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/strata-build/strata/internal/genrpm"
+	"github.com/strata-build/strata/internal/rig/genrpm"
 	"github.com/strata-build/strata/sdk/sdktest"
 )
 

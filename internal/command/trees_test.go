@@ -9,8 +9,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/strata-build/strata/internal/genrpm"
-	"github.com/strata-build/strata/internal/testutil"
+	"github.com/strata-build/strata/internal/rig/genrpm"
 	"github.com/strata-build/strata/sdk/sdktest"
 )
 
@@ -87,7 +86,7 @@ func TestSourceAndDebugTrees(t *testing.T) {
 	compose := p.path("out", "latest", "compose")
 	query := func(dir string, args ...string) []string {
 		t.Helper()
-		out, ok := testutil.DNF(t, map[string]string{"r": filepath.Join(compose, dir)},
+		out, ok := sdktest.DNF(t, map[string]string{"r": filepath.Join(compose, dir)},
 			append([]string{"repoquery", "--qf", "%{name}-%{version}-%{release}.%{arch}"}, args...)...)
 		if !ok {
 			t.Fatalf("dnf repoquery on %s:\n%s", dir, out)
@@ -242,7 +241,7 @@ func TestSourceTreeOfRealPackages(t *testing.T) {
 	_, stderr, _ := p.run("plan")
 	contains(t, "plan", stderr, "hello-2.0-1.src.rpm, the source package of hello-2.0-1.x86_64, is in no source")
 	p.ok("apply", "-auto-approve")
-	out, ok := testutil.DNF(t, map[string]string{"src": p.path("out", "latest", "compose", "v", "source", "tree")},
+	out, ok := sdktest.DNF(t, map[string]string{"src": p.path("out", "latest", "compose", "v", "source", "tree")},
 		"repoquery", "--arch=src", "--qf", "%{name}-%{version}-%{release}.%{arch}")
 	if !ok || strings.TrimSpace(out) != "hello-1.0-1.src" {
 		t.Errorf("dnf repoquery --arch=src on the source tree: %q", out)

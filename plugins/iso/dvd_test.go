@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/strata-build/strata/internal/testutil"
 	"github.com/strata-build/strata/plugins/iso/internal/boottest"
 	"github.com/strata-build/strata/sdk/files"
 	"github.com/strata-build/strata/sdk/host"
@@ -74,7 +73,7 @@ func TestDVD(t *testing.T) {
 	if bin, disc := readFile(t, filepath.Join(boot, "isolinux/isolinux.bin")), readFile(t, filepath.Join(x, "isolinux/isolinux.bin")); bin[:8] != disc[:8] || bin[64:] != disc[64:] {
 		t.Errorf("the disc's isolinux.bin differs from the boot tree's beyond its boot information table")
 	}
-	if got, ok := testutil.DNF(t, map[string]string{"disc": x}, "repoquery", "--qf", "%{name}-%{version}", "--available"); !ok || !strings.Contains(got, "a-package-with-a-name-longer-than-iso-9660-level-2-allows-2.0") {
+	if got, ok := sdktest.DNF(t, map[string]string{"disc": x}, "repoquery", "--qf", "%{name}-%{version}", "--available"); !ok || !strings.Contains(got, "a-package-with-a-name-longer-than-iso-9660-level-2-allows-2.0") {
 		t.Errorf("dnf repoquery on the extracted disc:\n%s", got)
 	}
 

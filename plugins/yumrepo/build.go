@@ -12,7 +12,7 @@ import (
 
 	"github.com/strata-build/strata/plugins/yumrepo/comps"
 	"github.com/strata-build/strata/plugins/yumrepo/modulemd"
-	"github.com/strata-build/strata/plugins/yumrepo/repodata"
+	"github.com/strata-build/strata/format/repodata"
 	"github.com/strata-build/strata/sdk"
 	"github.com/zclconf/go-cty/cty"
 )

@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"sync"
 
-	"github.com/strata-build/strata/plugins/yumrepo/repodata"
+	"github.com/strata-build/strata/format/repodata"
 	"github.com/strata-build/strata/sdk/kvpack"
 )
 

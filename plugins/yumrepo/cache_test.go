@@ -3,7 +3,7 @@ package yumrepo
 import (
 	"testing"
 
-	"github.com/strata-build/strata/plugins/yumrepo/repodata"
+	"github.com/strata-build/strata/format/repodata"
 )
 
 // A record gives back every field; a cut or lengthened one is refused.

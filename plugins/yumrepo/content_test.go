@@ -7,8 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/strata-build/strata/internal/genrpm"
-	"github.com/strata-build/strata/internal/testutil"
 	"github.com/strata-build/strata/sdk"
 	"github.com/strata-build/strata/sdk/host"
 	"github.com/strata-build/strata/sdk/sdktest"
@@ -16,7 +14,7 @@ import (
 )
 
 // contentRPMs is a small installable product: a base and a web module.
-var contentRPMs = []genrpm.Spec{
+var contentRPMs = []sdktest.RPM{
 	{Name: "filesystem", Version: "3", Release: "1", Files: []sdktest.File{{Path: "/etc", Mode: 0o40755}, {Path: "/usr", Mode: 0o40755}}},
 	{Name: "bash", Version: "5.2", Release: "1", Arch: "x86_64", Requires: []string{"filesystem"}},
 	{Name: "vim", Version: "9.1", Release: "1", Arch: "x86_64", Epoch: 2},
@@ -54,7 +52,7 @@ var membership = map[string][]string{
 func contentRepo(t *testing.T, config map[string]cty.Value) (string, *host.BuildResult) {
 	t.Helper()
 	rpms := t.TempDir()
-	if err := genrpm.Write(rpms, contentRPMs); err != nil {
+	if err := sdktest.WriteRPMs(rpms, contentRPMs); err != nil {
 		t.Fatal(err)
 	}
 	return build(t, &sdk.BuildRequest{Packages: pkgsOf(t, rpms, membership), Content: content,
@@ -65,7 +63,7 @@ var dnfModuleArgs = []string{"--setopt=module_platform_id=platform:f41"}
 
 func dnf(t *testing.T, repo string, args ...string) string {
 	t.Helper()
-	out, ok := testutil.DNF(t, map[string]string{"strata": repo}, append(dnfModuleArgs, args...)...)
+	out, ok := sdktest.DNF(t, map[string]string{"strata": repo}, append(dnfModuleArgs, args...)...)
 	if !ok {
 		t.Fatalf("dnf %s failed:\n%s", strings.Join(args, " "), out)
 	}
@@ -146,15 +144,15 @@ func TestModulemdValidator(t *testing.T) {
 // requirement on an open one.
 func TestRepoclosure(t *testing.T) {
 	repo, _ := contentRepo(t, nil)
-	if rc := testutil.Repoclosure(t, repo); len(rc) != 0 {
+	if rc := sdktest.Repoclosure(t, repo); len(rc) != 0 {
 		t.Errorf("repoclosure on a closed repository: %v", rc)
 	}
 	rpms := t.TempDir()
-	if err := genrpm.Write(rpms, contentRPMs[4:]); err != nil { // httpd without bash
+	if err := sdktest.WriteRPMs(rpms, contentRPMs[4:]); err != nil { // httpd without bash
 		t.Fatal(err)
 	}
 	open, _ := build(t, &sdk.BuildRequest{Packages: pkgsOf(t, rpms, nil)}, nil)
-	rc := testutil.Repoclosure(t, open)
+	rc := sdktest.Repoclosure(t, open)
 	if got := rc["httpd-2.4-1.x86_64"]; len(got) != 1 || got[0] != "bash" {
 		t.Errorf("repoclosure on an open repository: %v", rc)
 	}
@@ -166,10 +164,10 @@ func TestMergerepo(t *testing.T) {
 	bin := sdktest.NeedTool(t, "mergerepo_c")
 	ours, _ := contentRepo(t, map[string]cty.Value{"compression": cty.StringVal("gzip")})
 	theirs := t.TempDir()
-	if err := genrpm.Write(theirs, []genrpm.Spec{{Name: "extra", Version: "1", Release: "1"}}); err != nil {
+	if err := sdktest.WriteRPMs(theirs, []sdktest.RPM{{Name: "extra", Version: "1", Release: "1"}}); err != nil {
 		t.Fatal(err)
 	}
-	testutil.Createrepo(t, theirs)
+	sdktest.Createrepo(t, theirs)
 	merged := t.TempDir()
 	if out, err := exec.Command(bin, "--repo", "file://"+ours, "--repo", "file://"+theirs, "-o", merged).CombinedOutput(); err != nil {
 		t.Fatalf("mergerepo_c: %v\n%s", err, out)

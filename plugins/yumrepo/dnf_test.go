@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/strata-build/strata/internal/testutil"
 	"github.com/strata-build/strata/sdk"
 	"github.com/strata-build/strata/sdk/sdktest"
 )
@@ -31,7 +30,7 @@ func repoquery(t *testing.T, dir string) []string {
 	t.Helper()
 	var out []string
 	for _, q := range queries {
-		text, ok := testutil.DNF(t, map[string]string{"r": dir}, append([]string{"repoquery", "--arch=x86_64,noarch,src,i386,i686"}, q...)...)
+		text, ok := sdktest.DNF(t, map[string]string{"r": dir}, append([]string{"repoquery", "--arch=x86_64,noarch,src,i386,i686"}, q...)...)
 		if !ok {
 			t.Fatalf("dnf repoquery %v: %s", q, text)
 		}
@@ -77,7 +76,7 @@ func TestRepoqueryMatchesCreaterepo(t *testing.T) {
 			rpms := c.dir(t)
 			ours, _ := build(t, &sdk.BuildRequest{Packages: pkgsOf(t, rpms, nil)}, nil)
 			theirs := copyRPMs(t, rpms)
-			testutil.Createrepo(t, theirs)
+			sdktest.Createrepo(t, theirs)
 			want, got := repoquery(t, theirs), repoquery(t, ours)
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("repoquery differs (-createrepo_c +ours):\n%s", diff)

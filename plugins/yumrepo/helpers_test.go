@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/strata-build/strata/internal/genrpm"
 	"github.com/strata-build/strata/sdk"
 	"github.com/strata-build/strata/sdk/files"
 	"github.com/strata-build/strata/sdk/host"
@@ -85,12 +84,12 @@ func build(t testing.TB, req *sdk.BuildRequest, config map[string]cty.Value) (st
 // versioned requirements, file requirements and rich dependencies.
 func universe(t testing.TB, dir string, n int) {
 	t.Helper()
-	var specs []genrpm.Spec
+	var specs []sdktest.RPM
 	for i := 0; i < n; i++ {
-		s := genrpm.Spec{
+		s := sdktest.RPM{
 			Name: fmt.Sprintf("gen%03d", i), Version: fmt.Sprintf("%d.%d", 1+i%3, i%7), Release: fmt.Sprintf("%d.fc41", 1+i%2),
 			Arch: []string{"x86_64", "noarch"}[i%2], Epoch: uint32(i % 5 / 4), Summary: fmt.Sprintf("Generated package %d <%d>", i, i),
-			Provides: []string{fmt.Sprintf("libgen%03d.so.%d()(64bit)", i, 1+i%2)}, Size: 300 + i%11*100,
+			Provides: []string{fmt.Sprintf("libgen%03d.so.%d()(64bit)", i, 1+i%2)},
 			Files: []sdktest.File{
 				{Path: fmt.Sprintf("/usr/bin/gen%03d", i), Body: "#!/bin/sh\n", Mode: 0o755},
 				{Path: fmt.Sprintf("/usr/share/gen%03d", i), Mode: 0o40755},
@@ -109,7 +108,7 @@ func universe(t testing.TB, dir string, n int) {
 		}
 		specs = append(specs, s)
 	}
-	if err := genrpm.Write(dir, specs); err != nil {
+	if err := sdktest.WriteRPMs(dir, specs); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -10,7 +10,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/strata-build/strata/plugins/yumrepo/repodata"
+	"github.com/strata-build/strata/format/repodata"
 	"github.com/strata-build/strata/sdk"
 	"github.com/strata-build/strata/sdk/files"
 	"github.com/strata-build/strata/sdk/parallel"

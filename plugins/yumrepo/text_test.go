@@ -7,8 +7,6 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/strata-build/strata/internal/genrpm"
-	"github.com/strata-build/strata/internal/testutil"
 	"github.com/strata-build/strata/sdk"
 	"github.com/strata-build/strata/sdk/sdktest"
 	"github.com/zclconf/go-cty/cty"
@@ -19,7 +17,7 @@ import (
 // warning, as createrepo_c leaves it out.
 func TestTextAsCreaterepoWritesIt(t *testing.T) {
 	rpms := t.TempDir()
-	if err := genrpm.Write(rpms, []genrpm.Spec{
+	if err := sdktest.WriteRPMs(rpms, []sdktest.RPM{
 		{Name: "latin1", Version: "1", Release: "1", Summary: "Caf\xe9 cr\xe8me \xa9 2024"},
 		{Name: "control", Version: "1", Release: "1", Summary: "bell \x07 here"},
 	}); err != nil {
@@ -43,7 +41,7 @@ func TestTextAsCreaterepoWritesIt(t *testing.T) {
 	contains(t, strings.Join(rec.Lines(), "\n"), "warn: control-1-1.noarch has a control character in its summary")
 
 	theirs := copyRPMs(t, rpms)
-	testutil.Createrepo(t, theirs)
+	sdktest.Createrepo(t, theirs)
 	if a, b := dnf(t, theirs, "repoquery", "--qf", "%{name}: %{summary}"), dnf(t, repo, "repoquery", "--qf", "%{name}: %{summary}"); a != b {
 		t.Errorf("createrepo_c shows %q, we show %q", a, b)
 	}

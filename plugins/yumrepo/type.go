@@ -4,7 +4,7 @@ import (
 	"context"
 	"strings"
 
-	"github.com/strata-build/strata/plugins/yumrepo/repodata"
+	"github.com/strata-build/strata/format/repodata"
 	"github.com/strata-build/strata/sdk"
 	"github.com/zclconf/go-cty/cty"
 )

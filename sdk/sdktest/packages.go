@@ -1,6 +1,7 @@
 package sdktest
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/strata-build/strata/sdk"
 	"github.com/strata-build/strata/sdk/files"
+	"github.com/strata-build/strata/sdk/parallel"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -73,4 +75,17 @@ func Run(t testing.TB, name string, args ...string) string {
 		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
 	}
 	return string(out)
+}
+
+// WriteRPMs builds every rpm into dir, on all CPUs.
+func WriteRPMs(dir string, rpms []RPM) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	return parallel.Do(len(rpms), func(i int) error {
+		if _, err := BuildRPM(dir, rpms[i]); err != nil {
+			return fmt.Errorf("%s: %w", rpms[i].Name, err)
+		}
+		return nil
+	})
 }

@@ -17,8 +17,8 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/strata-build/strata/internal/benchrun"
-	"github.com/strata-build/strata/internal/genrpm"
+	"github.com/strata-build/strata/internal/rig/benchrun"
+	"github.com/strata-build/strata/internal/rig/genrpm"
 )
 
 // changed is the package updated before the re-apply: in Workstation's

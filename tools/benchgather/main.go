@@ -22,8 +22,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/strata-build/strata/internal/benchrun"
-	"github.com/strata-build/strata/internal/genrpm"
+	"github.com/strata-build/strata/internal/rig/benchrun"
+	"github.com/strata-build/strata/internal/rig/genrpm"
 	"github.com/strata-build/strata/sdk/sdktest"
 )
 

@@ -21,9 +21,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/strata-build/strata/internal/benchrun"
-	"github.com/strata-build/strata/internal/cluster"
-	"github.com/strata-build/strata/internal/genrpm"
+	"github.com/strata-build/strata/internal/rig/benchrun"
+	"github.com/strata-build/strata/internal/rig/cluster"
+	"github.com/strata-build/strata/internal/rig/genrpm"
 	"github.com/strata-build/strata/sdk/files"
 )
 
@@ -40,7 +40,7 @@ func main() {
 
 	plugins := filepath.Join(work, "plugins")
 	benchrun.Check(os.MkdirAll(plugins, 0o755))
-	benchrun.Output("go", "build", "-o", filepath.Join(plugins, "strata-plugin-probe"), "./internal/probe")
+	benchrun.Output("go", "build", "-o", filepath.Join(plugins, "strata-plugin-probe"), "./internal/rig/probe")
 	reg := cluster.NewRegistry(look("docker-registry"), filepath.Join(work, "registry"), port())
 	benchrun.Check(reg.Start(false))
 	defer reg.Stop()

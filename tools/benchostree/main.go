@@ -20,8 +20,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/strata-build/strata/internal/benchrun"
-	"github.com/strata-build/strata/internal/genrpm"
+	"github.com/strata-build/strata/internal/rig/benchrun"
+	"github.com/strata-build/strata/internal/rig/genrpm"
 )
 
 const ref = "bench/x86_64/host"

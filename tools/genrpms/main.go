@@ -9,7 +9,7 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/strata-build/strata/internal/genrpm"
+	"github.com/strata-build/strata/internal/rig/genrpm"
 )
 
 func main() {

@@ -19,7 +19,7 @@ import (
 	"os"
 	"strings"
 
-	"github.com/strata-build/strata/internal/genrpm"
+	"github.com/strata-build/strata/internal/rig/genrpm"
 )
 
 func main() {

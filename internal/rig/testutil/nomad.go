@@ -5,7 +5,7 @@ import (
 	"os/exec"
 	"testing"
 
-	"github.com/strata-build/strata/internal/cluster"
+	"github.com/strata-build/strata/internal/rig/cluster"
 )
 
 // StartNomad starts a Nomad cluster of nodes nodes (a dev agent and

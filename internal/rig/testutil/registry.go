@@ -3,7 +3,7 @@ package testutil
 import (
 	"testing"
 
-	"github.com/strata-build/strata/internal/cluster"
+	"github.com/strata-build/strata/internal/rig/cluster"
 	"github.com/strata-build/strata/sdk/sdktest"
 )
 

@@ -113,6 +113,9 @@ func (p *Package) primary() string {
 	fmt.Fprintf(w, "  <time file=\"%d\" build=\"%d\"/>\n", p.FileTime, p.BuildTime)
 	fmt.Fprintf(w, "  <size package=\"%d\" installed=\"%d\" archive=\"%d\"/>\n", p.SizePackage, p.SizeInstalled, p.SizeArchive)
 	w.WriteString("  <location")
+	if p.LocationBase != "" {
+		w.attr("xml:base", p.LocationBase)
+	}
 	w.attr("href", p.Location)
 	w.WriteString("/>\n  <format>\n")
 	w.elem("    ", "rpm:license", p.License)

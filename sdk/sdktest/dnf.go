@@ -1,18 +1,16 @@
-package testutil
+package sdktest
 
 import (
 	"bufio"
 	"os/exec"
 	"strings"
 	"testing"
-
-	"github.com/strata-build/strata/sdk/sdktest"
 )
 
 // Createrepo runs createrepo_c on dir.
 func Createrepo(t testing.TB, dir string, args ...string) {
 	t.Helper()
-	bin := sdktest.NeedTool(t, "createrepo_c")
+	bin := NeedTool(t, "createrepo_c")
 	if out, err := exec.Command(bin, append(append([]string{"-q"}, args...), dir)...).CombinedOutput(); err != nil {
 		t.Fatalf("createrepo_c %s: %v\n%s", dir, err, out)
 	}
@@ -33,7 +31,7 @@ func DNFArgs(repos map[string]string, cacheDir string) []string {
 // and whether dnf succeeded.
 func DNF(t testing.TB, repos map[string]string, args ...string) (string, bool) {
 	t.Helper()
-	bin := sdktest.NeedTool(t, "dnf")
+	bin := NeedTool(t, "dnf")
 	all := append(DNFArgs(repos, t.TempDir()), args...)
 	out, err := exec.Command(bin, all...).CombinedOutput()
 	return string(out), err == nil
@@ -51,7 +49,7 @@ func Repoclosure(t testing.TB, dir string) map[string][]string {
 // returns each package's unresolved requirements.
 func RepoclosureOf(t testing.TB, repos map[string]string, check ...string) map[string][]string {
 	t.Helper()
-	sdktest.NeedTool(t, "dnf")
+	NeedTool(t, "dnf")
 	args := []string{"repoclosure"}
 	for _, c := range check {
 		args = append(args, "--check", c)

@@ -18,6 +18,7 @@ type Package struct {
 	SizePackage, SizeInstalled    uint64
 	SizeArchive                   uint64
 	Location                      string // href, relative to the repository
+	LocationBase                  string // xml:base, where the packages are elsewhere
 	License, Vendor, Group        string
 	BuildHost, SourceRPM          string
 	HeaderStart, HeaderEnd        int64
@@ -30,15 +31,18 @@ type Package struct {
 
 // Dep is one rpm:entry.
 type Dep struct {
-	Name                    string
-	Flags                   string // EQ, LT, GT, LE, GE or ""
-	Epoch, Version, Release string
-	Pre                     bool
+	Name    string `xml:"name,attr"`
+	Flags   string `xml:"flags,attr"` // EQ, LT, GT, LE, GE or ""
+	Epoch   string `xml:"epoch,attr"`
+	Version string `xml:"ver,attr"`
+	Release string `xml:"rel,attr"`
+	Pre     bool   `xml:"pre,attr"`
 }
 
 // File is one file of the package; Type is "dir", "ghost" or "".
 type File struct {
-	Path, Type string
+	Path string `xml:",chardata"`
+	Type string `xml:"type,attr"`
 }
 
 // Changelog is one changelog entry.

@@ -90,7 +90,8 @@ func readme(s Spec) string {
 	return b.String()
 }
 
-// Write builds every spec into dir, in parallel.
+// Write builds every spec into dir, in parallel, making each package
+// description only when it is written (a shaped universe is large).
 func Write(dir string, specs []Spec) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
