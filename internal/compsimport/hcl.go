@@ -2,7 +2,8 @@ package compsimport
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -27,7 +28,7 @@ func (c *Comps) HCL(source string) []byte {
 		body.AppendNewline()
 		if len(g.Arches) > 0 {
 			var limited []string
-			for _, p := range sortedKeys(g.Arches) {
+			for _, p := range slices.Sorted(maps.Keys(g.Arches)) {
 				limited = append(limited, fmt.Sprintf("%s (%s)", p, g.Arches[p]))
 			}
 			comment(body, "comps gives these only on some architectures: "+strings.Join(limited, ", "))
@@ -46,7 +47,7 @@ func (c *Comps) HCL(source string) []byte {
 			b.SetAttributeValue("user_visible", cty.False)
 		}
 		if g.DisplayOrder != nil {
-			b.SetAttributeValue("display_order", cty.NumberIntVal(int64(*g.DisplayOrder)))
+			b.SetAttributeValue("display_order", cty.NumberIntVal(*g.DisplayOrder))
 		}
 		setMap(b, "name_translations", g.NameTranslations)
 		setMap(b, "description_translations", g.DescTranslations)
@@ -124,11 +125,9 @@ func setMap(b *hclwrite.Body, name string, m map[string]string) {
 	if len(m) == 0 {
 		return
 	}
-	keys := sortedKeys(m)
-	sort.Strings(keys)
 	vals := map[string]cty.Value{}
-	for _, k := range keys {
-		vals[k] = cty.StringVal(m[k])
+	for k, v := range m {
+		vals[k] = cty.StringVal(v)
 	}
 	b.SetAttributeValue(name, cty.MapVal(vals))
 }

@@ -10,9 +10,9 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/strata-build/strata/plugins/yumrepo/comps"
-	"github.com/strata-build/strata/plugins/yumrepo/modulemd"
+	"github.com/strata-build/strata/format/comps"
 	"github.com/strata-build/strata/format/repodata"
+	"github.com/strata-build/strata/plugins/yumrepo/modulemd"
 	"github.com/strata-build/strata/sdk"
 	"github.com/zclconf/go-cty/cty"
 )

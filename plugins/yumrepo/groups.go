@@ -3,7 +3,7 @@ package yumrepo
 import (
 	"sort"
 
-	"github.com/strata-build/strata/plugins/yumrepo/comps"
+	"github.com/strata-build/strata/format/comps"
 	"github.com/strata-build/strata/sdk"
 )
 

@@ -1,7 +1,3 @@
-// Package comps writes comps.xml, the group file yum and dnf read for
-// dnf group list/info/install: groups with their mandatory, default,
-// optional and conditional packages and translations, categories, and
-// environments. The element order is libcomps's.
 package comps
 
 import (
@@ -10,44 +6,6 @@ import (
 	"sort"
 	"strings"
 )
-
-// Comps is one comps document.
-type Comps struct {
-	Groups       []Group
-	Categories   []Category
-	Environments []Environment
-}
-
-// Group is a package group.
-type Group struct {
-	ID, Name, Description   string
-	NameTranslations        map[string]string
-	DescriptionTranslations map[string]string
-	Default                 bool
-	UserVisible             bool
-	DisplayOrder            *int64
-	Packages                []PackageReq
-}
-
-// PackageReq is one package of a group; Type is "mandatory", "default",
-// "optional" or "conditional" (with Requires).
-type PackageReq struct {
-	Name, Type, Requires string
-}
-
-// Category groups groups for installers.
-type Category struct {
-	ID, Name, Description string
-	DisplayOrder          *int64
-	Groups                []string
-}
-
-// Environment is an installable set of groups, with optional extras.
-type Environment struct {
-	ID, Name, Description string
-	DisplayOrder          *int64
-	Groups, Options       []string
-}
 
 // Write writes the document. Groups, categories and environments are
 // sorted by id, so equal content gives equal bytes.
@@ -72,6 +30,9 @@ func Write(w io.Writer, c Comps) error {
 			if p.Requires != "" {
 				b.WriteString(" requires=\"" + escape(p.Requires, true) + "\"")
 			}
+			if p.Arch != "" {
+				b.WriteString(" arch=\"" + escape(p.Arch, true) + "\"")
+			}
 			b.WriteString(">" + escape(p.Name, false) + "</packagereq>\n")
 		}
 		b.WriteString("    </packagelist>\n  </group>\n")
@@ -94,6 +55,13 @@ func Write(w io.Writer, c Comps) error {
 		list(&b, "grouplist", env.Groups)
 		list(&b, "optionlist", env.Options)
 		b.WriteString("  </environment>\n")
+	}
+	if len(c.Langpacks) > 0 {
+		b.WriteString("  <langpacks>\n")
+		for _, l := range c.Langpacks {
+			fmt.Fprintf(&b, "    <match name=\"%s\" install=\"%s\"/>\n", escape(l.Name, true), escape(l.Install, true))
+		}
+		b.WriteString("  </langpacks>\n")
 	}
 	b.WriteString("</comps>\n")
 	_, err := io.WriteString(w, b.String())
