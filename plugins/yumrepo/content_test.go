@@ -14,7 +14,8 @@ import (
 )
 
 // contentRPMs is a small installable product: a base and a web module.
-var contentRPMs = []sdktest.RPM{
+// Each package without files of its own installs /usr/bin/<name>.
+var contentRPMs = withCommands([]sdktest.RPM{
 	{Name: "filesystem", Version: "3", Release: "1", Files: []sdktest.File{{Path: "/etc", Mode: 0o40755}, {Path: "/usr", Mode: 0o40755}}},
 	{Name: "bash", Version: "5.2", Release: "1", Arch: "x86_64", Requires: []string{"filesystem"}},
 	{Name: "vim", Version: "9.1", Release: "1", Arch: "x86_64", Epoch: 2},
@@ -22,6 +23,16 @@ var contentRPMs = []sdktest.RPM{
 	{Name: "httpd", Version: "2.4", Release: "1", Arch: "x86_64", Requires: []string{"bash"}},
 	{Name: "mod_ssl", Version: "2.4", Release: "1", Arch: "x86_64", Requires: []string{"httpd = 2.4-1"}},
 	{Name: "webcfg", Version: "1", Release: "1", Requires: []string{"httpd"}},
+})
+
+// withCommands gives each package without files a command named after it.
+func withCommands(rpms []sdktest.RPM) []sdktest.RPM {
+	for i, r := range rpms {
+		if len(r.Files) == 0 {
+			rpms[i].Files = []sdktest.File{{Path: "/usr/bin/" + r.Name, Body: "#!/bin/sh\n", Mode: 0o755}}
+		}
+	}
+	return rpms
 }
 
 var order = int64(10)
