@@ -1,9 +1,8 @@
 package sdk
 
 import (
-	"fmt"
-
 	"github.com/strata-build/strata/sdk/manifest"
+	"github.com/strata-build/strata/sdk/rpm"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -37,10 +36,7 @@ type Package struct {
 
 // NEVRA formats the package as name-[epoch:]version-release.arch.
 func (p Package) NEVRA() string {
-	if p.Epoch != 0 {
-		return fmt.Sprintf("%s-%d:%s-%s.%s", p.Name, p.Epoch, p.Version, p.Release, p.Arch)
-	}
-	return fmt.Sprintf("%s-%s-%s.%s", p.Name, p.Version, p.Release, p.Arch)
+	return rpm.NEVRA(p.Name, rpm.EVR{Epoch: p.Epoch, Version: p.Version, Release: p.Release}, p.Arch)
 }
 
 // Input is an upstream artifact: one this artifact's configuration refers

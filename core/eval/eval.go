@@ -2,6 +2,8 @@ package eval
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 
 	"github.com/hashicorp/hcl/v2"
@@ -164,13 +166,13 @@ func (r *Result) checkNames() hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	hasGroup := func(n string) bool { return r.Groups[n] != nil }
 	hasModule := func(n string) bool { return r.Modules[n] != nil }
-	for _, id := range sortedKeys(r.Modules) {
+	for _, id := range slices.Sorted(maps.Keys(r.Modules)) {
 		m := r.Modules[id]
 		at := addrs.Block{Kind: addrs.Module, Name: id}
 		diags = append(diags, checkNames("group", m.Groups, hasGroup, m.Range, at)...)
 		diags = append(diags, checkNames("module", m.Requires, hasModule, m.Range, at)...)
 	}
-	for _, id := range sortedKeys(r.Variants) {
+	for _, id := range slices.Sorted(maps.Keys(r.Variants)) {
 		v := r.Variants[id]
 		diags = append(diags, checkNames("module", v.Modules, hasModule, v.Range, addrs.Block{Kind: addrs.Variant, Name: id})...)
 	}

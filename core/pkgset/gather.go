@@ -3,6 +3,7 @@ package pkgset
 import (
 	"fmt"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -329,7 +330,7 @@ func (g *gatherer) archRank(p *Package) int {
 // installs reports whether p installs on the architecture: its own,
 // noarch, and once multilib adds them, its 32-bit companion's.
 func (g *gatherer) installs(p *Package) bool {
-	return contains(arch.Compatible(g.arch), p.Arch) || contains(g.extra, p.Arch)
+	return slices.Contains(arch.Compatible(g.arch), p.Arch) || slices.Contains(g.extra, p.Arch)
 }
 
 // allowed reports whether no exclude glob matches p's name or name.arch.

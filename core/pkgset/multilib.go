@@ -3,6 +3,7 @@ package pkgset
 import (
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/strata-build/strata/core/arch"
@@ -14,16 +15,16 @@ import (
 // it added any.
 func (g *gatherer) multilib() bool {
 	companions := arch.Multilib(g.arch)
-	if len(companions) == 0 || len(g.opts.Multilib) == 0 || contains(g.opts.Multilib, "none") {
+	if len(companions) == 0 || len(g.opts.Multilib) == 0 || slices.Contains(g.opts.Multilib, "none") {
 		return false
 	}
 	g.extra = companions
 	added := false
 	for _, p := range append(append([]*Package(nil), g.set.ByArch[g.arch]...), g.added...) {
-		if p.Arch == "noarch" || contains(companions, p.Arch) {
+		if p.Arch == "noarch" || slices.Contains(companions, p.Arch) {
 			continue
 		}
-		c := g.u.best(p.Name, "", func(c *Package) bool { return contains(companions, c.Arch) && c.Damaged == "" })
+		c := g.u.best(p.Name, "", func(c *Package) bool { return slices.Contains(companions, c.Arch) && c.Damaged == "" })
 		if c == nil || g.in[c] || !g.allowed(c) || matchesAny(g.opts.MultilibBlacklist, c.Name) {
 			continue
 		}

@@ -84,7 +84,7 @@ func (p *Package) Identity() string {
 
 // NEVRA formats the package as name-[epoch:]version-release.arch.
 func (p *Package) NEVRA() string {
-	return p.Name + "-" + p.EVR().String() + "." + p.Arch
+	return rpm.NEVRA(p.Name, p.EVR(), p.Arch)
 }
 
 // sortByNEVRA sorts packages by NEVRA, each formatted once.

@@ -2,6 +2,7 @@ package pkgset
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -77,7 +78,7 @@ func (u *Universe) Resolve(req Request) (*Set, hcl.Diagnostics) {
 			if p == nil {
 				continue
 			}
-			if s.Module != "" && !contains(set.From[p], s.Module) {
+			if s.Module != "" && !slices.Contains(set.From[p], s.Module) {
 				set.From[p] = append(set.From[p], s.Module)
 			}
 			if !seen[p] {
@@ -140,7 +141,7 @@ func (u *Universe) otherArchDiag(s Spec, arches []string) *hcl.Diagnostic {
 	name, _, _, _ := u.parseSpec(s.Text)
 	var have []string
 	for _, c := range u.byName[name] {
-		if !contains(have, c.Arch) {
+		if !slices.Contains(have, c.Arch) {
 			have = append(have, c.Arch)
 		}
 	}
@@ -200,7 +201,7 @@ func (u *Universe) best(name, target string, keep func(*Package) bool) *Package 
 	for _, c := range u.byName[name] {
 		rank := 0
 		if target != "" {
-			if rank = indexOf(arch.Compatible(target), c.Arch); rank < 0 {
+			if rank = slices.Index(arch.Compatible(target), c.Arch); rank < 0 {
 				continue
 			}
 		} else if c.Arch == "src" {
@@ -258,14 +259,3 @@ func (u *Universe) parseSpec(text string) (name string, pin *rpm.EVR, arch strin
 
 // Has reports whether a source holds a package of that name.
 func (u *Universe) Has(name string) bool { return len(u.byName[name]) > 0 }
-
-func contains(s []string, x string) bool { return indexOf(s, x) >= 0 }
-
-func indexOf(s []string, x string) int {
-	for i, e := range s {
-		if e == x {
-			return i
-		}
-	}
-	return -1
-}

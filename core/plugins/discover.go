@@ -3,7 +3,6 @@ package plugins
 import (
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/mitchellh/go-homedir"
@@ -72,15 +71,5 @@ func All(dirs []SearchDir) map[string]string {
 			}
 		}
 	}
-	return out
-}
-
-// Types returns the keys of a map from All, sorted.
-func Types(m map[string]string) []string {
-	out := make([]string, 0, len(m))
-	for t := range m {
-		out = append(out, t)
-	}
-	sort.Strings(out)
 	return out
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -133,7 +134,7 @@ func (m *Manager) ForType(typ string) (*Plugin, error) {
 		p.proc.Kill()
 		return nil, fmt.Errorf("%s reports version %s, but the lock file records %s; run strata init", path, p.Info.Version, locked.Version)
 	}
-	if !contains(p.Info.Types, typ) {
+	if !slices.Contains(p.Info.Types, typ) {
 		p.proc.Kill()
 		return nil, fmt.Errorf("%s (%s %s) does not build artifact type %q; it builds %s", path, p.Info.Name, p.Info.Version, typ, strings.Join(p.Info.Types, ", "))
 	}
@@ -202,13 +203,4 @@ func (m *Manager) Close() {
 	}
 	m.running = nil
 	m.Sandbox.cleanup()
-}
-
-func contains(s []string, x string) bool {
-	for _, e := range s {
-		if e == x {
-			return true
-		}
-	}
-	return false
 }

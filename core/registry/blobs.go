@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/partial"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/google/go-containerregistry/pkg/v1/types"
+	"github.com/strata-build/strata/sdk/files"
 )
 
 // PushBlob puts a file into the registry as a blob by its sha256 (hex),
@@ -70,15 +71,7 @@ func writeBlob(l v1.Layer, path string, mode os.FileMode) error {
 		return err
 	}
 	defer rc.Close()
-	out, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, mode)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, rc); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
+	return files.WriteFrom(path, rc, mode)
 }
 
 // fileBlob is a blob held in a local file.

@@ -12,8 +12,6 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/strata-build/strata/sdk/files"
-	"github.com/strata-build/strata/sdk/rpm"
 	"github.com/strata-build/strata/sdk/sdktest"
 )
 
@@ -77,22 +75,11 @@ func splitPackages(doc string) []string {
 // top of the repository, dated by its file.
 func ours(t *testing.T, dir string) map[string][3]string {
 	t.Helper()
-	paths, _ := filepath.Glob(filepath.Join(dir, "*.rpm"))
 	out := map[string][3]string{}
-	for _, p := range paths {
-		h, err := rpm.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		st, _ := os.Stat(p)
-		sum, err := files.SHA256(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		md := FromRPM(h, sum, st.Size(), filepath.Base(p), st.ModTime().Unix(), Options{ChangelogLimit: 10})
+	for _, md := range described(t, dir) {
 		c, err := md.Chunks()
 		if err != nil {
-			continue // left out, as createrepo_c leaves it out
+			t.Fatal(err)
 		}
 		out[packageKey(c.Primary)] = [3]string{c.Primary, c.Filelists, c.Other}
 	}

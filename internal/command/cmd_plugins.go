@@ -2,6 +2,8 @@ package command
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -30,7 +32,7 @@ func runPlugins(c *cli, args []string) int {
 		}
 	}
 	var rows []map[string]any
-	for _, typ := range plugins.Types(found) {
+	for _, typ := range slices.Sorted(maps.Keys(found)) {
 		row := map[string]any{"type": typ, "path": found[typ]}
 		p, err := mgr.ForType(typ)
 		if err != nil {

@@ -4,9 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/strata-build/strata/plugins/iso/iso9660"
@@ -152,14 +154,14 @@ func (b *bootTree) readImages(arch string) error {
 // imagePaths are the paths of the images and stage2, each once.
 func (b *bootTree) imagePaths() []string {
 	var out []string
-	for _, platform := range sortedKeys(b.images) {
-		for _, name := range sortedKeys(b.images[platform]) {
-			if p := b.images[platform][name]; !contains(out, p) {
+	for _, platform := range slices.Sorted(maps.Keys(b.images)) {
+		for _, name := range slices.Sorted(maps.Keys(b.images[platform])) {
+			if p := b.images[platform][name]; !slices.Contains(out, p) {
 				out = append(out, p)
 			}
 		}
 	}
-	if b.stage2 != "" && !contains(out, b.stage2) {
+	if b.stage2 != "" && !slices.Contains(out, b.stage2) {
 		out = append(out, b.stage2)
 	}
 	return out

@@ -15,6 +15,7 @@ import (
 
 	"github.com/strata-build/strata/plugins/iso/fat"
 	"github.com/strata-build/strata/sdk"
+	"github.com/strata-build/strata/sdk/files"
 	"github.com/strata-build/strata/sdk/rpm"
 )
 
@@ -191,15 +192,7 @@ func writeFrom(dir, rel string, r io.Reader) error {
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 		return err
 	}
-	out, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, r); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
+	return files.WriteFrom(p, r, 0o644)
 }
 
 func writeFile(dir, rel string, data []byte) error {

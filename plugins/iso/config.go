@@ -3,6 +3,7 @@ package iso
 import (
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/strata-build/strata/plugins/iso/iso9660"
@@ -160,7 +161,7 @@ func decode(v cty.Value, compose sdk.Compose) (config, sdk.Diagnostics) {
 			errorf("volume_id", "Invalid volume id", "%s.", capitalize(err.Error()))
 		}
 	}
-	if c.imageType != "" && !contains(imageTypes, c.imageType) {
+	if c.imageType != "" && !slices.Contains(imageTypes, c.imageType) {
 		errorf("type", "Unknown image type", "type is one of productmd's image types: %s.", strings.Join(imageTypes, ", "))
 	}
 	if _, set := get(v, "filename"); set {
@@ -190,15 +191,6 @@ func capitalize(s string) string {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // imageName is the image's file name.

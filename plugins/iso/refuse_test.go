@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -59,7 +60,7 @@ func TestRefuses(t *testing.T) {
 			if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(f)), 0o755); err != nil {
 				t.Fatal(err)
 			}
-			if !contains(drop, f) {
+			if !slices.Contains(drop, f) {
 				if err := os.WriteFile(filepath.Join(dir, f), []byte(f), 0o644); err != nil {
 					t.Fatal(err)
 				}

@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -83,7 +84,7 @@ func ostreeContent(c config, req *sdk.BuildRequest) (*content, error) {
 	}
 	var arches []string
 	for _, p := range in.Packages {
-		if !contains(arches, p.TargetArch) {
+		if !slices.Contains(arches, p.TargetArch) {
 			arches = append(arches, p.TargetArch)
 		}
 	}
@@ -118,7 +119,7 @@ func repoArches(outputs cty.Value) []string {
 // architecture.
 func pickArch(want string, have []string, addr string) (string, error) {
 	switch {
-	case want != "" && contains(have, want):
+	case want != "" && slices.Contains(have, want):
 		return want, nil
 	case want != "":
 		return "", fmt.Errorf("%s has no %s tree; it has %s", addr, want, orNone(have))

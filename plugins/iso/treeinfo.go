@@ -4,7 +4,9 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"maps"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 
@@ -63,25 +65,16 @@ func (ti treeinfo) set(section string, kv ...string) {
 // sorted, "key = value", a blank line between sections.
 func (ti treeinfo) bytes() []byte {
 	var b bytes.Buffer
-	for i, name := range sortedKeys(ti) {
+	for i, name := range slices.Sorted(maps.Keys(ti)) {
 		if i > 0 {
 			b.WriteString("\n")
 		}
 		fmt.Fprintf(&b, "[%s]\n", name)
-		for _, k := range sortedKeys(ti[name]) {
+		for _, k := range slices.Sorted(maps.Keys(ti[name])) {
 			fmt.Fprintf(&b, "%s = %s\n", k, ti[name][k])
 		}
 	}
 	return b.Bytes()
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // discTreeinfo is the disc's .treeinfo: the repository's, or a new one
@@ -113,7 +106,7 @@ func discTreeinfo(cn *content, b *bootTree, compose sdk.Compose, ts int64) treei
 			for k, p := range images {
 				ti["images-"+platform][k] = p
 			}
-			if !contains(platforms, platform) {
+			if !slices.Contains(platforms, platform) {
 				platforms = append(platforms, platform)
 			}
 		}

@@ -2,8 +2,9 @@ package oci
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -140,7 +141,7 @@ func decode(v cty.Value) (config, sdk.Diagnostics) {
 		}
 		c.exposedPorts = append(c.exposedPorts, p.port)
 	}
-	for _, k := range sortedKeys(c.env) {
+	for _, k := range slices.Sorted(maps.Keys(c.env)) {
 		if k == "" || strings.ContainsAny(k, "=\x00") {
 			diags = append(diags, sdk.Errorf(cty.GetAttrPath("env").IndexString(k), "Invalid environment variable",
 				"%q cannot name an environment variable: it must be non-empty, without '='.", k))
@@ -174,15 +175,6 @@ func parsePorts(ports []string) []port {
 		}
 		out = append(out, port{port: fmt.Sprintf("%d/%s", n, proto)})
 	}
-	return out
-}
-
-func sortedKeys(m map[string]string) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
 	return out
 }
 

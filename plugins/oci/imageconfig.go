@@ -1,6 +1,8 @@
 package oci
 
 import (
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -60,7 +62,7 @@ func mergeEnv(env []string, vars map[string]string) []string {
 	for i, kv := range out {
 		index[strings.SplitN(kv, "=", 2)[0]] = i
 	}
-	for _, k := range sortedKeys(vars) {
+	for _, k := range slices.Sorted(maps.Keys(vars)) {
 		kv := k + "=" + vars[k]
 		if i, ok := index[k]; ok {
 			out[i] = kv

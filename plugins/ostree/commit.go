@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"path"
 	"runtime"
+	"slices"
 	"sync"
 
 	"github.com/strata-build/strata/plugins/ostree/repo"
@@ -31,7 +33,7 @@ func writeTree(ctx context.Context, r *repo.Repo, tree *rootfs.Tree, h *host, id
 		return "", "", err
 	}
 	children := map[string][]*node{}
-	for _, p := range sortedKeys(h.nodes) {
+	for _, p := range slices.Sorted(maps.Keys(h.nodes)) {
 		children[path.Dir(p)] = append(children[path.Dir(p)], h.nodes[p])
 	}
 	var walk func(dir string, meta *node) (string, string, error)

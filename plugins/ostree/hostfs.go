@@ -2,7 +2,9 @@ package ostree
 
 import (
 	"fmt"
+	"maps"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -55,7 +57,7 @@ func adapt(tree *rootfs.Tree) (*host, error) {
 			return nil, fmt.Errorf("%q (from %s): ostree stores only UTF-8 file names", "/"+e.Path, e.Package)
 		}
 		n := &node{path: e.Path, kind: e.Kind, uid: uint32(e.UID), gid: uint32(e.GID), mode: e.Mode, target: e.Target}
-		for _, name := range sortedKeys(e.Xattrs) {
+		for _, name := range slices.Sorted(maps.Keys(e.Xattrs)) {
 			n.xattrs = append(n.xattrs, repo.Xattr{Name: name, Value: e.Xattrs[name]})
 		}
 		if e.Kind == rootfs.File {
@@ -100,7 +102,7 @@ func adapt(tree *rootfs.Tree) (*host, error) {
 	if h.nodes["ostree"] == nil {
 		h.add(&node{path: "ostree", kind: rootfs.Symlink, mode: 0o777, target: "sysroot/ostree"})
 	}
-	for _, p := range sortedKeys(h.nodes) {
+	for _, p := range slices.Sorted(maps.Keys(h.nodes)) {
 		h.add(h.nodes[p]) // the directories above moved files
 		rest, ok := strings.CutPrefix(p, "usr/lib/modules/")
 		if v, file, _ := strings.Cut(rest, "/"); ok && file == "vmlinuz" && h.nodes[p].kind == rootfs.File {
@@ -129,13 +131,4 @@ func (n *node) entryPackage() string {
 		return n.entry.Package
 	}
 	return "strata"
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

@@ -60,11 +60,20 @@ func LinkOrCopy(src, dst string, mode os.FileMode) error {
 		return err
 	}
 	defer in.Close()
-	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode.Perm())
+	return writeFrom(dst, in, os.O_EXCL, mode.Perm())
+}
+
+// WriteFrom writes what r reads to path, created with mode or truncated.
+func WriteFrom(path string, r io.Reader, mode os.FileMode) error {
+	return writeFrom(path, r, os.O_TRUNC, mode)
+}
+
+func writeFrom(path string, r io.Reader, flag int, mode os.FileMode) error {
+	out, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|flag, mode)
 	if err != nil {
 		return err
 	}
-	if _, err := io.Copy(out, in); err != nil {
+	if _, err := io.Copy(out, r); err != nil {
 		out.Close()
 		return err
 	}

@@ -7,19 +7,20 @@ type Flags uint32
 
 // Sense flags.
 const (
-	SenseLess        Flags = 1 << 1
-	SenseGreater     Flags = 1 << 2
-	SenseEqual       Flags = 1 << 3
-	SensePostTrans   Flags = 1 << 5
-	SensePreReq      Flags = 1 << 6
-	SensePreTrans    Flags = 1 << 7
-	SenseInterp      Flags = 1 << 8
-	SenseScriptPre   Flags = 1 << 9
-	SenseScriptPost  Flags = 1 << 10
-	SenseScriptPreUn Flags = 1 << 11
-	SenseScriptPostU Flags = 1 << 12
-	SenseRPMLib      Flags = 1 << 24
-	SenseMissingOK   Flags = 1 << 19
+	SenseLess         Flags = 1 << 1
+	SenseGreater      Flags = 1 << 2
+	SenseEqual        Flags = 1 << 3
+	SensePostTrans    Flags = 1 << 5
+	SensePreReq       Flags = 1 << 6
+	SensePreTrans     Flags = 1 << 7
+	SenseInterp       Flags = 1 << 8
+	SenseScriptPre    Flags = 1 << 9
+	SenseScriptPost   Flags = 1 << 10
+	SenseScriptPreUn  Flags = 1 << 11
+	SenseScriptPostUn Flags = 1 << 12
+	SenseMissingOK    Flags = 1 << 19
+	SenseRPMLib       Flags = 1 << 24
+	SenseKeyring      Flags = 1 << 26
 
 	SenseMask = SenseLess | SenseGreater | SenseEqual
 )

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 )
@@ -107,7 +106,7 @@ func (p *Package) EVR() EVR {
 
 // NEVRA is the package's name-[epoch:]version-release.arch.
 func (p *Package) NEVRA() string {
-	return fmt.Sprintf("%s-%s.%s", p.Name(), p.EVR(), p.Arch())
+	return NEVRA(p.Name(), p.EVR(), p.Arch())
 }
 
 // BuildTime is the package's build time in seconds since the epoch.

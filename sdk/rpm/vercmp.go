@@ -126,6 +126,11 @@ func ParseEVR(s string) (EVR, bool) {
 	return e, true
 }
 
+// NEVRA formats a package as name-[epoch:]version-release.arch.
+func NEVRA(name string, evr EVR, arch string) string {
+	return name + "-" + evr.String() + "." + arch
+}
+
 // String formats the EVR as rpm prints it: the epoch only when nonzero.
 func (e EVR) String() string {
 	s := e.Version

@@ -69,17 +69,8 @@ const (
 // installing, which it leaves out of the Requirename index unless they
 // are also needed while erasing.
 const (
-	sensePostTrans    = 1 << 5
-	sensePreTrans     = 1 << 7
-	senseScriptPre    = 1 << 9
-	senseScriptPost   = 1 << 10
-	senseScriptPreUn  = 1 << 11
-	senseScriptPostUn = 1 << 12
-	senseRPMLib       = 1 << 24
-	senseKeyring      = 1 << 26
-
-	installOnly = sensePostTrans | sensePreTrans | senseScriptPre | senseScriptPost | senseRPMLib | senseKeyring
-	eraseOnly   = senseScriptPreUn | senseScriptPostUn
+	installOnly = rpm.SensePostTrans | rpm.SensePreTrans | rpm.SenseScriptPre | rpm.SenseScriptPost | rpm.SenseRPMLib | rpm.SenseKeyring
+	eraseOnly   = rpm.SenseScriptPreUn | rpm.SenseScriptPostUn
 )
 
 // Write writes the database of the packages, in the order given, to
@@ -177,7 +168,7 @@ func keys(h *rpm.Header, tag rpm.Tag) []key {
 	}
 	seen := map[string]bool{}
 	for i, v := range values {
-		if i < len(flags) && flags[i]&installOnly != 0 && flags[i]&eraseOnly == 0 {
+		if i < len(flags) && rpm.Flags(flags[i])&installOnly != 0 && rpm.Flags(flags[i])&eraseOnly == 0 {
 			continue
 		}
 		if tag == rpm.TagTriggerName {

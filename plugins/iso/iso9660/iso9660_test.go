@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"syscall"
@@ -96,7 +97,7 @@ func TestReadByTools(t *testing.T) {
 		}
 	}
 	for p := range dirs {
-		if !contains(want, p) {
+		if !slices.Contains(want, p) {
 			want, wantJoliet = append(want, p), append(wantJoliet, p)
 		}
 	}
@@ -255,15 +256,6 @@ func sorted(s []string) []string {
 	s = append([]string(nil), s...)
 	sort.Strings(s)
 	return s
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func owner(fi fs.FileInfo) (uint32, uint32) {

@@ -8,6 +8,8 @@ package modulemd
 import (
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -76,13 +78,13 @@ func writeStream(b *strings.Builder, s Stream) {
 	}
 	if len(s.Requires) > 0 {
 		b.WriteString("  dependencies:\n  - requires:\n")
-		for _, m := range sortedKeys(s.Requires) {
+		for _, m := range slices.Sorted(maps.Keys(s.Requires)) {
 			fmt.Fprintf(b, "      %s: %s\n", quote(m), flow(s.Requires[m]))
 		}
 	}
 	if len(s.Profiles) > 0 {
 		b.WriteString("  profiles:\n")
-		for _, p := range sortedKeys(s.Profiles) {
+		for _, p := range slices.Sorted(maps.Keys(s.Profiles)) {
 			fmt.Fprintf(b, "    %s:\n", quote(p))
 			list(b, "      rpms", s.Profiles[p])
 		}
@@ -121,13 +123,4 @@ func flow(items []string) string {
 // none is read as a number, a boolean or null.
 func quote(s string) string {
 	return strconv.Quote(s)
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
