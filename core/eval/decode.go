@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"path"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -288,14 +287,5 @@ func (d *decoder) specs(name string) []Spec {
 	for _, s := range d.strs(name) {
 		out = append(out, Spec{Text: s, Range: attr.Expr.Range()})
 	}
-	return out
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
 	return out
 }

@@ -1,7 +1,8 @@
 package eval
 
 import (
-	"sort"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
@@ -90,11 +91,7 @@ type Group struct {
 // ones last in name order.
 func (g *Group) Packages() []string {
 	out := append(append(append([]string(nil), g.Mandatory...), g.Default...), g.Optional...)
-	conditional := make([]string, 0, len(g.Conditional))
-	for name := range g.Conditional {
-		conditional = append(conditional, name)
-	}
-	sort.Strings(conditional)
+	conditional := slices.Sorted(maps.Keys(g.Conditional))
 	return append(out, conditional...)
 }
 

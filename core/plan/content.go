@@ -1,7 +1,8 @@
 package plan
 
 import (
-	"sort"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/strata-build/strata/sdk"
@@ -31,12 +32,7 @@ func (p *Plan) Content(n *Node) sdk.Content {
 			groups[g] = true
 		}
 	}
-	ids := make([]string, 0, len(groups))
-	for g := range groups {
-		ids = append(ids, g)
-	}
-	sort.Strings(ids)
-	for _, id := range ids {
+	for _, id := range slices.Sorted(maps.Keys(groups)) {
 		g := p.Eval.Groups[id]
 		c.Groups = append(c.Groups, sdk.Group{
 			ID: g.ID, Name: g.Name, Description: g.Description, Mandatory: g.Mandatory, Default: g.Default,

@@ -3,8 +3,10 @@ package plan
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -82,11 +84,7 @@ func ReadFile(path string) (*File, error) {
 
 // Settings returns the saved variable values as settings.
 func (f *File) Settings() ([]dsl.VarSetting, error) {
-	names := make([]string, 0, len(f.Vars))
-	for n := range f.Vars {
-		names = append(names, n)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(f.Vars))
 	var out []dsl.VarSetting
 	for _, n := range names {
 		v, err := ctyjson.Unmarshal(f.Vars[n], cty.DynamicPseudoType)

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -89,11 +90,7 @@ func withRequires(r *eval.Result, modules []string) []string {
 	for _, m := range modules {
 		visit(m)
 	}
-	out := make([]string, 0, len(seen))
-	for id := range seen {
-		out = append(out, id)
-	}
-	sort.Strings(out)
+	out := slices.Sorted(maps.Keys(seen))
 	return out
 }
 
@@ -101,11 +98,7 @@ func withRequires(r *eval.Result, modules []string) []string {
 // source has.
 func (p *Plan) groupWarnings() hcl.Diagnostics {
 	var diags hcl.Diagnostics
-	ids := make([]string, 0, len(p.Eval.Groups))
-	for id := range p.Eval.Groups {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
+	ids := slices.Sorted(maps.Keys(p.Eval.Groups))
 	for _, id := range ids {
 		g := p.Eval.Groups[id]
 		var missing []string

@@ -1,9 +1,10 @@
 package plugins
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/gohcl"
@@ -58,11 +59,7 @@ func (l Lock) Write(dir string) error {
 	f := hclwrite.NewEmptyFile()
 	body := f.Body()
 	body.AppendUnstructuredTokens(hclwrite.Tokens{{Bytes: []byte("# This file is maintained by \"strata init\". Commit it with the configuration.\n")}})
-	types := make([]string, 0, len(l))
-	for t := range l {
-		types = append(types, t)
-	}
-	sort.Strings(types)
+	types := slices.Sorted(maps.Keys(l))
 	for _, t := range types {
 		body.AppendNewline()
 		b := body.AppendNewBlock("plugin", []string{t}).Body()

@@ -3,9 +3,10 @@ package store
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"sync"
 )
 
@@ -77,11 +78,7 @@ func (st *State) Set(addr string, e StateEntry) error {
 func (st *State) Addresses() []string {
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	out := make([]string, 0, len(st.Artifacts))
-	for a := range st.Artifacts {
-		out = append(out, a)
-	}
-	sort.Strings(out)
+	out := slices.Sorted(maps.Keys(st.Artifacts))
 	return out
 }
 

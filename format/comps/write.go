@@ -3,6 +3,8 @@ package comps
 import (
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -75,11 +77,7 @@ func elem(b *strings.Builder, indent int, name, text string) {
 // translated writes an element and its translations, sorted by language.
 func translated(b *strings.Builder, name, text string, tr map[string]string) {
 	elem(b, 4, name, text)
-	langs := make([]string, 0, len(tr))
-	for l := range tr {
-		langs = append(langs, l)
-	}
-	sort.Strings(langs)
+	langs := slices.Sorted(maps.Keys(tr))
 	for _, l := range langs {
 		fmt.Fprintf(b, "    <%s xml:lang=\"%s\">%s</%s>\n", name, escape(l, true), escape(tr[l], false), name)
 	}

@@ -3,11 +3,12 @@ package repodata
 import (
 	"compress/gzip"
 	"io"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 	"testing"
 
@@ -125,11 +126,7 @@ func TestMetadataMatchesCreaterepo(t *testing.T) {
 	if len(want) != 14 {
 		t.Fatalf("createrepo_c described %d packages, want the 12 shared and 2 generated (it leaves out the one with a control character)", len(want))
 	}
-	keys := make([]string, 0, len(want))
-	for k := range want {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(want))
 	for _, k := range keys {
 		for i, kind := range []string{"primary", "filelists", "other"} {
 			if diff := cmp.Diff(want[k][i], got[k][i]); diff != "" {

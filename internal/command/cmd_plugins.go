@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/hashicorp/go-version"
@@ -94,11 +93,7 @@ func runInit(c *cli, args []string) int {
 	for name := range cfg.RequiredPlugins {
 		types[name] = true
 	}
-	names := make([]string, 0, len(types))
-	for t := range types {
-		names = append(names, t)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(types))
 	lock := plugins.Lock{}
 	failed := false
 	for _, typ := range names {

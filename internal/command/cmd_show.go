@@ -3,9 +3,10 @@ package command
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/strata-build/strata/core/plan"
@@ -104,11 +105,7 @@ func (c *cli) showEntry(inst addrs.Instance, e *store.Entry, files string) {
 	if outputs, err := plan.DecodeOutputs(e.Outputs); err == nil && outputs.Type().IsObjectType() {
 		fmt.Fprintln(w, "  outputs:")
 		vals := outputs.AsValueMap()
-		names := make([]string, 0, len(vals))
-		for k := range vals {
-			names = append(names, k)
-		}
-		sort.Strings(names)
+		names := slices.Sorted(maps.Keys(vals))
 		for _, k := range names {
 			text, _ := json.Marshal(ctyjson.SimpleJSONValue{Value: vals[k]})
 			fmt.Fprintf(w, "    %s = %s\n", k, text)

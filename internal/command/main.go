@@ -3,11 +3,13 @@ package command
 import (
 	"flag"
 	"fmt"
-	"github.com/strata-build/strata/core/plugins"
 	"io"
+	"maps"
 	"os"
-	"sort"
+	"slices"
 	"strings"
+
+	"github.com/strata-build/strata/core/plugins"
 )
 
 // Version is strata's version, set at build time.
@@ -103,11 +105,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 
 func (c *cli) usage(w io.Writer) {
 	fmt.Fprintf(w, "Usage: strata COMMAND [options] [DIR]\n\nstrata composes Linux distribution products out of modules.\n\nCommands:\n")
-	names := make([]string, 0, len(verbs))
-	for n := range verbs {
-		names = append(names, n)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(verbs))
 	for _, n := range names {
 		fmt.Fprintf(w, "  %-9s %s\n", n, verbs[n].summary)
 	}

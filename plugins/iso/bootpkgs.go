@@ -5,11 +5,12 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -133,11 +134,7 @@ func extractBootFiles(found map[string]*bootFile, dir string) error {
 		}
 		byPkg[f.pkg.Path][f.path] = to
 	}
-	pkgPaths := make([]string, 0, len(byPkg))
-	for p := range byPkg {
-		pkgPaths = append(pkgPaths, p)
-	}
-	sort.Strings(pkgPaths)
+	pkgPaths := slices.Sorted(maps.Keys(byPkg))
 	for _, p := range pkgPaths {
 		if err := extractFrom(p, byPkg[p], dir); err != nil {
 			return fmt.Errorf("boot: %s: %w", filepath.Base(p), err)

@@ -2,7 +2,8 @@ package ostree
 
 import (
 	"context"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/strata-build/strata/sdk"
@@ -46,10 +47,6 @@ func archesOf(pkgs []sdk.Package) []string {
 	for _, p := range pkgs {
 		seen[p.TargetArch] = true
 	}
-	out := make([]string, 0, len(seen))
-	for a := range seen {
-		out = append(out, a)
-	}
-	sort.Strings(out)
+	out := slices.Sorted(maps.Keys(seen))
 	return out
 }

@@ -1,6 +1,8 @@
 package yumrepo
 
 import (
+	"maps"
+	"slices"
 	"sort"
 
 	"github.com/strata-build/strata/format/comps"
@@ -28,11 +30,7 @@ func compsFor(c sdk.Content, present map[string]bool) comps.Comps {
 				}
 			}
 		}
-		conditional := make([]string, 0, len(g.Conditional))
-		for n := range g.Conditional {
-			conditional = append(conditional, n)
-		}
-		sort.Strings(conditional)
+		conditional := slices.Sorted(maps.Keys(g.Conditional))
 		for _, n := range conditional {
 			if present[n] {
 				cg.Packages = append(cg.Packages, comps.PackageReq{Name: n, Type: "conditional", Requires: g.Conditional[n]})

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -59,11 +61,7 @@ func clearBit(e *Entry, bit uint32, cleared []string) []string {
 // warnUnknown warns of each unknown owner name, as rpm does, and of the
 // files whose setuid or setgid bit it cleared for it.
 func (t *Tree) warnUnknown(what, bit string, unknown map[string][]string) {
-	names := make([]string, 0, len(unknown))
-	for n := range unknown {
-		names = append(names, n)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(unknown))
 	for _, n := range names {
 		w := fmt.Sprintf("%s %s does not exist - using root", what, n)
 		if paths := unknown[n]; len(paths) > 0 {

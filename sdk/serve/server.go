@@ -4,7 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
-	"sort"
+	"maps"
+	"slices"
 	"sync"
 
 	"github.com/strata-build/strata/sdk"
@@ -30,11 +31,7 @@ func (s *server) typ(name string) (sdk.Type, error) {
 }
 
 func (s *server) Info(context.Context, *pluginpb.Info_Request) (*pluginpb.Info_Response, error) {
-	types := make([]string, 0, len(s.impl.Types))
-	for name := range s.impl.Types {
-		types = append(types, name)
-	}
-	sort.Strings(types)
+	types := slices.Sorted(maps.Keys(s.impl.Types))
 	return &pluginpb.Info_Response{Name: s.impl.Name, Version: s.impl.Version, Protocol: wire.ProtocolVersion, ArtifactTypes: types}, nil
 }
 

@@ -28,10 +28,7 @@ func main() {
 	fmt.Printf("%-10s | %7s | %8s %5s | %8s %5s | %6s | %10s %6s\n", "set", "image",
 		"strata", "MB", "xorriso", "MB", "time", "+implant", "time")
 	for _, set := range setup.Sets {
-		n, size := benchrun.ParseSet(set)
-		base := genrpm.Binaries("bench", n, size)
-		rpms := filepath.Join(setup.Dir, set, "rpms")
-		benchrun.Generate(rpms, base)
+		base, rpms := benchrun.BinarySet(setup.Dir, set)
 		r := measure(setup.Strata, filepath.Join(setup.Dir, set), rpms, genrpm.Names(base))
 		withImplant := r.xorriso + r.implant
 		fmt.Printf("%-10s | %5.0fMB | %7.2fs %5.0f | %7.2fs %5.0f | %5.2fx | %9.2fs %5.2fx\n", set, float64(r.size)/1e6,
@@ -80,22 +77,14 @@ func measure(strata, dir, rpms string, names []string) result {
 // writeConfig writes a configuration of a repository of the named
 // packages and its DVD.
 func writeConfig(cfg string, names []string, rpms, volumeID string) {
-	text := fmt.Sprintf(`compose {
-  name    = "Bench"
-  version = "1"
-  closure = "off"
-}
-source "rpm_dir" "rpms" {
-  path = %q
-}
-artifact "yumrepo" "bench" {
+	text := benchrun.Header("rpms", rpms) + fmt.Sprintf(`artifact "yumrepo" "bench" {
   packages = [%s]
 }
 artifact "iso" "dvd" {
   repo      = artifact.yumrepo.bench
   volume_id = %q
 }
-`, rpms, benchrun.Quoted(names), volumeID)
+`, benchrun.Quoted(names), volumeID)
 	benchrun.Check(os.WriteFile(filepath.Join(cfg, "main.hcl"), []byte(text), 0o644))
 }
 

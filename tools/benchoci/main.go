@@ -90,18 +90,10 @@ func measure(strata, dir, rpms string, base, extra []genrpm.Spec) result {
 // writeConfig writes a configuration with an image of the base packages
 // and, when layered names packages, an image of those on top of it.
 func writeConfig(cfg, rpms string, base, layered []genrpm.Spec) {
-	text := fmt.Sprintf(`compose {
-  name    = "Bench"
-  version = "1"
-  closure = "off"
-}
-source "rpm_dir" "all" {
-  path = %q
-}
-artifact "oci" "base" {
+	text := benchrun.Header("all", rpms) + fmt.Sprintf(`artifact "oci" "base" {
   packages = [%s]
 }
-`, rpms, benchrun.Quoted(genrpm.Names(base)))
+`, benchrun.Quoted(genrpm.Names(base)))
 	if len(layered) > 0 {
 		text += fmt.Sprintf(`artifact "oci" "app" {
   base     = artifact.oci.base

@@ -36,10 +36,8 @@ func main() {
 	fmt.Printf("%-10s | %7s | %8s %5s | %8s %5s | %6s | %8s %6s\n", "set", "tree",
 		"strata", "MB", "ostree", "MB", "time", "1 chg*", "/full")
 	for _, set := range setup.Sets {
-		n, size := benchrun.ParseSet(set)
-		base := genrpm.Binaries("bench", n, size)
-		rpms := filepath.Join(setup.Dir, set, "rpms")
-		benchrun.Generate(rpms, base)
+		base, rpms := benchrun.BinarySet(setup.Dir, set)
+		_, size := benchrun.ParseSet(set)
 		// The first package, changed three times: one release newer each.
 		var updates []string
 		for rel := 2; rel <= 1+changes; rel++ {

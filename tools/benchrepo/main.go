@@ -82,18 +82,10 @@ func writeConfig(cfg, rpms string) {
 			names = append(names, strconv.Quote(n))
 		}
 	}
-	benchrun.Check(os.WriteFile(filepath.Join(cfg, "main.hcl"), []byte(fmt.Sprintf(`compose {
-  name    = "Bench"
-  version = "1"
-  closure = "off"
-}
-source "rpm_dir" "all" {
-  path = %q
-}
-artifact "yumrepo" "all" {
+	benchrun.Check(os.WriteFile(filepath.Join(cfg, "main.hcl"), []byte(benchrun.Header("all", rpms)+fmt.Sprintf(`artifact "yumrepo" "all" {
   packages = [%s]
 }
-`, rpms, strings.Join(names, ", "))), 0o644))
+`, strings.Join(names, ", "))), 0o644))
 }
 
 // specs describes n packages with size bytes of payload that does not

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/strata-build/strata/internal/rig/genrpm"
 )
 
 // Run runs a command and returns its wall time and the peak of the sum
@@ -153,4 +155,29 @@ func WorkDir(dir string) (string, func()) {
 	dir, err := os.MkdirTemp("", filepath.Base(os.Args[0])+"-")
 	Check(err)
 	return dir, func() { os.RemoveAll(dir) }
+}
+
+// BinarySet generates the package set written COUNTxSIZE (see ParseSet)
+// of packages named benchNNNNN (genrpm.Binaries) into dir/set/rpms, once,
+// and returns their specs and that directory.
+func BinarySet(dir, set string) ([]genrpm.Spec, string) {
+	n, size := ParseSet(set)
+	specs := genrpm.Binaries("bench", n, size)
+	rpms := filepath.Join(dir, set, "rpms")
+	Generate(rpms, specs)
+	return specs, rpms
+}
+
+// Header is the start of every benchmark configuration: a compose whose
+// closure is not checked and one rpm_dir source, named name, of rpms.
+func Header(name, rpms string) string {
+	return fmt.Sprintf(`compose {
+  name    = "Bench"
+  version = "1"
+  closure = "off"
+}
+source "rpm_dir" %q {
+  path = %q
+}
+`, name, rpms)
 }
