@@ -145,37 +145,35 @@ func (p *Plugin) Plan(typ string, req *sdk.PlanRequest) (resp *sdk.PlanResponse,
 // Build builds an artifact, killing the plugin if it takes longer than
 // timeout: a hung build must not hang strata.
 func (p *Plugin) Build(ctx context.Context, typ string, req *sdk.BuildRequest, rep sdk.Reporter, timeout time.Duration) (*host.BuildResult, error) {
-	proc, stderr, err := p.process()
-	if err != nil {
-		return nil, err
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	res, err := proc.Build(ctx, typ, req, rep)
-	if err != nil {
-		if timedOut(ctx, err) {
-			return nil, fmt.Errorf("plugin %s did not finish building %s within %s; it was stopped", p.Name(), req.Address, timeout)
-		}
-		return nil, p.fail(proc, stderr, err, "building "+req.Address)
-	}
-	return res, nil
+	return bounded(ctx, p, timeout, "building "+req.Address, func(ctx context.Context, proc *host.Process) (*host.BuildResult, error) {
+		return proc.Build(ctx, typ, req, rep)
+	})
 }
 
 // Publish publishes a stored artifact, killing the plugin if it takes
 // longer than timeout.
 func (p *Plugin) Publish(ctx context.Context, typ string, req *sdk.PublishRequest, rep sdk.Reporter, timeout time.Duration) (*sdk.PublishResponse, error) {
+	return bounded(ctx, p, timeout, "publishing "+req.Address, func(ctx context.Context, proc *host.Process) (*sdk.PublishResponse, error) {
+		return proc.Publish(ctx, typ, req, rep)
+	})
+}
+
+// bounded makes a call that may take long (doing says what it does),
+// killing the plugin if it takes longer than timeout.
+func bounded[T any](ctx context.Context, p *Plugin, timeout time.Duration, doing string, call func(context.Context, *host.Process) (T, error)) (T, error) {
+	var none T
 	proc, stderr, err := p.process()
 	if err != nil {
-		return nil, err
+		return none, err
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	res, err := proc.Publish(ctx, typ, req, rep)
+	res, err := call(ctx, proc)
 	if err != nil {
 		if timedOut(ctx, err) {
-			return nil, fmt.Errorf("plugin %s did not finish publishing %s within %s; it was stopped", p.Name(), req.Address, timeout)
+			return none, fmt.Errorf("plugin %s did not finish %s within %s; it was stopped", p.Name(), doing, timeout)
 		}
-		return nil, p.fail(proc, stderr, err, "publishing "+req.Address)
+		return none, p.fail(proc, stderr, err, doing)
 	}
 	return res, nil
 }

@@ -41,19 +41,13 @@ func Write(w io.Writer, c Comps) error {
 	}
 	for _, cat := range c.Categories {
 		b.WriteString("  <category>\n")
-		elem(&b, 4, "id", cat.ID)
-		elem(&b, 4, "name", cat.Name)
-		elem(&b, 4, "description", cat.Description)
-		order(&b, cat.DisplayOrder)
+		heading(&b, cat.ID, cat.Name, cat.Description, cat.DisplayOrder)
 		list(&b, "grouplist", cat.Groups)
 		b.WriteString("  </category>\n")
 	}
 	for _, env := range c.Environments {
 		b.WriteString("  <environment>\n")
-		elem(&b, 4, "id", env.ID)
-		elem(&b, 4, "name", env.Name)
-		elem(&b, 4, "description", env.Description)
-		order(&b, env.DisplayOrder)
+		heading(&b, env.ID, env.Name, env.Description, env.DisplayOrder)
 		list(&b, "grouplist", env.Groups)
 		list(&b, "optionlist", env.Options)
 		b.WriteString("  </environment>\n")
@@ -81,6 +75,14 @@ func translated(b *strings.Builder, name, text string, tr map[string]string) {
 	for _, l := range langs {
 		fmt.Fprintf(b, "    <%s xml:lang=\"%s\">%s</%s>\n", name, escape(l, true), escape(tr[l], false), name)
 	}
+}
+
+// heading writes what a category or an environment begins with.
+func heading(b *strings.Builder, id, name, description string, displayOrder *int64) {
+	elem(b, 4, "id", id)
+	elem(b, 4, "name", name)
+	elem(b, 4, "description", description)
+	order(b, displayOrder)
 }
 
 func order(b *strings.Builder, n *int64) {

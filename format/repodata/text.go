@@ -65,19 +65,20 @@ func hasControl(s string) bool {
 	return false
 }
 
+// The references libxml2 writes for ASCII bytes in element content and
+// in attribute values; other bytes are written as they are, except
+// non-ASCII characters in attribute values (escapeAttr).
+var (
+	textRefs = [0x80]string{'&': "&amp;", '<': "&lt;", '>': "&gt;", '\r': "&#13;"}
+	attrRefs = [0x80]string{'&': "&amp;", '<': "&lt;", '>': "&gt;", '"': "&quot;", '\n': "&#10;", '\r': "&#13;", '\t': "&#9;"}
+)
+
 // escapeText escapes element content as libxml2 does.
 func escapeText(b *strings.Builder, s string) {
 	for i := 0; i < len(s); i++ {
-		switch c := s[i]; c {
-		case '&':
-			b.WriteString("&amp;")
-		case '<':
-			b.WriteString("&lt;")
-		case '>':
-			b.WriteString("&gt;")
-		case '\r':
-			b.WriteString("&#13;")
-		default:
+		if c := s[i]; c < 0x80 && textRefs[c] != "" {
+			b.WriteString(textRefs[c])
+		} else {
 			b.WriteByte(c)
 		}
 	}
@@ -88,28 +89,14 @@ func escapeText(b *strings.Builder, s string) {
 // character as a hexadecimal character reference.
 func escapeAttr(b *strings.Builder, s string) {
 	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= 0x80 {
+		switch c := s[i]; {
+		case c >= 0x80:
 			r, size := decodeRune(s[i:])
 			fmt.Fprintf(b, "&#x%X;", r)
 			i += size
 			continue
-		}
-		switch c {
-		case '&':
-			b.WriteString("&amp;")
-		case '<':
-			b.WriteString("&lt;")
-		case '>':
-			b.WriteString("&gt;")
-		case '"':
-			b.WriteString("&quot;")
-		case '\n':
-			b.WriteString("&#10;")
-		case '\r':
-			b.WriteString("&#13;")
-		case '\t':
-			b.WriteString("&#9;")
+		case attrRefs[c] != "":
+			b.WriteString(attrRefs[c])
 		default:
 			b.WriteByte(c)
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/strata-build/strata/sdk/internal/pluginpb"
 	"github.com/strata-build/strata/sdk/internal/wire"
 	"github.com/strata-build/strata/sdk/manifest"
+	"github.com/zclconf/go-cty/cty"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 )
@@ -30,6 +31,19 @@ func (s *server) typ(name string) (sdk.Type, error) {
 	return t, nil
 }
 
+// configured is the named type and the configuration a request carries.
+func (s *server) configured(name string, config []byte) (sdk.Type, cty.Value, error) {
+	t, err := s.typ(name)
+	if err != nil {
+		return nil, cty.NilVal, err
+	}
+	cfg, err := wire.DecodeValue(config)
+	if err != nil {
+		return nil, cty.NilVal, status.Errorf(codes.InvalidArgument, "config: %v", err)
+	}
+	return t, cfg, nil
+}
+
 func (s *server) Info(context.Context, *pluginpb.Info_Request) (*pluginpb.Info_Response, error) {
 	types := slices.Sorted(maps.Keys(s.impl.Types))
 	return &pluginpb.Info_Response{Name: s.impl.Name, Version: s.impl.Version, Protocol: wire.ProtocolVersion, ArtifactTypes: types}, nil
@@ -44,25 +58,17 @@ func (s *server) Schema(_ context.Context, req *pluginpb.Schema_Request) (*plugi
 }
 
 func (s *server) Validate(ctx context.Context, req *pluginpb.Validate_Request) (*pluginpb.Validate_Response, error) {
-	t, err := s.typ(req.GetArtifactType())
+	t, cfg, err := s.configured(req.GetArtifactType(), req.GetConfig())
 	if err != nil {
 		return nil, err
-	}
-	cfg, err := wire.DecodeValue(req.GetConfig())
-	if err != nil {
-		return nil, status.Errorf(codes.InvalidArgument, "config: %v", err)
 	}
 	return &pluginpb.Validate_Response{Diagnostics: wire.DiagsToProto(t.Validate(ctx, cfg))}, nil
 }
 
 func (s *server) Plan(ctx context.Context, req *pluginpb.Plan_Request) (*pluginpb.Plan_Response, error) {
-	t, err := s.typ(req.GetArtifactType())
+	t, cfg, err := s.configured(req.GetArtifactType(), req.GetConfig())
 	if err != nil {
 		return nil, err
-	}
-	cfg, err := wire.DecodeValue(req.GetConfig())
-	if err != nil {
-		return nil, status.Errorf(codes.InvalidArgument, "config: %v", err)
 	}
 	inputs, err := wire.InputsFromProto(req.GetInputs())
 	if err != nil {
@@ -85,17 +91,13 @@ func (s *server) Plan(ctx context.Context, req *pluginpb.Plan_Request) (*pluginp
 }
 
 func (s *server) Publish(req *pluginpb.Publish_Request, stream pluginpb.Plugin_PublishServer) error {
-	t, err := s.typ(req.GetArtifactType())
+	t, cfg, err := s.configured(req.GetArtifactType(), req.GetConfig())
 	if err != nil {
 		return err
 	}
 	pub, ok := t.(sdk.Publisher)
 	if !ok {
 		return status.Errorf(codes.Unimplemented, "artifact type %q of plugin %s publishes nothing", req.GetArtifactType(), s.impl.Name)
-	}
-	cfg, err := wire.DecodeValue(req.GetConfig())
-	if err != nil {
-		return status.Errorf(codes.InvalidArgument, "config: %v", err)
 	}
 	outputs, err := wire.DecodeValue(req.GetOutputs())
 	if err != nil {
@@ -114,13 +116,9 @@ func (s *server) Publish(req *pluginpb.Publish_Request, stream pluginpb.Plugin_P
 }
 
 func (s *server) Build(req *pluginpb.Build_Request, stream pluginpb.Plugin_BuildServer) error {
-	t, err := s.typ(req.GetArtifactType())
+	t, cfg, err := s.configured(req.GetArtifactType(), req.GetConfig())
 	if err != nil {
 		return err
-	}
-	cfg, err := wire.DecodeValue(req.GetConfig())
-	if err != nil {
-		return status.Errorf(codes.InvalidArgument, "config: %v", err)
 	}
 	inputs, err := wire.InputsFromProto(req.GetInputs())
 	if err != nil {
