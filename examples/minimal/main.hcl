@@ -1,7 +1,12 @@
 # A minimal product line: two modules, two variants, and a root
 # filesystem tarball of each variant, built by the third-party "tarball"
-# plugin in examples/plugins/tarball. `make demo` generates the packages
-# into ./rpms and composes this end to end.
+# plugin in examples/plugins/tarball. (`make demo` composes
+# examples/fedora.) To compose this one, from the repository's root:
+#
+#   (cd examples/plugins/tarball && go build -o ../../minimal/.strata/plugins/strata-plugin-tarball .)
+#   go run ./tools/genrpms -spec examples/minimal/packages.json -out examples/minimal/rpms
+#   bin/strata init examples/minimal
+#   bin/strata apply -auto-approve examples/minimal
 
 compose {
   name    = "Minimal"

@@ -2,8 +2,9 @@
 // read for dnf group list/info/install: groups with their mandatory,
 // default, optional and conditional packages and translations,
 // categories, environments and langpacks. The element order is
-// libcomps's (libcomps/src/comps_doc.c, comps_doc_xml_str); the DTD is
-// Fedora's comps.dtd.
+// libcomps's (libcomps/src/comps_doc.c, comps_doc_xml_str); the elements
+// are those of Fedora's comps.dtd
+// (https://pagure.io/fedora-comps/blob/main/f/comps.dtd).
 package comps
 
 // Comps is one comps document.

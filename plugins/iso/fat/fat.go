@@ -2,6 +2,10 @@
 // system partition image (efiboot.img) of an installer disc: a fixed
 // geometry, every timestamp given, names in 8.3 form with long names
 // where they need them, so the same files give the same bytes.
+//
+// The layout is Microsoft's "FAT: General Overview of On-Disk Format"
+// (FAT 1.03: the BPB in section 3, the FAT in section 4, directory
+// entries in section 6, long names in section 7).
 package fat
 
 import (

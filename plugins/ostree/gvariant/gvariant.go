@@ -6,7 +6,10 @@
 //
 // Values are serialised when they are built: a container is its members'
 // bytes with padding and framing offsets, as glib's gvariant-serialiser
-// lays them out.
+// lays them out. The format is "GVariant Serialisation" (Lortie, 2.3
+// "Framing offsets", 2.4 "Containers"):
+// https://people.gnome.org/~desrt/gvariant-serialisation.pdf, and glib's
+// glib/gvariant-serialiser.c.
 package gvariant
 
 import (

@@ -9,6 +9,13 @@
 // Every object is written to a temporary file and renamed into place, so
 // an object is whole or absent; a ref moves only when the caller says,
 // after its commit's objects are written.
+//
+// The layout is ostree's "Anatomy of an OSTree repository"
+// (https://ostreedev.github.io/ostree/repo/, "Core object types and
+// data model" and "Repository types and locations"); the objects'
+// GVariant types are those of src/libostree/ostree-core.h
+// (OSTREE_COMMIT_GVARIANT_FORMAT, OSTREE_TREE_GVARIANT_STRING,
+// OSTREE_DIRMETA_GVARIANT_STRING, OSTREE_FILE_HEADER_GVARIANT_FORMAT).
 package repo
 
 import (
