@@ -20,6 +20,8 @@ const cacheVersion = 8
 // writes one record, whatever the size of the universe.
 type headerCache struct {
 	pack *kvpack.Pack
+	// strings interns the strings of the records read while loading.
+	strings *interner
 }
 
 // stamp identifies a file's state from its stat.
@@ -43,7 +45,7 @@ func loadCache(path string) *headerCache {
 	if path != "" {
 		os.Remove(filepath.Join(filepath.Dir(path), "headers.gob"))
 	}
-	return &headerCache{pack: kvpack.Open(path)}
+	return &headerCache{pack: kvpack.Open(path), strings: newInterner()}
 }
 
 func cacheKey(path string, s stamp) string {
@@ -61,7 +63,7 @@ func (c *headerCache) get(path string, s stamp) *Package {
 	if !ok {
 		return nil
 	}
-	p, ok := decodePackage(v)
+	p, ok := decodePackage(v, c.strings)
 	if !ok {
 		return nil
 	}

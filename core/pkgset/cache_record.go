@@ -41,16 +41,21 @@ func appendString(b []byte, s string) []byte {
 }
 
 // decodePackage reads a record encodePackage wrote; a record of another
-// version, or damaged, is not one.
-func decodePackage(b []byte) (*Package, bool) {
+// version, or damaged, is not one. Strings that repeat across packages
+// are interned by in (which may be nil).
+func decodePackage(b []byte, in *interner) (*Package, bool) {
 	r := recordReader{b: b}
 	if r.uvarint() != cacheVersion {
 		return nil, false
 	}
 	p := &Package{}
-	for _, s := range []*string{&p.Name, &p.Version, &p.Release, &p.Arch, &p.SHA256, &p.HeaderSHA256, &p.Files, &p.PayloadDigest, &p.Damaged, &p.SigKey, &p.SourceRPM} {
+	for _, s := range []*string{&p.Name, &p.Version, &p.Release, &p.Arch} {
+		*s = r.interned(in)
+	}
+	for _, s := range []*string{&p.SHA256, &p.HeaderSHA256, &p.Files, &p.PayloadDigest, &p.Damaged} {
 		*s = r.string()
 	}
+	p.SigKey, p.SourceRPM = r.interned(in), r.interned(in)
 	p.HeaderEnd = r.varint()
 	p.Epoch = r.uvarint()
 	p.BuildTime = r.varint()
@@ -66,7 +71,7 @@ func decodePackage(b []byte) (*Package, bool) {
 		}
 		*deps = make([]rpm.Dependency, n)
 		for i := range *deps {
-			(*deps)[i] = rpm.Dependency{Name: r.string(), Flags: rpm.Flags(r.uvarint()), Version: r.string()}
+			(*deps)[i] = rpm.Dependency{Name: r.interned(in), Flags: rpm.Flags(r.uvarint()), Version: r.interned(in)}
 		}
 	}
 	return p, !r.bad && len(r.b) == 0
@@ -101,13 +106,16 @@ func (r *recordReader) skip(n int) {
 	r.b = r.b[n:]
 }
 
-func (r *recordReader) string() string {
+func (r *recordReader) string() string { return r.interned(nil) }
+
+// interned reads a string field, interned by in.
+func (r *recordReader) interned(in *interner) string {
 	n := r.uvarint()
 	if n > uint64(len(r.b)) {
 		r.bad, r.b = true, nil
 		return ""
 	}
-	s := string(r.b[:n])
+	s := in.string(r.b[:n])
 	r.b = r.b[n:]
 	return s
 }

@@ -19,20 +19,20 @@ func TestCacheRecord(t *testing.T) {
 		Requires: []rpm.Dependency{{Name: "(glibc or musl)"}}, Obsoletes: []rpm.Dependency{{Name: "bash2", Flags: rpm.SenseLess, Version: "5"}},
 		Conflicts: []rpm.Dependency{{Name: "zsh-compat"}}, Recommends: []rpm.Dependency{{Name: "bash-doc"}}, Supplements: []rpm.Dependency{{Name: "(bash and x)"}}}
 	rec := encodePackage(p)
-	got, ok := decodePackage(rec)
+	got, ok := decodePackage(rec, newInterner())
 	if !ok || !reflect.DeepEqual(got, p) {
 		t.Fatalf("decoded %+v (%v), want %+v", got, ok, p)
 	}
 	for n := range len(rec) {
-		if _, ok := decodePackage(rec[:n]); ok {
+		if _, ok := decodePackage(rec[:n], nil); ok {
 			t.Errorf("a record cut to %d of %d bytes decoded", n, len(rec))
 		}
 	}
-	if _, ok := decodePackage(append(rec, 0)); ok {
+	if _, ok := decodePackage(append(rec, 0), nil); ok {
 		t.Error("a record with a byte too many decoded")
 	}
 	other := append([]byte{cacheVersion + 1}, rec[1:]...)
-	if _, ok := decodePackage(other); ok {
+	if _, ok := decodePackage(other, nil); ok {
 		t.Error("a record of another version decoded")
 	}
 }

@@ -61,7 +61,7 @@ func (u *Universe) Closure(pkgs, available []*Package) []Unmet {
 func (u *Universe) providers(req rpm.Dependency, in map[*Package]bool) map[*Package]bool {
 	out := map[*Package]bool{}
 	for _, pr := range u.provides[req.Name] {
-		if in[pr.pkg] && rpm.Overlaps(pr.dep, req) {
+		if in[pr.pkg] && rpm.Overlaps(pr.dep(), req) {
 			out[pr.pkg] = true
 		}
 	}

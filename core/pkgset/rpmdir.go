@@ -110,9 +110,8 @@ func readOne(path string, cache *headerCache, read *atomic.Int64) (*Package, err
 		read.Add(1)
 		cache.put(path, s, p)
 	}
-	cp := *p
-	cp.Size, cp.FileMTime, cp.FileInode = s.size, s.mtime, s.inode
-	return &cp, nil
+	p.Size, p.FileMTime, p.FileInode = s.size, s.mtime, s.inode
+	return p, nil
 }
 
 // smallFile is the size up to which a package file is hashed whole in

@@ -41,9 +41,24 @@ type Universe struct {
 	hashing sync.Mutex
 }
 
+// provider is a package and which of its provides meets a name: an
+// index into its Provides, or selfProvide. A universe holds hundreds of
+// thousands of them.
 type provider struct {
 	pkg *Package
-	dep rpm.Dependency
+	i   int32
+}
+
+// selfProvide is the "name = epoch:version-release" rpm adds to every
+// binary package.
+const selfProvide = -1
+
+// dep is the provide.
+func (pr provider) dep() rpm.Dependency {
+	if pr.i == selfProvide {
+		return rpm.Dependency{Name: pr.pkg.Name, Flags: rpm.SenseEqual, Version: pr.pkg.EVR().String()}
+	}
+	return pr.pkg.Provides[pr.i]
 }
 
 // Options configure Load.
@@ -119,6 +134,7 @@ func Load(ctx context.Context, sources []Source, opts Options) (*Universe, hcl.D
 		}
 		all = append(all, pkgs...)
 	}
+	cache.strings = nil // loaded: what it interned stays shared
 	if err := cache.save(); err != nil {
 		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "Cannot save the header cache", Detail: err.Error()})
 	}
@@ -162,13 +178,11 @@ func newUniverse(all []*Package) *Universe {
 		}
 		u.Packages = append(u.Packages, p)
 		u.byName[p.Name] = append(u.byName[p.Name], p)
-		for _, d := range p.Provides {
-			u.provides[d.Name] = append(u.provides[d.Name], provider{p, d})
+		for i, d := range p.Provides {
+			u.provides[d.Name] = append(u.provides[d.Name], provider{p, int32(i)})
 		}
 		if p.Arch != "src" {
-			// rpm adds "name = epoch:version-release" to every binary package.
-			self := rpm.Dependency{Name: p.Name, Flags: rpm.SenseEqual, Version: p.EVR().String()}
-			u.provides[p.Name] = append(u.provides[p.Name], provider{p, self})
+			u.provides[p.Name] = append(u.provides[p.Name], provider{p, selfProvide})
 		}
 	}
 	return u

@@ -19,9 +19,11 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"hash/maphash"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"syscall"
 )
@@ -37,13 +39,18 @@ const maxRecord = 1 << 30
 type Pack struct {
 	path string
 
-	mu      sync.Mutex
-	file    *os.File
-	index   map[string]span
+	mu   sync.Mutex
+	file *os.File
+	// index finds records by their key's hash, so that it does not hold
+	// every key: a pack of a distribution's headers has hundreds of
+	// thousands. Two keys of one hash cost a miss (Get checks the key
+	// the record holds), never a wrong value.
+	seed    maphash.Seed
+	index   map[uint64]span
 	end     int64 // where the records end
 	pending map[string][]byte
 	order   []string            // pending keys in the order they were put
-	read    map[string]struct{} // keys Get found in the file
+	read    map[uint64]struct{} // hashes of the keys Get found in the file
 }
 
 // span is where a whole record lies in the file.
@@ -57,14 +64,14 @@ var rewriteAbove int64 = 256 << 20
 // Open opens the pack at path. A missing, unreadable or foreign file is
 // an empty pack; Save then replaces it. An empty path keeps nothing.
 func Open(path string) *Pack {
-	p := &Pack{path: path, pending: map[string][]byte{}}
+	p := &Pack{path: path, pending: map[string][]byte{}, seed: maphash.MakeSeed()}
 	p.load()
 	return p
 }
 
 // load indexes the file as it is now.
 func (p *Pack) load() {
-	p.file, p.index, p.end, p.read = nil, map[string]span{}, 0, map[string]struct{}{}
+	p.file, p.index, p.end, p.read = nil, map[uint64]span{}, 0, map[uint64]struct{}{}
 	if p.path == "" {
 		return
 	}
@@ -72,7 +79,7 @@ func (p *Pack) load() {
 	if err != nil {
 		return
 	}
-	index, end, err := scan(f)
+	index, end, err := scan(f, p.seed)
 	if err != nil {
 		f.Close()
 		return
@@ -82,20 +89,21 @@ func (p *Pack) load() {
 
 // scan indexes the records of f and says where they end: at the end of
 // the file or of its last whole record. Checksums are checked by Get.
-func scan(f *os.File) (map[string]span, int64, error) {
+func scan(f *os.File, seed maphash.Seed) (map[uint64]span, int64, error) {
 	r := bufio.NewReaderSize(f, 256<<10)
 	head := make([]byte, len(magic))
 	if _, err := io.ReadFull(r, head); err != nil || string(head) != magic {
 		return nil, 0, errors.New("not a pack")
 	}
-	index := map[string]span{}
+	index := map[uint64]span{}
 	off := int64(len(magic))
+	var key []byte
 	for {
 		klen, vlen, n, err := readLengths(r)
 		if err != nil {
 			return index, off, nil
 		}
-		key := make([]byte, klen)
+		key = slices.Grow(key[:0], int(klen))[:klen]
 		if _, err := io.ReadFull(r, key); err != nil {
 			return index, off, nil
 		}
@@ -103,7 +111,7 @@ func scan(f *os.File) (map[string]span, int64, error) {
 			return index, off, nil
 		}
 		size := int64(n) + int64(klen) + int64(vlen) + 4
-		index[string(key)] = span{off, size}
+		index[maphash.Bytes(seed, key)] = span{off, size}
 		off += size
 	}
 }
@@ -160,7 +168,8 @@ func (p *Pack) Get(key string) ([]byte, bool) {
 		p.mu.Unlock()
 		return v, true
 	}
-	s, ok := p.index[key]
+	h := maphash.String(p.seed, key)
+	s, ok := p.index[h]
 	f := p.file
 	p.mu.Unlock()
 	if !ok || f == nil {
@@ -173,7 +182,7 @@ func (p *Pack) Get(key string) ([]byte, bool) {
 	v, ok := parseRecord(rec, key)
 	if ok {
 		p.mu.Lock()
-		p.read[key] = struct{}{}
+		p.read[h] = struct{}{}
 		p.mu.Unlock()
 	}
 	return v, ok
@@ -232,8 +241,8 @@ func (p *Pack) Save() error {
 // readBytes is the size of the records Get found in the file.
 func (p *Pack) readBytes() int64 {
 	var n int64
-	for k := range p.read {
-		n += p.index[k].len
+	for h := range p.read {
+		n += p.index[h].len
 	}
 	return n
 }
@@ -250,16 +259,16 @@ func (p *Pack) pendingBytes() int64 {
 // writePending writes the records Put added, in their order, through
 // one buffer (a record is never held twice in memory), and says where
 // each lies when w starts at offset off.
-func (p *Pack) writePending(w io.Writer, off int64) (map[string]span, error) {
+func (p *Pack) writePending(w io.Writer, off int64) (map[uint64]span, error) {
 	bw := bufio.NewWriterSize(w, 256<<10)
-	spans := make(map[string]span, len(p.order))
+	spans := make(map[uint64]span, len(p.order))
 	var rec []byte
 	for _, k := range p.order {
 		rec = appendRecord(rec[:0], k, p.pending[k])
 		if _, err := bw.Write(rec); err != nil {
 			return nil, err
 		}
-		spans[k] = span{off, int64(len(rec))}
+		spans[maphash.String(p.seed, k)] = span{off, int64(len(rec))}
 		off += int64(len(rec))
 	}
 	return spans, bw.Flush()
@@ -277,7 +286,7 @@ func (p *Pack) append() (extended bool, err error) {
 	defer f.Close()
 	end, same := p.end, p.indexes(f)
 	if !same {
-		if _, end, err = scan(f); err != nil {
+		if _, end, err = scan(f, p.seed); err != nil {
 			// Empty or foreign: start it again.
 			end = 0
 		}
@@ -329,11 +338,15 @@ func (p *Pack) rewrite() error {
 	defer os.Remove(tmp.Name())
 	bw := bufio.NewWriterSize(tmp, 256<<10)
 	bw.WriteString(magic)
-	for k := range p.read {
-		if _, fresh := p.pending[k]; fresh {
+	fresh := make(map[uint64]bool, len(p.pending))
+	for k := range p.pending {
+		fresh[maphash.String(p.seed, k)] = true
+	}
+	for h := range p.read {
+		if fresh[h] {
 			continue
 		}
-		s := p.index[k]
+		s := p.index[h]
 		rec := make([]byte, s.len)
 		if _, err := p.file.ReadAt(rec, s.off); err == nil {
 			bw.Write(rec)
