@@ -19,7 +19,10 @@ const cacheVersion = 8
 // appends only what was read, so an apply that read one new package
 // writes one record, whatever the size of the universe.
 type headerCache struct {
-	pack *kvpack.Pack
+	// pack is opened (its records indexed) while the sources' directories
+	// are listed; opened is closed when it is.
+	pack   *kvpack.Pack
+	opened chan struct{}
 	// strings interns the strings of the records read while loading.
 	strings *interner
 }
@@ -45,7 +48,18 @@ func loadCache(path string) *headerCache {
 	if path != "" {
 		os.Remove(filepath.Join(filepath.Dir(path), "headers.gob"))
 	}
-	return &headerCache{pack: kvpack.Open(path), strings: newInterner()}
+	c := &headerCache{opened: make(chan struct{}), strings: newInterner()}
+	go func() {
+		c.pack = kvpack.Open(path)
+		close(c.opened)
+	}()
+	return c
+}
+
+// open returns the pack once it is open.
+func (c *headerCache) open() *kvpack.Pack {
+	<-c.opened
+	return c.pack
 }
 
 func cacheKey(path string, s stamp) string {
@@ -59,7 +73,7 @@ func cacheKey(path string, s stamp) string {
 }
 
 func (c *headerCache) get(path string, s stamp) *Package {
-	v, ok := c.pack.Get(cacheKey(path, s))
+	v, ok := c.open().Get(cacheKey(path, s))
 	if !ok {
 		return nil
 	}
@@ -72,8 +86,8 @@ func (c *headerCache) get(path string, s stamp) *Package {
 }
 
 func (c *headerCache) put(path string, s stamp, p *Package) {
-	c.pack.Put(cacheKey(path, s), encodePackage(p))
+	c.open().Put(cacheKey(path, s), encodePackage(p))
 }
 
 // save appends what was put since the last save.
-func (c *headerCache) save() error { return c.pack.Save() }
+func (c *headerCache) save() error { return c.open().Save() }

@@ -14,7 +14,9 @@ import (
 	"sort"
 	"strings"
 	"sync/atomic"
+	"syscall"
 
+	"github.com/strata-build/strata/sdk/files"
 	"github.com/strata-build/strata/sdk/parallel"
 	"github.com/strata-build/strata/sdk/rpm"
 	"golang.org/x/sys/unix"
@@ -31,40 +33,66 @@ func scanDir(dir string) (paths, linked []string, err error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	var out []string
 	seen := map[string]bool{}
-	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+	var walk func(rel string) error
+	walk = func(rel string) error {
+		_, entries, err := files.ReadDirents(filepath.Join(root, rel))
 		if err != nil {
 			return err
 		}
-		if d.IsDir() || !strings.HasSuffix(d.Name(), ".rpm") {
-			return nil
-		}
-		if d.Type()&fs.ModeSymlink != 0 {
-			st, err := os.Stat(p)
-			if err != nil {
-				return fmt.Errorf("%s: %w", p, err)
+		for _, e := range entries {
+			r := filepath.Join(rel, e.Name)
+			typ := e.Type
+			if typ == syscall.DT_UNKNOWN {
+				fi, err := os.Lstat(filepath.Join(root, r))
+				if err != nil {
+					return err
+				}
+				typ = dirent(fi.Mode())
 			}
-			if st.IsDir() {
-				return nil
-			}
-			if target, err := filepath.EvalSymlinks(p); err == nil {
-				if d := filepath.Dir(target); !seen[d] && !strings.HasPrefix(d+"/", root+"/") {
-					seen[d] = true
-					linked = append(linked, d)
+			switch {
+			case typ == syscall.DT_DIR:
+				if err := walk(r); err != nil {
+					return err
+				}
+				continue
+			case !strings.HasSuffix(e.Name, ".rpm"):
+				continue
+			case typ == syscall.DT_LNK:
+				p := filepath.Join(root, r)
+				st, err := os.Stat(p)
+				if err != nil {
+					return fmt.Errorf("%s: %w", p, err)
+				}
+				if st.IsDir() {
+					continue
+				}
+				if target, err := filepath.EvalSymlinks(p); err == nil {
+					if d := filepath.Dir(target); !seen[d] && !strings.HasPrefix(d+"/", root+"/") {
+						seen[d] = true
+						linked = append(linked, d)
+					}
 				}
 			}
+			paths = append(paths, filepath.Join(dir, r))
 		}
-		rel, err := filepath.Rel(root, p)
-		if err != nil {
-			return err
-		}
-		out = append(out, filepath.Join(dir, rel))
 		return nil
-	})
-	sort.Strings(out)
+	}
+	err = walk("")
+	sort.Strings(paths)
 	sort.Strings(linked)
-	return out, linked, err
+	return paths, linked, err
+}
+
+// dirent is the directory entry type of a file mode.
+func dirent(m fs.FileMode) uint8 {
+	switch {
+	case m.IsDir():
+		return syscall.DT_DIR
+	case m&fs.ModeSymlink != 0:
+		return syscall.DT_LNK
+	}
+	return syscall.DT_REG
 }
 
 // readDir reads every package of an rpm_dir source, from the cache where

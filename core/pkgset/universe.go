@@ -162,11 +162,12 @@ func newUniverse(all []*Package) *Universe {
 		}
 		return a.Source+a.Location > b.Source+b.Location
 	})
-	u := &Universe{byName: map[string][]*Package{}, provides: map[string][]provider{}, dups: map[string][]*Package{}}
+	u := &Universe{Packages: make([]*Package, 0, len(all)), byName: make(map[string][]*Package, len(all)),
+		provides: make(map[string][]provider, 2*len(all)), dups: map[string][]*Package{}}
 	for _, p := range all {
 		if n := len(u.Packages); n > 0 {
 			prev := u.Packages[n-1]
-			if prev.NEVRA() == p.NEVRA() {
+			if prev.Name == p.Name && prev.Arch == p.Arch && prev.EVR() == p.EVR() {
 				if prev.Identity() != p.Identity() {
 					if len(u.dups[p.NEVRA()]) == 0 {
 						u.dups[p.NEVRA()] = []*Package{prev}
