@@ -204,6 +204,7 @@ func (x *Executor) wait(ctx context.Context, id, key string, rep sdk.Reporter) e
 				if f != nil {
 					lines = f.tail()
 				}
+				//lint:ignore ST1005 Nomad is a name, and the message starts a FAILED line
 				return fmt.Errorf("Nomad job %s, allocation %s on node %s, %s%s", id, last.ID, last.NodeName, last.ClientStatus, lines)
 			}
 			return nil
