@@ -9,6 +9,15 @@ import (
 // flagNames maps sense & 0xF to createrepo_c's flag strings.
 var flagNames = map[rpm.Flags]string{2: "LT", 4: "GT", 8: "EQ", 10: "LE", 12: "GE"}
 
+// flagBits is flagNames the other way round, for the reader.
+var flagBits = func() map[string]rpm.Flags {
+	out := make(map[string]rpm.Flags, len(flagNames))
+	for bits, name := range flagNames {
+		out[name] = bits
+	}
+	return out
+}()
+
 // preFlags mark a requirement needed before install (rpm 4 PREREQ,
 // %pre, %post; and %pretrans, %posttrans as createrepo_c 1.1.1+ does).
 const preFlags = rpm.SensePreReq | rpm.SenseScriptPre | rpm.SenseScriptPost | rpm.SensePreTrans | rpm.SensePostTrans

@@ -126,12 +126,7 @@ func ReadFilelists(r io.Reader, fn func(pkgid string, files []File) error) error
 // Dependency is the entry as rpm spells it in a header: the comparison
 // as sense bits, the version as [epoch:]version[-release].
 func (d Dep) Dependency() rpm.Dependency {
-	out := rpm.Dependency{Name: d.Name}
-	for f, name := range flagNames {
-		if name == d.Flags {
-			out.Flags = f
-		}
-	}
+	out := rpm.Dependency{Name: d.Name, Flags: flagBits[d.Flags]}
 	if out.Flags == 0 {
 		return out
 	}

@@ -116,6 +116,51 @@ func TestReadWhatCreaterepoWrites(t *testing.T) {
 	}
 }
 
+// The entries createrepo_c wrote give back the dependencies the headers
+// hold, as rpm spells them: the comparison and [epoch:]version[-release].
+func TestDependenciesAsTheHeadersHoldThem(t *testing.T) {
+	dir := t.TempDir()
+	for _, r := range edgeCases() {
+		if _, err := sdktest.BuildRPM(dir, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sdktest.Createrepo(t, dir, "--no-database")
+	paths, _ := filepath.Glob(filepath.Join(dir, "filters-*.rpm"))
+	h, err := rpm.ReadFile(paths[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	inHeader := map[rpm.Dependency]bool{}
+	for _, k := range []rpm.Kind{rpm.Provides, rpm.Requires, rpm.Conflicts, rpm.Recommends} {
+		for _, d := range h.Deps(k) {
+			d.Flags &= rpm.SenseMask
+			inHeader[d] = true
+		}
+	}
+	checked := 0
+	for _, p := range readRepo(t, dir) {
+		if p.Name != "filters" {
+			continue
+		}
+		for _, deps := range [][]Dep{p.Provides, p.Requires, p.Conflicts, p.Recommends} {
+			for _, e := range deps {
+				got := e.Dependency()
+				if got.Flags == 0 {
+					continue
+				}
+				checked++
+				if !inHeader[got] {
+					t.Errorf("%+v reads as %+v, which the header does not hold", e, got)
+				}
+			}
+		}
+	}
+	if checked < 4 {
+		t.Errorf("only %d versioned dependencies were compared", checked)
+	}
+}
+
 // What the writer writes, the reader reads back unchanged, and dnf lists
 // the same packages with the same requirements from it.
 func TestWriteReadRoundTrip(t *testing.T) {
