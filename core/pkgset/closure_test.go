@@ -84,7 +84,7 @@ func buildRepo(t *testing.T, rpms []sdktest.RPM, shared bool) string {
 func universeOf(t *testing.T, dir string) *Universe {
 	t.Helper()
 	var read atomic.Int64
-	pkgs, _, err := readDir(dir, "source.rpm_dir.test", loadCache(""), &read)
+	pkgs, _, _, err := readDir(dir, "source.rpm_dir.test", "", &read)
 	if err != nil {
 		t.Fatal(err)
 	}

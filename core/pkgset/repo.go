@@ -1,10 +1,7 @@
 package pkgset
 
 import (
-	"bufio"
-	"bytes"
 	"context"
-	"encoding/gob"
 	"fmt"
 	"io"
 	"net/http"
@@ -105,14 +102,15 @@ func (r *repo) load(ctx context.Context, source string) (pkgs []*Package, warnin
 	if hrefs["primary"] == "" {
 		return nil, "", fmt.Errorf("repodata/repomd.xml lists no primary metadata")
 	}
-	cached := filepath.Join(r.cache, fmt.Sprintf("%x.gob", hashString(r.base+sums)))
-	if pkgs, err := readGob(cached); err == nil {
+	cached := filepath.Join(r.cache, fmt.Sprintf("%x.pkgs", hashString(r.base+sums)))
+	os.Remove(strings.TrimSuffix(cached, ".pkgs") + ".gob") // what earlier versions kept
+	if pkgs, err := readPackageList(cached); err == nil {
 		return withSource(pkgs, source), warning, nil
 	}
 	if pkgs, err = r.parse(ctx, hrefs); err != nil {
 		return nil, "", err
 	}
-	if err := writeGob(cached, pkgs); err != nil {
+	if err := writePackageList(cached, pkgs); err != nil {
 		return nil, "", err
 	}
 	return withSource(pkgs, source), warning, nil
@@ -213,23 +211,4 @@ func deps(entries []repodata.Dep) []rpm.Dependency {
 		out[i] = e.Dependency()
 	}
 	return out
-}
-
-func readGob(path string) ([]*Package, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	var pkgs []*Package
-	err = gob.NewDecoder(bufio.NewReader(f)).Decode(&pkgs)
-	return pkgs, err
-}
-
-func writeGob(path string, pkgs []*Package) error {
-	var buf bytes.Buffer
-	if err := gob.NewEncoder(&buf).Encode(pkgs); err != nil {
-		return err
-	}
-	return files.WriteAtomic(path, buf.Bytes())
 }

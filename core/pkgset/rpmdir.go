@@ -95,49 +95,73 @@ func dirent(m fs.FileMode) uint8 {
 	return syscall.DT_REG
 }
 
-// readDir reads every package of an rpm_dir source, from the cache where
-// a file is unchanged and otherwise on the disk workers: a cold read of a
-// whole distribution waits on the disk, which answers faster the more
-// reads it has queued. read counts the headers actually read. dirs are
-// the directories the packages are in: dir, symbolic links resolved, and
-// those links to packages lead to.
-func readDir(dir, source string, cache *headerCache, read *atomic.Int64) (pkgs []*Package, dirs []string, err error) {
+// readDir reads every package of an rpm_dir source: from its package
+// list (at list; "" keeps none) where a file is as the list recorded
+// it, and otherwise on the disk workers: a cold read of a whole
+// distribution waits on the disk, which answers faster the more reads
+// it has queued. read counts the headers actually read; changed says the
+// list no longer matches the directory. dirs are the directories the
+// packages are in: dir, symbolic links resolved, and those links to
+// packages lead to.
+func readDir(dir, source, list string, read *atomic.Int64) (pkgs []*Package, dirs []string, changed bool, err error) {
+	listed := make(chan []*Package, 1)
+	go func() {
+		old, _ := readPackageList(list) // a list that cannot be read is a cache miss
+		listed <- old
+	}()
 	paths, linked, err := scanDir(dir)
+	old := <-listed
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, false, err
+	}
+	// Both are sorted by path (the list as the last load wrote it): one
+	// walk pairs each file with what the list holds for it.
+	prev := make([]*Package, len(paths))
+	j := 0
+	for i, path := range paths {
+		for j < len(old) && old[j].Location < path {
+			j++
+		}
+		if j < len(old) && old[j].Location == path {
+			prev[i] = old[j]
+		}
 	}
 	out := make([]*Package, len(paths))
+	var fresh atomic.Int64
 	err = parallel.IO(len(paths), func(i int) (err error) {
-		out[i], err = readOne(paths[i], cache, read)
+		out[i], err = readOne(paths[i], prev[i], &fresh)
 		return err
 	})
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, false, err
 	}
 	for _, p := range out {
 		p.Source = source
 	}
 	root, err := filepath.EvalSymlinks(dir)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, false, err
 	}
-	return out, append([]string{root}, linked...), nil
+	read.Add(fresh.Load())
+	return out, append([]string{root}, linked...), fresh.Load() > 0 || len(old) != len(paths), nil
 }
 
-func readOne(path string, cache *headerCache, read *atomic.Int64) (*Package, error) {
+// readOne returns prev when the file at path is as prev recorded it, and
+// otherwise reads the file's header, counting it in read.
+func readOne(path string, prev *Package, read *atomic.Int64) (*Package, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
 		return nil, err
 	}
-	s := statStamp(fi)
-	p := cache.get(path, s)
-	if p == nil {
-		if p, err = readFile(path); err != nil {
-			return nil, err
-		}
-		read.Add(1)
-		cache.put(path, s, p)
+	if prev != nil && prev.Unchanged(fi) {
+		return prev, nil
 	}
+	p, err := readFile(path)
+	if err != nil {
+		return nil, err
+	}
+	read.Add(1)
+	s := statStamp(fi)
 	p.Size, p.FileMTime, p.FileInode = s.size, s.mtime, s.inode
 	return p, nil
 }

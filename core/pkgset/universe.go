@@ -2,6 +2,7 @@ package pkgset
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -32,12 +33,13 @@ type Universe struct {
 	// dups maps a NEVRA to files that hold it with different content.
 	dups map[string][]*Package
 	// HeadersRead counts the package headers read from disk (not from the
-	// header cache) while loading.
+	// package lists) while loading.
 	HeadersRead int64
 	// Dirs are the directories the rpm_dir sources' packages are in,
 	// symbolic links resolved: plugins are allowed to read them.
-	Dirs    []string
-	cache   *headerCache
+	Dirs []string
+	// lists are the rpm_dir sources' package lists.
+	lists   []*sourceList
 	hashing sync.Mutex
 }
 
@@ -66,7 +68,7 @@ type Options struct {
 	// Dir is the configuration directory; relative source paths start
 	// there.
 	Dir string
-	// CacheDir holds the header cache and repository metadata.
+	// CacheDir holds the package lists and repository metadata.
 	CacheDir string
 	Client   *http.Client
 }
@@ -88,8 +90,9 @@ func Load(ctx context.Context, sources []Source, opts Options) (*Universe, hcl.D
 	if opts.Client == nil {
 		opts.Client = http.DefaultClient
 	}
-	cache := loadCache(filepath.Join(opts.CacheDir, "headers.pack"))
+	removeOldCaches(opts.CacheDir)
 	var read atomic.Int64
+	var lists []*sourceList
 	var all []*Package
 	var dirs []string
 	var diags hcl.Diagnostics
@@ -109,9 +112,17 @@ func Load(ctx context.Context, sources []Source, opts Options) (*Universe, hcl.D
 				err = fmt.Errorf("%s is not a directory", dir)
 				break
 			}
+			list := ""
+			if opts.CacheDir != "" {
+				list = dirListFile(opts.CacheDir, dir)
+			}
 			var pkgDirs []string
-			pkgs, pkgDirs, err = readDir(dir, addr, cache, &read)
+			var changed bool
+			pkgs, pkgDirs, changed, err = readDir(dir, addr, list, &read)
 			dirs = append(dirs, pkgDirs...)
+			if err == nil {
+				lists = append(lists, &sourceList{path: list, source: addr, pkgs: pkgs, dirty: changed})
+			}
 		case "repo":
 			var warning string
 			pkgs, warning, err = newRepo(s.Location, opts.Dir, filepath.Join(opts.CacheDir, "repos"), opts.Client).load(ctx, addr)
@@ -134,12 +145,11 @@ func Load(ctx context.Context, sources []Source, opts Options) (*Universe, hcl.D
 		}
 		all = append(all, pkgs...)
 	}
-	cache.strings = nil // loaded: what it interned stays shared
-	if err := cache.save(); err != nil {
-		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "Cannot save the header cache", Detail: err.Error()})
-	}
 	u := newUniverse(all)
-	u.HeadersRead, u.cache, u.Dirs = read.Load(), cache, dirs
+	u.HeadersRead, u.lists, u.Dirs = read.Load(), lists, dirs
+	if err := u.SaveCache(); err != nil {
+		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "Cannot save the package lists", Detail: err.Error()})
+	}
 	return u, diags
 }
 
@@ -234,22 +244,27 @@ func (u *Universe) Hash(pkgs []*Package) error {
 		}
 	}
 	err := parallel.IO(len(todo), func(i int) error { return hashFile(todo[i]) })
-	if u.cache != nil {
+	for _, l := range u.lists {
 		for _, p := range todo {
-			if p.SHA256 != "" {
-				u.cache.put(p.Location, stamp{size: p.Size, mtime: p.FileMTime, inode: p.FileInode}, p)
+			if p.SHA256 != "" && p.Source == l.source {
+				l.dirty = true
+				break
 			}
 		}
 	}
 	return err
 }
 
-// SaveCache adds the digests Hash computed to the header cache.
+// SaveCache writes the package lists that changed since they were read:
+// the digests Hash computed are kept for the next load.
 func (u *Universe) SaveCache() error {
-	if u.cache == nil {
-		return nil
+	u.hashing.Lock()
+	defer u.hashing.Unlock()
+	var errs []error
+	for _, l := range u.lists {
+		errs = append(errs, l.save())
 	}
-	return u.cache.save()
+	return errors.Join(errs...)
 }
 
 // Names returns the packages called name, best first.

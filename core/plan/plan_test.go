@@ -8,7 +8,7 @@ import (
 )
 
 // A plan of an unchanged universe reads no package header: each file is
-// only stat'ed and found in the header cache. A touched file is read
+// only stat'ed and found in its source's package list. A touched file is read
 // again, and only it.
 func TestPlanReadsOnlyChangedHeaders(t *testing.T) {
 	dir := t.TempDir()

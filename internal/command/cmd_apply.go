@@ -102,7 +102,7 @@ func runApply(c *cli, args []string) int {
 		return c.errorf("writing the compose: %v", err)
 	}
 	if err := p.Universe.SaveCache(); err != nil {
-		c.diagnose(hcl.Diagnostics{{Severity: hcl.DiagWarning, Summary: "Cannot save the header cache", Detail: err.Error()}})
+		c.diagnose(hcl.Diagnostics{{Severity: hcl.DiagWarning, Summary: "Cannot save the package lists", Detail: err.Error()}})
 	}
 	result := map[string]any{"type": "result", "built": res.Built, "from_store": res.FromStore, "published": res.Published, "failed": res.Failed, "skipped": res.Skipped,
 		"fetched": res.Fetched, "pushed": res.Pushed}

@@ -1,0 +1,118 @@
+package pkgset
+
+import (
+	"encoding/binary"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"github.com/strata-build/strata/sdk/rpm"
+)
+
+func listSample() []*Package {
+	return []*Package{
+		{Location: "/r/bash.rpm", Name: "bash", Epoch: 2, Version: "5.2", Release: "1.fc41", Arch: "x86_64",
+			SHA256: "aa", HeaderSHA256: "bb", BuildTime: -5, HasScriptlets: true, Files: "/usr/bin/bash\n/usr/bin/sh",
+			PayloadDigest: "cc", HeaderEnd: 12345, Verified: true, Damaged: "payload cut", SigKey: "0123456789abcdef",
+			SourceRPM: "bash-5.2-1.fc41.src.rpm", Size: 1 << 40, FileMTime: -7, FileInode: 1<<64 - 1,
+			Provides:  []rpm.Dependency{{Name: "bash", Flags: rpm.SenseEqual, Version: "2:5.2-1.fc41"}, {Name: "/bin/sh"}},
+			Requires:  []rpm.Dependency{{Name: "(glibc or musl)"}},
+			Obsoletes: []rpm.Dependency{{Name: "bash2", Flags: rpm.SenseLess, Version: "5"}},
+			Conflicts: []rpm.Dependency{{Name: "zsh-compat"}}, Recommends: []rpm.Dependency{{Name: "bash-doc"}},
+			Supplements: []rpm.Dependency{{Name: "(bash and x)"}}},
+		{Location: "/r/empty.rpm"},
+		{Location: "/r/sh.rpm", Name: "sh", Arch: "x86_64", Requires: []rpm.Dependency{{Name: "bash"}}},
+	}
+}
+
+// A list gives back every field of every package; the strings that
+// repeat are kept once.
+func TestPackageListRoundTrip(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sources", "a.pkgs")
+	want := listSample()
+	if err := writePackageList(path, want); err != nil {
+		t.Fatal(err)
+	}
+	got, err := readPackageList(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("read back\n%+v\nwant\n%+v", got, want)
+	}
+	// Appending to one package's dependencies leaves the next one's.
+	got[0].Supplements = append(got[0].Supplements, rpm.Dependency{Name: "x"})
+	got[0].Provides = append(got[0].Provides, rpm.Dependency{Name: "y"})
+	if got[0].Requires[0].Name != "(glibc or musl)" || got[2].Requires[0].Name != "bash" {
+		t.Errorf("an append wrote over another list: %+v, %+v", got[0].Requires, got[2].Requires)
+	}
+}
+
+// A list cut anywhere, with a byte changed, or of another version is not
+// read: the source is read again, never a wrong package used.
+func TestPackageListDamaged(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "a.pkgs")
+	if err := writePackageList(path, listSample()); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := filepath.Join(dir, "bad.pkgs")
+	try := func(what string, b []byte) {
+		t.Helper()
+		if err := os.WriteFile(bad, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if pkgs, err := readPackageList(bad); err == nil {
+			t.Errorf("%s: read %d packages", what, len(pkgs))
+		}
+	}
+	for n := range len(data) {
+		try("cut", data[:n])
+	}
+	for i := range len(data) {
+		b := append([]byte(nil), data...)
+		b[i] ^= 0x10
+		try("byte changed", b)
+	}
+	try("another version", append([]byte("strata pkglist\x00\x02"), data[len(listMagic):]...))
+	if _, err := readPackageList(filepath.Join(dir, "missing")); err == nil {
+		t.Error("a missing list read")
+	}
+}
+
+// Records that passed their checksums but are hostile decode to packages
+// or to nothing; never a panic or a string beyond the pool. What decodes
+// is written and read again the same.
+func FuzzPackageList(f *testing.F) {
+	dir := f.TempDir()
+	path := filepath.Join(dir, "seed.pkgs")
+	if err := writePackageList(path, listSample()); err != nil {
+		f.Fatal(err)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		f.Fatal(err)
+	}
+	poolLen := int(binary.LittleEndian.Uint64(data[len(listMagic):]))
+	f.Add(string(data[listHead:listHead+poolLen]), data[listHead+poolLen:])
+	f.Add("", []byte{})
+	f.Fuzz(func(t *testing.T, pool string, recs []byte) {
+		pkgs, ok := decodeList(pool, recs)
+		if !ok {
+			return
+		}
+		again := filepath.Join(t.TempDir(), "again.pkgs")
+		if err := writePackageList(again, pkgs); err != nil {
+			t.Fatal(err)
+		}
+		back, err := readPackageList(again)
+		if err != nil || !reflect.DeepEqual(back, pkgs) {
+			t.Fatalf("%+v written and read again is %+v (%v)", pkgs, back, err)
+		}
+	})
+}
