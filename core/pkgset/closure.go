@@ -60,9 +60,11 @@ func (u *Universe) Closure(pkgs, available []*Package) []Unmet {
 // providers returns the packages of in that meet a plain dependency.
 func (u *Universe) providers(req rpm.Dependency, in map[*Package]bool) map[*Package]bool {
 	out := map[*Package]bool{}
-	for _, pr := range u.provides[req.Name] {
-		if in[pr.pkg] && rpm.Overlaps(pr.dep(), req) {
-			out[pr.pkg] = true
+	for _, pr := range u.providing(req.Name) {
+		if p := u.Packages[pr.pkg]; in[p] {
+			if _, d := u.provide(pr); rpm.Overlaps(d, req) {
+				out[p] = true
+			}
 		}
 	}
 	if strings.HasPrefix(req.Name, "/") {

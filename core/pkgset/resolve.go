@@ -140,7 +140,7 @@ func (u *Universe) anyArch(s Spec, arches []string) bool {
 func (u *Universe) otherArchDiag(s Spec, arches []string) *hcl.Diagnostic {
 	name, _, _, _ := u.parseSpec(s.Text)
 	var have []string
-	for _, c := range u.byName[name] {
+	for _, c := range u.named(name) {
 		if !slices.Contains(have, c.Arch) {
 			have = append(have, c.Arch)
 		}
@@ -182,7 +182,7 @@ func (u *Universe) spec(s Spec, target string) (*Package, hcl.Diagnostics) {
 	})
 	if p == nil && pin != nil && u.best(name, "", func(c *Package) bool { return pinMatches(c, *pin) }) == nil {
 		var have []string
-		for _, c := range u.byName[name] {
+		for _, c := range u.named(name) {
 			have = append(have, c.NEVRA())
 		}
 		return nil, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Pinned package not found",
@@ -198,7 +198,7 @@ func (u *Universe) spec(s Spec, target string) (*Package, hcl.Diagnostics) {
 func (u *Universe) best(name, target string, keep func(*Package) bool) *Package {
 	var best *Package
 	bestRank := 0
-	for _, c := range u.byName[name] {
+	for _, c := range u.named(name) {
 		rank := 0
 		if target != "" {
 			if rank = slices.Index(arch.Compatible(target), c.Arch); rank < 0 {
@@ -231,7 +231,7 @@ var packageArches = []string{"noarch", "x86_64", "i686", "i586", "i486", "i386",
 // parseSpec reads "name", "name-[epoch:]version-release" or the same with
 // ".arch". A string that is the name of a package is always a name.
 func (u *Universe) parseSpec(text string) (name string, pin *rpm.EVR, arch string, ok bool) {
-	if _, ok := u.byName[text]; ok {
+	if u.Has(text) {
 		return text, nil, "", true
 	}
 	rest := text
@@ -251,11 +251,14 @@ func (u *Universe) parseSpec(text string) (name string, pin *rpm.EVR, arch strin
 	}
 	name = rest[:j]
 	evr, valid := rpm.ParseEVR(rest[j+1:])
-	if _, known := u.byName[name]; !known || !valid {
+	if !u.Has(name) || !valid {
 		return "", nil, "", false
 	}
 	return name, &evr, arch, true
 }
 
 // Has reports whether a source holds a package of that name.
-func (u *Universe) Has(name string) bool { return len(u.byName[name]) > 0 }
+func (u *Universe) Has(name string) bool {
+	_, ok := u.byName[name]
+	return ok
+}

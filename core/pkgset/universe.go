@@ -21,12 +21,15 @@ import (
 type Universe struct {
 	// Packages are sorted by NEVRA, then by source and location.
 	Packages []*Package
-	byName   map[string][]*Package
-	provides map[string][]provider
-	files    map[string][]*Package
-	filesOne sync.Once
-	allSet   map[*Package]bool
-	allOnce  sync.Once
+	// byName is where each name's packages are in Packages.
+	byName map[string]span
+	// provides is where the providers of each name are in allProviders.
+	provides     map[string]span
+	allProviders []provider
+	files        map[string][]*Package
+	filesOne     sync.Once
+	allSet       map[*Package]bool
+	allOnce      sync.Once
 	// trees finds source and debuginfo packages, indexed once.
 	trees     *treeIndex
 	treesOnce sync.Once
@@ -45,22 +48,23 @@ type Universe struct {
 
 // provider is a package and which of its provides meets a name: an
 // index into its Provides, or selfProvide. A universe holds hundreds of
-// thousands of them.
+// thousands of them: the package is its index in Packages, which keeps
+// them free of pointers for the garbage collector to follow.
 type provider struct {
-	pkg *Package
-	i   int32
+	pkg, i int32
 }
 
 // selfProvide is the "name = epoch:version-release" rpm adds to every
 // binary package.
 const selfProvide = -1
 
-// dep is the provide.
-func (pr provider) dep() rpm.Dependency {
+// provide returns the package of pr and the provide.
+func (u *Universe) provide(pr provider) (*Package, rpm.Dependency) {
+	p := u.Packages[pr.pkg]
 	if pr.i == selfProvide {
-		return rpm.Dependency{Name: pr.pkg.Name, Flags: rpm.SenseEqual, Version: pr.pkg.EVR().String()}
+		return p, rpm.Dependency{Name: p.Name, Flags: rpm.SenseEqual, Version: p.EVR().String()}
 	}
-	return pr.pkg.Provides[pr.i]
+	return p, p.Provides[pr.i]
 }
 
 // Options configure Load.
@@ -172,8 +176,7 @@ func newUniverse(all []*Package) *Universe {
 		}
 		return a.Source+a.Location > b.Source+b.Location
 	})
-	u := &Universe{Packages: make([]*Package, 0, len(all)), byName: make(map[string][]*Package, len(all)),
-		provides: make(map[string][]provider, 2*len(all)), dups: map[string][]*Package{}}
+	u := &Universe{Packages: make([]*Package, 0, len(all)), byName: make(map[string]span, len(all)), dups: map[string][]*Package{}}
 	for _, p := range all {
 		if n := len(u.Packages); n > 0 {
 			prev := u.Packages[n-1]
@@ -187,16 +190,80 @@ func newUniverse(all []*Package) *Universe {
 				continue // the same package twice: keep the first, the chosen one
 			}
 		}
-		u.Packages = append(u.Packages, p)
-		u.byName[p.Name] = append(u.byName[p.Name], p)
-		for i, d := range p.Provides {
-			u.provides[d.Name] = append(u.provides[d.Name], provider{p, int32(i)})
+		// Packages are sorted by name: a name's are one run of them.
+		s, ok := u.byName[p.Name]
+		if !ok {
+			s.start = int32(len(u.Packages))
 		}
-		if p.Arch != "src" {
-			u.provides[p.Name] = append(u.provides[p.Name], provider{p, selfProvide})
+		s.end = int32(len(u.Packages)) + 1
+		u.byName[p.Name] = s
+		u.Packages = append(u.Packages, p)
+	}
+	u.indexProvides()
+	return u
+}
+
+// span is where a run of entries lies in a slice.
+type span struct{ start, end int32 }
+
+// named returns the packages called name, best first.
+func (u *Universe) named(name string) []*Package {
+	s := u.byName[name]
+	return u.Packages[s.start:s.end:s.end]
+}
+
+// indexProvides indexes every package's provides (and the name rpm has
+// every binary package provide) by name, in package order: one slice of
+// providers, each name's a run of it, counted first so that it is
+// allocated once.
+func (u *Universe) indexProvides() {
+	ids := make(map[string]int32, 2*len(u.Packages))
+	var names []int32 // each provide's name id, in the order filled below
+	var count []int32
+	each := func(fn func(pr provider, name string)) {
+		for k, p := range u.Packages {
+			for i, d := range p.Provides {
+				fn(provider{int32(k), int32(i)}, d.Name)
+			}
+			if p.Arch != "src" {
+				fn(provider{int32(k), selfProvide}, p.Name)
+			}
 		}
 	}
-	return u
+	each(func(_ provider, name string) {
+		id, ok := ids[name]
+		if !ok {
+			id = int32(len(count))
+			ids[name] = id
+			count = append(count, 0)
+		}
+		count[id]++
+		names = append(names, id)
+	})
+	starts := make([]int32, len(count)+1)
+	for id, n := range count {
+		starts[id+1] = starts[id] + n
+	}
+	fill := count // reused: the next free place of each run
+	copy(fill, starts)
+	u.allProviders = make([]provider, len(names))
+	k := 0
+	each(func(pr provider, _ string) {
+		id := names[k]
+		k++
+		u.allProviders[fill[id]] = pr
+		fill[id]++
+	})
+	u.provides = make(map[string]span, len(ids))
+	for name, id := range ids {
+		u.provides[name] = span{starts[id], starts[id+1]}
+	}
+}
+
+// providing returns the providers of name, in package order.
+func (u *Universe) providing(name string) []provider {
+	s := u.provides[name]
+	return u.allProviders[s.start:s.end:s.end]
 }
 
 // fileOwners returns the packages that hold path. The first call indexes
@@ -268,7 +335,7 @@ func (u *Universe) SaveCache() error {
 }
 
 // Names returns the packages called name, best first.
-func (u *Universe) Names(name string) []*Package { return u.byName[name] }
+func (u *Universe) Names(name string) []*Package { return u.named(name) }
 
 // duplicate describes the files that hold p's NEVRA with different
 // content, or returns "".
