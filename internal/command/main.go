@@ -6,6 +6,7 @@ import (
 	"io"
 	"maps"
 	"os"
+	"runtime/debug"
 	"slices"
 	"strings"
 
@@ -60,6 +61,13 @@ func init() {
 	}
 }
 
+// coreGCPercent is the core's garbage collection target (Go's GOGC; a
+// GOGC in the environment wins). The universe is most of what the core
+// holds, for the whole run: at Go's default of 100 the heap may grow to
+// twice it before a collection. At 50 the peak of planning 77,000
+// packages is a fifth lower in the same time; plugins keep the default.
+const coreGCPercent = 50
+
 // Main runs strata with args (without the program name) and returns the
 // exit code.
 func Main(args []string, stdout, stderr io.Writer) int {
@@ -74,16 +82,28 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	if args[0] == "-version" || args[0] == "--version" {
 		args[0] = "version"
 	}
+	// A built-in plugin writes its own profiles beside the core's.
+	suffix := ""
+	if args[0] == "plugin" {
+		suffix = "." + strings.Join(args[1:], ".")
+	}
 	if path := os.Getenv(CPUProfileEnv); path != "" {
-		if args[0] == "plugin" {
-			path += "." + strings.Join(args[1:], ".") // a built-in plugin's own profile
-		}
-		stop, err := startCPUProfile(path)
+		stop, err := startCPUProfile(path + suffix)
 		if err != nil {
 			fmt.Fprintf(stderr, "strata: %s: %v\n", CPUProfileEnv, err)
 			return exitError
 		}
 		defer stop()
+	}
+	if path := os.Getenv(MemProfileEnv); path != "" {
+		defer func() {
+			if err := writeMemProfile(path + suffix); err != nil {
+				fmt.Fprintf(stderr, "strata: %s: %v\n", MemProfileEnv, err)
+			}
+		}()
+	}
+	if args[0] != "plugin" && args[0] != plugins.SandboxVerb && os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(coreGCPercent)
 	}
 	switch args[0] {
 	case "plugin":
