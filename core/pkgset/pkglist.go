@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/strata-build/strata/sdk/files"
@@ -36,15 +37,19 @@ import (
 // parts of, and the packages and their dependencies in one slice each:
 // three allocations, whatever the number of packages, and no string
 // copied or hashed.
-const listMagic = "strata pkglist\x00\x01"
+const listMagic = "strata pkglist\x00\x02"
 
 const listHead = len(listMagic) + 8 + 8 + 4 + 4
 
-// listStrings are a package's strings, in the order a record holds them.
+// listStrings are a package's strings, in the order a record holds them:
+// first the ownStrings that are the package's own (its file's path and
+// digests), then those that repeat across packages.
 func listStrings(p *Package) [12]*string {
-	return [12]*string{&p.Location, &p.Name, &p.Version, &p.Release, &p.Arch, &p.SHA256, &p.HeaderSHA256,
-		&p.Files, &p.PayloadDigest, &p.Damaged, &p.SigKey, &p.SourceRPM}
+	return [12]*string{&p.Location, &p.SHA256, &p.HeaderSHA256, &p.Files, &p.PayloadDigest, &p.Damaged,
+		&p.Name, &p.Version, &p.Release, &p.Arch, &p.SigKey, &p.SourceRPM}
 }
+
+const ownStrings = 6
 
 // listDeps are a package's dependency lists, in the order a record
 // holds them.
@@ -55,25 +60,38 @@ func listDeps(p *Package) [6]*[]rpm.Dependency {
 // writePackageList writes pkgs to path, whole or not at all. Their
 // Source is the caller's, and is not kept.
 func writePackageList(path string, pkgs []*Package) error {
+	var pool, lengths, recs blocks
+	nstrings := uint64(0)
+	add := func(s string) uint64 {
+		pool.appendString(s)
+		lengths.appendUvarint(uint64(len(s)))
+		nstrings++
+		return nstrings - 1
+	}
+	// Names, versions and dependencies repeat across packages and are
+	// kept once.
 	ids := map[string]uint64{}
-	var pool, lengths, recs []byte
-	id := func(s string) uint64 {
+	shared := func(s string) uint64 {
 		n, ok := ids[s]
 		if !ok {
-			n = uint64(len(ids))
+			n = add(s)
 			ids[s] = n
-			pool = append(pool, s...)
-			lengths = binary.AppendUvarint(lengths, uint64(len(s)))
 		}
 		return n
 	}
 	ndeps := 0
 	for _, p := range pkgs {
-		for _, s := range listStrings(p) {
-			recs = binary.AppendUvarint(recs, id(*s))
+		for i, s := range listStrings(p) {
+			id := uint64(0)
+			if i < ownStrings {
+				id = add(*s)
+			} else {
+				id = shared(*s)
+			}
+			recs.appendUvarint(id)
 		}
 		for _, n := range []int64{p.HeaderEnd, int64(p.Epoch), p.BuildTime, p.Size, p.FileMTime, int64(p.FileInode)} {
-			recs = binary.AppendVarint(recs, n)
+			recs.appendVarint(n)
 		}
 		flags := uint64(0)
 		if p.HasScriptlets {
@@ -82,32 +100,83 @@ func writePackageList(path string, pkgs []*Package) error {
 		if p.Verified {
 			flags |= 2
 		}
-		recs = binary.AppendUvarint(recs, flags)
+		recs.appendUvarint(flags)
 		for _, deps := range listDeps(p) {
-			recs = binary.AppendUvarint(recs, uint64(len(*deps)))
+			recs.appendUvarint(uint64(len(*deps)))
 			ndeps += len(*deps)
 			for _, d := range *deps {
-				recs = binary.AppendUvarint(recs, id(d.Name))
-				recs = binary.AppendUvarint(recs, uint64(d.Flags))
-				recs = binary.AppendUvarint(recs, id(d.Version))
+				recs.appendUvarint(shared(d.Name))
+				recs.appendUvarint(uint64(d.Flags))
+				recs.appendUvarint(shared(d.Version))
 			}
 		}
 	}
-	head := binary.AppendUvarint(nil, uint64(len(ids)))
-	head = append(head, lengths...)
-	head = binary.AppendUvarint(head, uint64(len(pkgs)))
-	head = binary.AppendUvarint(head, uint64(ndeps))
-	recs = append(head, recs...)
-
-	out := make([]byte, 0, listHead+len(pool)+len(recs))
-	out = append(out, listMagic...)
-	out = binary.LittleEndian.AppendUint64(out, uint64(len(pool)))
-	out = binary.LittleEndian.AppendUint64(out, uint64(len(recs)))
-	out = binary.LittleEndian.AppendUint32(out, crc32.ChecksumIEEE(pool))
-	out = binary.LittleEndian.AppendUint32(out, crc32.ChecksumIEEE(recs))
-	out = append(append(out, pool...), recs...)
-	return files.WriteAtomic(path, out)
+	var counts, tail blocks
+	counts.appendUvarint(nstrings)
+	tail.appendUvarint(uint64(len(pkgs)))
+	tail.appendUvarint(uint64(ndeps))
+	records := slices.Concat(counts.parts(), lengths.parts(), tail.parts(), recs.parts())
+	head := make([]byte, 0, listHead)
+	head = append(head, listMagic...)
+	head = binary.LittleEndian.AppendUint64(head, uint64(pool.len()))
+	head = binary.LittleEndian.AppendUint64(head, uint64(counts.len()+lengths.len()+tail.len()+recs.len()))
+	head = binary.LittleEndian.AppendUint32(head, checksum(pool.parts()))
+	head = binary.LittleEndian.AppendUint32(head, checksum(records))
+	return files.WriteAtomic(path, slices.Concat([][]byte{head}, pool.parts(), records)...)
 }
+
+func checksum(parts [][]byte) uint32 {
+	sum := crc32.NewIEEE()
+	for _, p := range parts {
+		sum.Write(p)
+	}
+	return sum.Sum32()
+}
+
+// blocks are bytes appended in blocks of a MiB or more: growing them
+// copies nothing already held, where one slice would copy it each time it
+// doubled (a 77,000-package list is 35 MB).
+type blocks struct {
+	full [][]byte
+	cur  []byte
+	n    int
+}
+
+const blockSize = 1 << 20
+
+// room makes room for n more bytes in the current block.
+func (b *blocks) room(n int) {
+	if len(b.cur)+n > cap(b.cur) {
+		if len(b.cur) > 0 {
+			b.full = append(b.full, b.cur)
+		}
+		b.cur = make([]byte, 0, max(blockSize, n))
+	}
+	b.n += n
+}
+
+func (b *blocks) appendString(s string) {
+	b.room(len(s))
+	b.cur = append(b.cur, s...)
+}
+
+func (b *blocks) appendUvarint(v uint64) {
+	b.room(binary.MaxVarintLen64)
+	n := len(b.cur)
+	b.cur = binary.AppendUvarint(b.cur, v)
+	b.n -= binary.MaxVarintLen64 - (len(b.cur) - n)
+}
+
+func (b *blocks) appendVarint(v int64) {
+	b.room(binary.MaxVarintLen64)
+	n := len(b.cur)
+	b.cur = binary.AppendVarint(b.cur, v)
+	b.n -= binary.MaxVarintLen64 - (len(b.cur) - n)
+}
+
+func (b *blocks) len() int { return b.n }
+
+func (b *blocks) parts() [][]byte { return append(b.full[:len(b.full):len(b.full)], b.cur) }
 
 // errBadList says a package list is damaged or of another version.
 var errBadList = errors.New("not a package list of this version")

@@ -2,6 +2,7 @@ package pkgset
 
 import (
 	"encoding/binary"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -79,7 +80,7 @@ func TestPackageListDamaged(t *testing.T) {
 		b[i] ^= 0x10
 		try("byte changed", b)
 	}
-	try("another version", append([]byte("strata pkglist\x00\x02"), data[len(listMagic):]...))
+	try("another version", append([]byte("strata pkglist\x00\x03"), data[len(listMagic):]...))
 	if _, err := readPackageList(filepath.Join(dir, "missing")); err == nil {
 		t.Error("a missing list read")
 	}
@@ -115,4 +116,29 @@ func FuzzPackageList(f *testing.F) {
 			t.Fatalf("%+v written and read again is %+v (%v)", pkgs, back, err)
 		}
 	})
+}
+
+// A list larger than a block of the writer reads back the same.
+func TestPackageListLarge(t *testing.T) {
+	var want []*Package
+	for i := range 20000 {
+		digest := fmt.Sprintf("%064x", i)
+		want = append(want, &Package{Location: fmt.Sprintf("/r/p%05d.rpm", i), Name: fmt.Sprintf("p%05d", i%5000),
+			Version: "1", Release: "1", Arch: "x86_64", SHA256: digest, HeaderSHA256: digest, PayloadDigest: digest,
+			FileInode: uint64(i), Requires: []rpm.Dependency{{Name: fmt.Sprintf("lib%d.so.1()(64bit)", i%300)}}})
+	}
+	path := filepath.Join(t.TempDir(), "large.pkgs")
+	if err := writePackageList(path, want); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(path); err != nil || fi.Size() < 2*blockSize {
+		t.Fatalf("the list is %v bytes (%v), want more than two blocks", fi.Size(), err)
+	}
+	got, err := readPackageList(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatal("a large list read back differs")
+	}
 }

@@ -9,9 +9,10 @@ import (
 	"path/filepath"
 )
 
-// WriteAtomic writes data to path through a temporary file in the same
-// directory, renamed into place: a reader sees the old content or the new.
-func WriteAtomic(path string, data []byte) error {
+// WriteAtomic writes data (its parts one after another) to path through
+// a temporary file in the same directory, renamed into place: a reader
+// sees the old content or the new.
+func WriteAtomic(path string, data ...[]byte) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
@@ -20,9 +21,11 @@ func WriteAtomic(path string, data []byte) error {
 		return err
 	}
 	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
+	for _, part := range data {
+		if _, err := tmp.Write(part); err != nil {
+			tmp.Close()
+			return err
+		}
 	}
 	if err := tmp.Close(); err != nil {
 		return err

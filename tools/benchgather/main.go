@@ -8,7 +8,10 @@
 // `dnf install --assumeno` of one variant's listed packages from the
 // same universe (metadata cache warm), three times each, with peak
 // memory. The targets: strata's plan of four variants no slower than
-// dnf resolving one, and its peak memory no more than dnf's.
+// dnf resolving one, and its peak memory no more than dnf's. Then the
+// applies: the first (from an empty store, the header cache warm), one
+// with nothing changed, and one after a package a variant lists was
+// updated; an unchanged plan and a no-op apply should take at most 1 s.
 //
 //	go run ./tools/benchgather -strata bin/strata -packages 20000,77000
 package main
@@ -42,12 +45,41 @@ func main() {
 		fmt.Fprintf(os.Stderr, "benchgather: %v (the real-world corpus shared/testdata is beside the project's CI checkout)\n", err)
 		os.Exit(1)
 	}
-	fmt.Printf("%-8s %-34s %s\n", "packages", "strata plan, 4 variants", "dnf install --assumeno, 1 variant")
+	fmt.Printf("%-8s %-34s %-34s %-13s %-13s %s\n", "packages", "strata plan, 4 variants", "dnf install --assumeno, 1 variant",
+		"first apply", "no-op apply", "one updated")
 	for _, n := range strings.Split(*packages, ",") {
 		count, err := strconv.Atoi(n)
 		benchrun.Check(err)
 		run(bin, *comps, filepath.Join(dir, n), count)
 	}
+}
+
+// applies runs the first apply from an empty store, a no-op apply, and
+// one after a listed package was updated, and formats each time and
+// peak memory.
+func applies(strata, cfg string, specs []genrpm.Spec, listed []string) []string {
+	benchrun.Check(os.RemoveAll(filepath.Join(cfg, ".strata", "store")))
+	benchrun.Check(os.RemoveAll(filepath.Join(cfg, "out")))
+	var out []string
+	step := func() {
+		d, mb := benchrun.Run(strata, "apply", "-auto-approve", cfg)
+		out = append(out, fmt.Sprintf("%.2fs %4.0fMB", d.Seconds(), mb))
+	}
+	step()
+	step()
+	name := listed[len(listed)/2]
+	var update genrpm.Spec
+	for _, sp := range specs {
+		if sp.Name == name {
+			update = sp
+		}
+	}
+	update.Release = "2"
+	rpms := filepath.Join(cfg, "rpms")
+	benchrun.Check(genrpm.Write(rpms, []genrpm.Spec{update}))
+	step()
+	benchrun.Check(os.Remove(filepath.Join(rpms, update.RPM().FileName())))
+	return out
 }
 
 func run(strata, comps, cfg string, count int) {
@@ -87,7 +119,8 @@ func run(strata, comps, cfg string, count int) {
 		d, mb := benchrun.RunExit(1, "dnf", args...) // --assumeno: the transaction is refused
 		theirs = append(theirs, fmt.Sprintf("%.2fs %4.0fMB", d.Seconds(), mb))
 	}
-	fmt.Printf("%-8d %-34s %s\n", len(specs), strings.Join(ours, ", "), strings.Join(theirs, ", "))
+	applied := applies(strata, cfg, specs, listed)
+	fmt.Printf("%-8d %-34s %-34s %s\n", len(specs), strings.Join(ours, ", "), strings.Join(theirs, ", "), strings.Join(applied, "  "))
 }
 
 func dnfArgs(repo, cache string) []string {
