@@ -68,8 +68,9 @@ type Package struct {
 
 // Unchanged reports whether fi describes the package file as it was when
 // it was read: same size, modification time and inode.
-func (p *Package) Unchanged(fi os.FileInfo) bool {
-	s := statStamp(fi)
+func (p *Package) Unchanged(fi os.FileInfo) bool { return p.unchanged(statStamp(fi)) }
+
+func (p *Package) unchanged(s stamp) bool {
 	return p.FileInode != 0 && s == stamp{size: p.Size, mtime: p.FileMTime, inode: p.FileInode}
 }
 
