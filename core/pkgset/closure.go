@@ -57,11 +57,12 @@ func (u *Universe) Closure(pkgs, available []*Package) []Unmet {
 	return out
 }
 
-// providers returns the packages of in that meet a plain dependency.
+// providers returns the packages of in that meet a plain dependency; a
+// nil in is the whole universe.
 func (u *Universe) providers(req rpm.Dependency, in map[*Package]bool) map[*Package]bool {
 	out := map[*Package]bool{}
 	for _, pr := range u.providing(req.Name) {
-		if p := u.Packages[pr.pkg]; in[p] {
+		if p := u.Packages[pr.pkg]; in == nil || in[p] {
 			if _, d := u.provide(pr); rpm.Overlaps(d, req) {
 				out[p] = true
 			}
@@ -69,7 +70,7 @@ func (u *Universe) providers(req rpm.Dependency, in map[*Package]bool) map[*Pack
 	}
 	if strings.HasPrefix(req.Name, "/") {
 		for _, p := range u.fileOwners(req.Name) {
-			if in[p] {
+			if in == nil || in[p] {
 				out[p] = true
 			}
 		}

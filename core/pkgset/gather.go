@@ -281,7 +281,7 @@ func (g *gatherer) need(p *Package, req string, providers func(map[*Package]bool
 // of each name.arch, none excluded, obsoleted by the set or conflicting
 // with it.
 func (g *gatherer) candidates(providers func(map[*Package]bool) map[*Package]bool) []*Package {
-	all := providers(g.u.all())
+	all := providers(nil)
 	newest := map[string]*Package{}
 	for c := range all {
 		if !g.installs(c) || !g.allowed(c) || c.Damaged != "" || IsDebug(c.Name) || g.obsoleted(c) || g.compatible(c) != nil {
@@ -404,7 +404,7 @@ func (g *gatherer) compatible(c *Package) *Package {
 // empty when the universe holds no provider.
 func (g *gatherer) whyNone(providers func(map[*Package]bool) map[*Package]bool) string {
 	var reasons []string
-	for c := range providers(g.u.all()) {
+	for c := range providers(nil) {
 		if !g.installs(c) {
 			continue
 		}
@@ -421,15 +421,4 @@ func (g *gatherer) whyNone(providers func(map[*Package]bool) map[*Package]bool) 
 	}
 	sort.Strings(reasons)
 	return strings.Join(reasons, "; ")
-}
-
-// all is every package of the universe, as a set for providers.
-func (u *Universe) all() map[*Package]bool {
-	u.allOnce.Do(func() {
-		u.allSet = make(map[*Package]bool, len(u.Packages))
-		for _, p := range u.Packages {
-			u.allSet[p] = true
-		}
-	})
-	return u.allSet
 }
