@@ -49,7 +49,8 @@ type Package struct {
 	// HasScriptlets says the package runs scripts when installed.
 	HasScriptlets bool
 	// PayloadDigest is the sha256 of the compressed payload the header
-	// records (empty when it records none or another algorithm), and
+	// records until the payload is checked against it (empty when it
+	// records none or another algorithm, and once Verified), and
 	// HeaderEnd where the payload starts in the file.
 	PayloadDigest string
 	HeaderEnd     int64
