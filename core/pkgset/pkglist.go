@@ -22,8 +22,9 @@ import (
 // metadata. It is a cache; a list that is damaged, cut or of another
 // version is not one, and its source is read again.
 //
-// The file is a fixed head, then every string the packages hold, each
-// once (the pool), then the packages as string ids and varints:
+// The file is a fixed head, then every string the packages hold (the
+// pool; those that repeat across packages, such as names, versions and
+// dependencies, once), then the packages as string ids and varints:
 //
 //	magic, pool length (uint64), records length (uint64),
 //	pool CRC-32 (uint32), records CRC-32 (uint32)

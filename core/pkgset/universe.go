@@ -28,8 +28,6 @@ type Universe struct {
 	allProviders []provider
 	files        map[string][]*Package
 	filesOne     sync.Once
-	allSet       map[*Package]bool
-	allOnce      sync.Once
 	// trees finds source and debuginfo packages, indexed once.
 	trees     *treeIndex
 	treesOnce sync.Once
