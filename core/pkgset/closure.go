@@ -33,7 +33,7 @@ func (u *Universe) Closure(pkgs, available []*Package) []Unmet {
 	}
 	var out []Unmet
 	for _, p := range pkgs {
-		for _, req := range p.Requires {
+		for req := range p.deps(requires) {
 			if strings.HasPrefix(req.Name, "rpmlib(") || strings.HasPrefix(req.Name, "solvable:") {
 				continue
 			}

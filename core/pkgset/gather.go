@@ -109,10 +109,10 @@ func (u *Universe) Gather(set *Set, opts GatherOptions, lookaside map[string][]*
 func (g *gatherer) add(p *Package) {
 	g.in[p] = true
 	g.queue = append(g.queue, p)
-	for _, d := range p.Obsoletes {
+	for d := range p.deps(obsoletes) {
 		g.obsBy[d.Name] = append(g.obsBy[d.Name], d)
 	}
-	for _, d := range p.Conflicts {
+	for d := range p.deps(conflicts) {
 		g.confBy[d.Name] = append(g.confBy[d.Name], d)
 	}
 }
@@ -137,11 +137,11 @@ func (g *gatherer) run() {
 			if g.skip[p] {
 				continue
 			}
-			for _, req := range p.Requires {
+			for req := range p.deps(requires) {
 				g.require(p, req, false)
 			}
 			if g.opts.WeakDeps {
-				for _, req := range p.Recommends {
+				for req := range p.deps(recommends) {
 					g.require(p, req, true)
 				}
 			}
@@ -157,10 +157,10 @@ func (g *gatherer) run() {
 func (g *gatherer) supplements() bool {
 	added := false
 	for _, c := range g.u.Packages {
-		if len(c.Supplements) == 0 || g.in[c] || !g.allowed(c) || g.u.best(c.Name, g.arch, nil) != c {
+		if c.count(supplements) == 0 || g.in[c] || !g.allowed(c) || g.u.best(c.Name, g.arch, nil) != c {
 			continue
 		}
-		for _, s := range c.Supplements {
+		for s := range c.deps(supplements) {
 			if by := g.meets(s); by != nil && g.compatible(c) == nil {
 				g.pull(c, by, "supplements "+s.String())
 				added = true
@@ -356,19 +356,10 @@ func (g *gatherer) obsoleted(c *Package) bool {
 	for _, d := range g.obsBy[c.Name] {
 		if rpm.Overlaps(self, d) {
 			for p := range g.in {
-				if p.Name != c.Name && hasDep(p.Obsoletes, d) {
+				if p.Name != c.Name && p.has(obsoletes, d) {
 					return true
 				}
 			}
-		}
-	}
-	return false
-}
-
-func hasDep(deps []rpm.Dependency, d rpm.Dependency) bool {
-	for _, x := range deps {
-		if x == d {
-			return true
 		}
 	}
 	return false
@@ -378,18 +369,18 @@ func hasDep(deps []rpm.Dependency, d rpm.Dependency) bool {
 // that conflicts with c, or nil.
 func (g *gatherer) compatible(c *Package) *Package {
 	found := map[*Package]bool{}
-	for _, d := range c.Conflicts {
+	for d := range c.deps(conflicts) {
 		for p := range g.u.providers(d, g.in) {
 			if p != c {
 				found[p] = true
 			}
 		}
 	}
-	for _, pr := range c.Provides {
+	for pr := range c.deps(provides) {
 		for _, d := range g.confBy[pr.Name] {
 			if rpm.Overlaps(pr, d) {
 				for p := range g.in {
-					if p != c && hasDep(p.Conflicts, d) {
+					if p != c && p.has(conflicts, d) {
 						found[p] = true
 					}
 				}

@@ -7,16 +7,18 @@ import (
 )
 
 // pkg is a package for gathering tests: name-version-1.arch, providing
-// its own name at its EVR and provides, requiring requires.
-func pkg(name, version, arch string, provides []string, requires ...string) *Package {
+// its own name at its EVR and caps, requiring reqs.
+func pkg(name, version, arch string, caps []string, reqs ...string) *Package {
 	p := &Package{Name: name, Version: version, Release: "1", Arch: arch}
-	p.Provides = append(p.Provides, rpm.Dependency{Name: name, Flags: rpm.SenseEqual, Version: version + "-1"})
-	for _, pr := range provides {
-		p.Provides = append(p.Provides, rpm.Dependency{Name: pr})
+	var lists [depKinds][]rpm.Dependency
+	lists[provides] = append(lists[provides], rpm.Dependency{Name: name, Flags: rpm.SenseEqual, Version: version + "-1"})
+	for _, pr := range caps {
+		lists[provides] = append(lists[provides], rpm.Dependency{Name: pr})
 	}
-	for _, r := range requires {
-		p.Requires = append(p.Requires, rpm.Dependency{Name: r})
+	for _, r := range reqs {
+		lists[requires] = append(lists[requires], rpm.Dependency{Name: r})
 	}
+	p.depList = newDepList(lists)
 	return p
 }
 

@@ -28,11 +28,9 @@ type Package struct {
 	HeaderSHA256 string
 	Size         int64
 	BuildTime    int64
-	Provides     []rpm.Dependency
-	Requires     []rpm.Dependency
-	// Obsoletes, Conflicts and the weak dependencies steer gathering.
-	Obsoletes, Conflicts    []rpm.Dependency
-	Recommends, Supplements []rpm.Dependency
+	// depList holds the provides and requires, and the obsoletes,
+	// conflicts and weak dependencies that steer gathering.
+	depList
 	// Files lists the package's files and directories, one per line: the
 	// closure check needs them only for file dependencies, so they stay
 	// one string until then.
@@ -131,11 +129,13 @@ func fromHeader(h *rpm.Package) *Package {
 	e, _ := h.Epoch()
 	p := &Package{
 		Name: h.Name(), Epoch: e, Version: h.Version(), Release: h.Release(), Arch: h.Arch(),
-		BuildTime: h.BuildTime(), Provides: h.Deps(rpm.Provides), Requires: h.Deps(rpm.Requires),
-		Obsoletes: h.Deps(rpm.Obsoletes), Conflicts: h.Deps(rpm.Conflicts),
-		Recommends: h.Deps(rpm.Recommends), Supplements: h.Deps(rpm.Supplements), HeaderEnd: h.HeaderEnd,
-		HasScriptlets: h.HasScriptlets(),
+		BuildTime: h.BuildTime(), HeaderEnd: h.HeaderEnd, HasScriptlets: h.HasScriptlets(),
 	}
+	var lists [depKinds][]rpm.Dependency
+	for k := range depKinds {
+		lists[k] = h.Deps(rpmKinds[k])
+	}
+	p.depList = newDepList(lists)
 	if !h.IsSource() {
 		p.SourceRPM = h.Header.String(rpm.TagSourceRPM)
 	}

@@ -52,12 +52,6 @@ func listStrings(p *Package) [12]*string {
 
 const ownStrings = 6
 
-// listDeps are a package's dependency lists, in the order a record
-// holds them.
-func listDeps(p *Package) [6]*[]rpm.Dependency {
-	return [6]*[]rpm.Dependency{&p.Provides, &p.Requires, &p.Obsoletes, &p.Conflicts, &p.Recommends, &p.Supplements}
-}
-
 // writePackageList writes pkgs to path, whole or not at all. Their
 // Source is the caller's, and is not kept.
 func writePackageList(path string, pkgs []*Package) error {
@@ -102,10 +96,10 @@ func writePackageList(path string, pkgs []*Package) error {
 			flags |= 2
 		}
 		recs.appendUvarint(flags)
-		for _, deps := range listDeps(p) {
-			recs.appendUvarint(uint64(len(*deps)))
-			ndeps += len(*deps)
-			for _, d := range *deps {
+		for k := range depKinds {
+			recs.appendUvarint(uint64(p.count(k)))
+			ndeps += p.count(k)
+			for d := range p.deps(k) {
 				recs.appendUvarint(shared(d.Name))
 				recs.appendUvarint(uint64(d.Flags))
 				recs.appendUvarint(shared(d.Version))
@@ -247,24 +241,28 @@ func decodeList(pool string, recs []byte) ([]*Package, bool) {
 		}
 		ends[i] = uint32(end)
 	}
-	str := func() string {
+	strs := &strtab{pool: pool, ends: ends}
+	id := func() uint32 {
 		id := r.uvarint()
 		if id >= uint64(nstrings) {
 			r.bad = true
+			return 0
+		}
+		return uint32(id)
+	}
+	str := func() string {
+		n := id()
+		if r.bad {
 			return ""
 		}
-		start := uint32(0)
-		if id > 0 {
-			start = ends[id-1]
-		}
-		return pool[start:ends[id]]
+		return strs.str(n)
 	}
 	npkgs, ndeps := count(), count()
 	if r.bad {
 		return nil, false
 	}
 	slab := make([]Package, npkgs)
-	depSlab := make([]rpm.Dependency, ndeps)
+	depSlab := make([]depRef, ndeps)
 	pkgs := make([]*Package, npkgs)
 	for i := range slab {
 		p := &slab[i]
@@ -279,21 +277,22 @@ func decodeList(pool string, recs []byte) ([]*Package, bool) {
 		p.Epoch, p.FileInode = uint64(epoch), uint64(inode)
 		flags := r.uvarint()
 		p.HasScriptlets, p.Verified = flags&1 != 0, flags&2 != 0
-		for _, deps := range listDeps(p) {
+		// The package's dependencies are a part of the slab, ids in the
+		// list's table.
+		p.strs = strs
+		total := 0
+		for k := range depKinds {
 			n := count()
-			if n > len(depSlab) {
+			if n > len(depSlab)-total {
 				return nil, false
 			}
-			if n == 0 {
-				continue
+			for j := total; j < total+n; j++ {
+				depSlab[j] = depRef{name: id(), flags: rpm.Flags(r.uvarint()), version: id()}
 			}
-			// Cut so that an append to one package's list cannot write
-			// over the next one's.
-			*deps, depSlab = depSlab[:n:n], depSlab[n:]
-			for j := range *deps {
-				(*deps)[j] = rpm.Dependency{Name: str(), Flags: rpm.Flags(r.uvarint()), Version: str()}
-			}
+			total += n
+			p.ends[k] = uint32(total)
 		}
+		p.refs, depSlab = depSlab[:total:total], depSlab[total:]
 		if r.bad {
 			return nil, false
 		}

@@ -183,9 +183,8 @@ func (r *repo) toPackage(x *repodata.Package) *Package {
 	if x.Epoch != "" {
 		fmt.Sscan(x.Epoch, &p.Epoch)
 	}
-	p.Provides, p.Requires = deps(x.Provides), deps(x.Requires)
-	p.Obsoletes, p.Conflicts = deps(x.Obsoletes), deps(x.Conflicts)
-	p.Recommends, p.Supplements = deps(x.Recommends), deps(x.Supplements)
+	p.depList = newDepList([depKinds][]rpm.Dependency{provides: deps(x.Provides), requires: deps(x.Requires),
+		obsoletes: deps(x.Obsoletes), conflicts: deps(x.Conflicts), recommends: deps(x.Recommends), supplements: deps(x.Supplements)})
 	switch {
 	case x.LocationBase != "":
 		p.Location = strings.TrimSuffix(x.LocationBase, "/") + "/" + x.Location

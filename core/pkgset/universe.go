@@ -62,7 +62,7 @@ func (u *Universe) provide(pr provider) (*Package, rpm.Dependency) {
 	if pr.i == selfProvide {
 		return p, rpm.Dependency{Name: p.Name, Flags: rpm.SenseEqual, Version: p.EVR().String()}
 	}
-	return p, p.Provides[pr.i]
+	return p, p.dep(provides, int(pr.i))
 }
 
 // Options configure Load.
@@ -220,8 +220,8 @@ func (u *Universe) indexProvides() {
 	var count []int32
 	each := func(fn func(pr provider, name string)) {
 		for k, p := range u.Packages {
-			for i, d := range p.Provides {
-				fn(provider{int32(k), int32(i)}, d.Name)
+			for i := range p.count(provides) {
+				fn(provider{int32(k), int32(i)}, p.dep(provides, i).Name)
 			}
 			if p.Arch != "src" {
 				fn(provider{int32(k), selfProvide}, p.Name)
@@ -271,8 +271,8 @@ func (u *Universe) fileOwners(path string) []*Package {
 	u.filesOne.Do(func() {
 		wanted := map[string]bool{}
 		for _, p := range u.Packages {
-			for _, deps := range [][]rpm.Dependency{p.Requires, p.Recommends, p.Supplements, p.Conflicts} {
-				for _, d := range deps {
+			for _, k := range []depKind{requires, recommends, supplements, conflicts} {
+				for d := range p.deps(k) {
 					for _, f := range strings.FieldsFunc(d.Name, func(r rune) bool { return r == ' ' || r == '(' || r == ')' }) {
 						if strings.HasPrefix(f, "/") {
 							wanted[f] = true
