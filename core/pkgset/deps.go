@@ -72,7 +72,7 @@ func (l *depList) dep(k depKind, i int) rpm.Dependency {
 	return rpm.Dependency{Name: l.strs.str(r.name), Flags: r.flags, Version: l.strs.str(r.version)}
 }
 
-// Deps yields the dependencies of list k, in order.
+// deps yields the dependencies of list k, in order.
 func (l *depList) deps(k depKind) iter.Seq[rpm.Dependency] {
 	return func(yield func(rpm.Dependency) bool) {
 		for i := range l.count(k) {
@@ -122,15 +122,4 @@ func newDepList(lists [depKinds][]rpm.Dependency) depList {
 	}
 	l.strs = &strtab{pool: string(pool), ends: ends}
 	return l
-}
-
-// lists returns the dependencies as rpm.Dependency lists, by depKind.
-func (l *depList) lists() [depKinds][]rpm.Dependency {
-	var out [depKinds][]rpm.Dependency
-	for k := range depKinds {
-		for d := range l.deps(k) {
-			out[k] = append(out[k], d)
-		}
-	}
-	return out
 }

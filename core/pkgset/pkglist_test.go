@@ -161,3 +161,14 @@ func TestPackageListLarge(t *testing.T) {
 		t.Fatal("a large list read back differs")
 	}
 }
+
+// lists returns the dependencies as rpm.Dependency lists, by depKind.
+func (l *depList) lists() [depKinds][]rpm.Dependency {
+	var out [depKinds][]rpm.Dependency
+	for k := range depKinds {
+		for d := range l.deps(k) {
+			out[k] = append(out[k], d)
+		}
+	}
+	return out
+}
