@@ -44,6 +44,9 @@ type Options struct {
 	Date    time.Time
 	Plugins *plugins.Manager
 	Store   *store.Store
+	// UniverseLoaded, when set, is called once the package universe is
+	// loaded, before planning.
+	UniverseLoaded func()
 }
 
 // Plan is the plan of a configuration.
@@ -156,6 +159,9 @@ func New(ctx context.Context, opts Options) (*Plan, hcl.Diagnostics) {
 	}
 	u, d := pkgset.Load(ctx, sources(r), pkgset.Options{Dir: opts.Config.Dir, CacheDir: opts.Store.CacheDir()})
 	diags = append(diags, d...)
+	if opts.UniverseLoaded != nil {
+		opts.UniverseLoaded()
+	}
 	if d.HasErrors() {
 		return nil, diags
 	}

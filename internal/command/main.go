@@ -6,7 +6,6 @@ import (
 	"io"
 	"maps"
 	"os"
-	"runtime/debug"
 	"slices"
 	"strings"
 
@@ -61,13 +60,6 @@ func init() {
 	}
 }
 
-// coreGCPercent is the core's garbage collection target (Go's GOGC; a
-// GOGC in the environment wins). The universe is most of what the core
-// holds, for the whole run: at Go's default of 100 the heap may grow to
-// twice it before a collection. At 50 the peak of planning 77,000
-// packages is a fifth lower in the same time; plugins keep the default.
-const coreGCPercent = 50
-
 // Main runs strata with args (without the program name) and returns the
 // exit code.
 func Main(args []string, stdout, stderr io.Writer) int {
@@ -88,12 +80,13 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		suffix = "." + strings.Join(args[1:], ".")
 	}
 	if path := os.Getenv(CPUProfileEnv); path != "" {
-		stop, err := startCPUProfile(path + suffix)
-		if err != nil {
+		// A profile that cannot be written (a sandboxed plugin may not
+		// write there) is said, and the run goes on without it.
+		if stop, err := startCPUProfile(path + suffix); err != nil {
 			fmt.Fprintf(stderr, "strata: %s: %v\n", CPUProfileEnv, err)
-			return exitError
+		} else {
+			defer stop()
 		}
-		defer stop()
 	}
 	if path := os.Getenv(MemProfileEnv); path != "" {
 		defer func() {
@@ -101,9 +94,6 @@ func Main(args []string, stdout, stderr io.Writer) int {
 				fmt.Fprintf(stderr, "strata: %s: %v\n", MemProfileEnv, err)
 			}
 		}()
-	}
-	if args[0] != "plugin" && args[0] != plugins.SandboxVerb && os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(coreGCPercent)
 	}
 	switch args[0] {
 	case "plugin":

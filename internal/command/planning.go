@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"time"
@@ -119,6 +120,7 @@ func (c *cli) makePlan(ctx context.Context, dir string, pf *planFlags, saved *pl
 		return s, append(diags, usageDiag("cannot open the store"))
 	}
 	opts.Plugins, opts.Store = s.plugins, s.store
+	opts.UniverseLoaded = holdingUniverse
 	p, d := plan.New(ctx, opts)
 	s.plan = p
 	return s, append(diags, d...)
@@ -255,4 +257,20 @@ func planJSON(p *plan.Plan, diags hcl.Diagnostics) map[string]any {
 	fetch, push := p.Transfers()
 	doc["summary"] = map[string]int{"build": build, "rebuild": rebuild, "up_to_date": upToDate, "publish": p.Publishes(), "fetch": fetch, "push": push}
 	return doc
+}
+
+// coreGCPercent is the core's garbage collection target (Go's GOGC)
+// once the universe is loaded: from then on it is most of what the core
+// holds, for the whole run, and at Go's default of 100 the heap may grow
+// to twice it before a collection. At 50 the peak of planning 77,000
+// packages is 15% lower in the same time. Loading keeps the default:
+// reading headers makes garbage fast, and at 50 a cold 20,000-package
+// apply took 11% longer. Plugins keep the default; a GOGC in the
+// environment wins.
+const coreGCPercent = 50
+
+func holdingUniverse() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(coreGCPercent)
+	}
 }
