@@ -162,12 +162,8 @@ func (b *blocks) appendUvarint(v uint64) {
 	b.n -= binary.MaxVarintLen64 - (len(b.cur) - n)
 }
 
-func (b *blocks) appendVarint(v int64) {
-	b.room(binary.MaxVarintLen64)
-	n := len(b.cur)
-	b.cur = binary.AppendVarint(b.cur, v)
-	b.n -= binary.MaxVarintLen64 - (len(b.cur) - n)
-}
+// appendVarint appends v as binary.AppendVarint does: zig-zag encoded.
+func (b *blocks) appendVarint(v int64) { b.appendUvarint(uint64(v<<1) ^ uint64(v>>63)) }
 
 func (b *blocks) len() int { return b.n }
 
@@ -318,15 +314,11 @@ func (r *recordReader) uvarint() uint64 {
 	return v
 }
 
+// varint reads what binary.AppendVarint wrote: the uvarint of the
+// value zig-zag encoded.
 func (r *recordReader) varint() int64 {
-	v, n := binary.Varint(r.b)
-	if n <= 0 {
-		r.bad = true
-		r.b = nil
-		return 0
-	}
-	r.b = r.b[n:]
-	return v
+	u := r.uvarint()
+	return int64(u>>1) ^ -int64(u&1)
 }
 
 // dirListFile is the package list of the rpm_dir source at dir, in the
