@@ -4,12 +4,12 @@
 // nobody lists, then filler packages up to -packages with sonames,
 // -devel pairs, several providers and several versions), and four
 // variants from comps' environments. In one run, side by side: strata's
-// plan of all four (header cache warm, gathering included) against
+// plan of all four (package lists warm, gathering included) against
 // `dnf install --assumeno` of one variant's listed packages from the
 // same universe (metadata cache warm), three times each, with peak
 // memory. The targets: strata's plan of four variants no slower than
 // dnf resolving one, and its peak memory no more than dnf's. Then the
-// applies: the first (from an empty store, the header cache warm), one
+// applies: the first (from an empty store, the package lists warm), one
 // with nothing changed, and one after a package a variant lists was
 // updated; an unchanged plan and a no-op apply should take at most 1 s.
 //
@@ -97,7 +97,7 @@ func run(strata, comps, cfg string, count int) {
 	listed := listedNames(cfg, benchrun.FedoraVariants[0].Module)
 
 	benchrun.Run(strata, "init", cfg)
-	benchrun.Run(strata, "plan", cfg) // fills the header cache
+	benchrun.Run(strata, "plan", cfg) // writes the package list
 	var ours []string
 	for i := 0; i < 3; i++ {
 		d, mb := benchrun.Run(strata, "plan", cfg)
