@@ -44,8 +44,6 @@ type Package struct {
 	// Location is the package file: a path, or for a remote repository a
 	// URL fetched into the cache before a build needs it.
 	Location string
-	// HasScriptlets says the package runs scripts when installed.
-	HasScriptlets bool
 	// PayloadDigest is the sha256 of the compressed payload the header
 	// records until the payload is checked against it (empty when it
 	// records none or another algorithm, and once Verified), and
@@ -55,14 +53,16 @@ type Package struct {
 	// SigKey is the id of the key that signed the package, 16 hex digits
 	// in lower case; empty for an unsigned package.
 	SigKey string
-	// Verified says the payload was read and matched PayloadDigest;
 	// Damaged, when set, says how the file fails its own digests.
-	Verified bool
-	Damaged  string
+	Damaged string
 	// FileMTime and FileInode, with Size, are the state of a local package
 	// file when it was hashed; Unchanged compares a file with them.
 	FileMTime int64
 	FileInode uint64
+	// HasScriptlets says the package runs scripts when installed.
+	HasScriptlets bool
+	// Verified says the payload was read and matched PayloadDigest.
+	Verified bool
 }
 
 // Unchanged reports whether fi describes the package file as it was when
