@@ -7,13 +7,13 @@ import (
 )
 
 // BenchmarkPlan plans 200 modules of 5,000 packages into 100 artifacts
-// of 5 modules each, with warm header caches: the plan of an unchanged
+// of 5 modules each, with warm package lists: the plan of an unchanged
 // compose. It reports the CPU time of strata and its plugin per plan
 // (cpu-ms/op); the target is under 1,000.
 func BenchmarkPlan(b *testing.B) {
 	dir := b.TempDir()
 	universe(b, dir, 5000, 200, 100, 5)
-	_, mgr := newPlan(b, dir) // fills the header cache
+	_, mgr := newPlan(b, dir) // writes the package lists
 	mgr.Close()
 	b.ResetTimer()
 	var cpu time.Duration
