@@ -93,25 +93,15 @@ func (l *depList) has(k depKind, d rpm.Dependency) bool {
 	return false
 }
 
-// newDepList keeps lists (by depKind) in a table of their own, each
-// string once.
+// newDepList keeps lists (by depKind) in a table of their own: a
+// package read from its header, whose strings are not shared.
 func newDepList(lists [depKinds][]rpm.Dependency) depList {
 	var l depList
-	n := 0
-	for _, list := range lists {
-		n += len(list)
-	}
-	l.refs = make([]depRef, 0, n)
-	ids := map[string]uint32{}
 	var pool []byte
 	var ends []uint32
 	id := func(s string) uint32 {
-		if n, ok := ids[s]; ok {
-			return n
-		}
 		pool = append(pool, s...)
 		ends = append(ends, uint32(len(pool)))
-		ids[s] = uint32(len(ends) - 1)
 		return uint32(len(ends) - 1)
 	}
 	for k, list := range lists {
