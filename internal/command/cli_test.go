@@ -2,7 +2,9 @@ package command_test
 
 import (
 	"encoding/json"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -111,5 +113,29 @@ func TestJSONOutput(t *testing.T) {
 	p.ok("show", "-json")
 	if err := json.Unmarshal([]byte(p.ok("show", "-json", "artifact.probe.x")), &doc); err != nil || doc["key"] == "" {
 		t.Errorf("show -json ADDR: %v %v", err, doc)
+	}
+}
+
+// STRATA_CPU_PROFILE and STRATA_MEM_PROFILE write profiles go tool
+// pprof reads (gzip-compressed protobuf); a profile that cannot be
+// written (here a sandboxed plugin's, or one in a missing directory) is
+// said and the run goes on.
+func TestProfiles(t *testing.T) {
+	p := newProject(t, map[string]string{"main.hcl": minimalConfig(t)}, minimalSpecs(t))
+	p.ok("init")
+	dir := t.TempDir()
+	env := p.env
+	p.env = append(env, "STRATA_CPU_PROFILE="+filepath.Join(dir, "cpu"), "STRATA_MEM_PROFILE="+filepath.Join(dir, "mem"))
+	p.ok("plan")
+	for _, name := range []string{"cpu", "mem"} {
+		data, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil || len(data) < 2 || data[0] != 0x1f || data[1] != 0x8b {
+			t.Errorf("%s profile: %d bytes (%v), want a gzip-compressed profile", name, len(data), err)
+		}
+	}
+	p.env = append(env, "STRATA_CPU_PROFILE="+filepath.Join(dir, "missing", "cpu"))
+	_, stderr, code := p.run("plan")
+	if code != 0 || !strings.Contains(stderr, "STRATA_CPU_PROFILE") {
+		t.Errorf("a profile that cannot be written: exit %d, stderr %q; want 0 and the reason", code, stderr)
 	}
 }
