@@ -74,32 +74,16 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	if args[0] == "-version" || args[0] == "--version" {
 		args[0] = "version"
 	}
-	// A built-in plugin writes its own profiles beside the core's.
-	suffix := ""
-	if args[0] == "plugin" {
-		suffix = "." + strings.Join(args[1:], ".")
+	if args[0] == plugins.SandboxVerb {
+		// It confines itself and executes the plugin: a profiling timer
+		// it started would outlive the exec and kill the plugin (SIGPROF)
+		// before the plugin's runtime could catch it.
+		return enterSandbox(c, args[1:])
 	}
-	if path := os.Getenv(CPUProfileEnv); path != "" {
-		// A profile that cannot be written (a sandboxed plugin may not
-		// write there) is said, and the run goes on without it.
-		if stop, err := startCPUProfile(path + suffix); err != nil {
-			fmt.Fprintf(stderr, "strata: %s: %v\n", CPUProfileEnv, err)
-		} else {
-			defer stop()
-		}
-	}
-	if path := os.Getenv(MemProfileEnv); path != "" {
-		defer func() {
-			if err := writeMemProfile(path + suffix); err != nil {
-				fmt.Fprintf(stderr, "strata: %s: %v\n", MemProfileEnv, err)
-			}
-		}()
-	}
+	defer startProfiles(args, stderr)()
 	switch args[0] {
 	case "plugin":
 		return servePlugin(c, args[1:])
-	case plugins.SandboxVerb:
-		return enterSandbox(c, args[1:])
 	case "worker":
 		return runWorker(c, args[1:])
 	}
