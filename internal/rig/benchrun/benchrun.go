@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/strata-build/strata/internal/rig/genrpm"
+	"golang.org/x/sys/unix"
 )
 
 // Run runs a command and returns its wall time and the peak of the sum
@@ -74,12 +75,21 @@ func treeRSS(pid int) float64 {
 	for _, t := range tasks {
 		children, _ := os.ReadFile(t)
 		for _, c := range strings.Fields(string(children)) {
-			if n, err := strconv.Atoi(c); err == nil {
+			if n, err := strconv.Atoi(c); err == nil && !sameMemory(pid, n) {
 				total += treeRSS(n)
 			}
 		}
 	}
 	return total
+}
+
+// sameMemory says whether child still runs in pid's memory: Go starts a
+// program with vfork, and until the exec the child's resident memory is
+// its parent's, which would count twice.
+func sameMemory(pid, child int) bool {
+	const kcmpVM = 1 // KCMP_VM of linux/kcmp.h
+	r, _, errno := unix.Syscall6(unix.SYS_KCMP, uintptr(pid), uintptr(child), kcmpVM, 0, 0, 0)
+	return errno == 0 && r == 0
 }
 
 // DropCaches empties the page cache so that both tools start cold; where
