@@ -380,7 +380,7 @@ func lineage(p *plan.Plan, n *plan.Node) store.Lineage {
 	}
 	for _, arch := range n.Set.Arches {
 		for _, pkg := range n.Set.ByArch[arch] {
-			ref := store.PackageRef{NEVRA: pkg.NEVRA(), SHA256: pkg.SHA256, Arch: arch, Source: pkg.Source, SigKey: pkgset.ShortKey(pkg.SigKey),
+			ref := store.PackageRef{NEVRA: pkg.NEVRA(), SHA256: pkg.SHA256(), Arch: arch, Source: pkg.Source, SigKey: pkgset.ShortKey(pkg.SigKey),
 				Category: n.Set.Trees[pkg]}
 			if src := n.Set.SourceOf[pkg]; src != nil {
 				ref.SourceRPM = src.NEVRA()

@@ -66,7 +66,7 @@ func packageDigests(set *pkgset.Set) manifest.KnownDigest {
 		}
 		for _, pkg := range byInode[st.Ino] {
 			if pfi, err := os.Stat(pkg.Location); err == nil && os.SameFile(fi, pfi) && pkg.Unchanged(pfi) {
-				return pkg.SHA256, true
+				return pkg.SHA256(), true
 			}
 		}
 		return "", false

@@ -23,8 +23,9 @@ func TestPackageDigests(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pkg := &pkgset.Package{Name: "a", Location: path, SHA256: "recorded", Size: fi.Size(),
+	pkg := &pkgset.Package{Name: "a", Location: path, Size: fi.Size(),
 		FileMTime: fi.ModTime().UnixNano(), FileInode: fi.Sys().(*syscall.Stat_t).Ino}
+	pkg.SetSHA256("recorded")
 	known := packageDigests(&pkgset.Set{ByArch: map[string][]*pkgset.Package{"noarch": {pkg}}})
 
 	link, copied := filepath.Join(dir, "link"), filepath.Join(dir, "copy")

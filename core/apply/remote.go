@@ -135,8 +135,8 @@ func buildSpec(p *plan.Plan, n *plan.Node, config cty.Value, pkgs []sdk.Package,
 func held(n *plan.Node) registry.Local {
 	paths := map[string]string{}
 	for _, pkg := range n.Set.All() {
-		if pkg.SHA256 != "" && !strings.Contains(pkg.Location, "://") {
-			paths[pkg.SHA256] = pkg.Location
+		if pkg.SHA256() != "" && !strings.Contains(pkg.Location, "://") {
+			paths[pkg.SHA256()] = pkg.Location
 		}
 	}
 	return registry.LocalFiles(paths)

@@ -72,6 +72,11 @@ func (l *depList) dep(k depKind, i int) rpm.Dependency {
 	return rpm.Dependency{Name: l.strs.str(r.name), Flags: r.flags, Version: l.strs.str(r.version)}
 }
 
+// depName is the name of the i-th dependency of list k.
+func (l *depList) depName(k depKind, i int) string {
+	return l.strs.str(l.refs[l.start(k)+uint32(i)].name)
+}
+
 // deps yields the dependencies of list k, in order.
 func (l *depList) deps(k depKind) iter.Seq[rpm.Dependency] {
 	return func(yield func(rpm.Dependency) bool) {

@@ -26,7 +26,7 @@ func (f *Fetcher) Path(ctx context.Context, p *Package) (string, error) {
 	if !strings.Contains(p.Location, "://") {
 		return p.Location, nil
 	}
-	dst := filepath.Join(f.Dir, p.SHA256+".rpm")
+	dst := filepath.Join(f.Dir, p.SHA256()+".rpm")
 	if _, err := os.Stat(dst); err == nil {
 		return dst, nil
 	}
@@ -62,8 +62,8 @@ func (f *Fetcher) Path(ctx context.Context, p *Package) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("fetching %s: %w", p.NEVRA(), err)
 	}
-	if got := hex.EncodeToString(h.Sum(nil)); got != p.SHA256 {
-		return "", fmt.Errorf("fetching %s from %s: sha256 is %s, the repository says %s", p.NEVRA(), p.Location, got, p.SHA256)
+	if got := hex.EncodeToString(h.Sum(nil)); got != p.SHA256() {
+		return "", fmt.Errorf("fetching %s from %s: sha256 is %s, the repository says %s", p.NEVRA(), p.Location, got, p.SHA256())
 	}
 	return dst, os.Rename(tmp.Name(), dst)
 }

@@ -17,24 +17,13 @@ type Package struct {
 	Version string
 	Release string
 	Arch    string
-	// SHA256 is the digest of the whole file. A plan reads only the
-	// headers of local packages, so it may be empty until an apply
-	// needs the file (Universe.Hash).
-	SHA256 string
-	// HeaderSHA256 is the digest of a local file's lead, signature and
-	// header, which record the payload's digest: it names the package's
-	// content without reading the payload. Empty for the packages of
-	// remote repositories, whose SHA256 their metadata gives.
-	HeaderSHA256 string
-	Size         int64
-	BuildTime    int64
+	// details are the package's digests and files (details.go).
+	details
+	Size      int64
+	BuildTime int64
 	// depList holds the provides and requires, and the obsoletes,
 	// conflicts and weak dependencies that steer gathering.
 	depList
-	// Files lists the package's files and directories, one per line: the
-	// closure check needs them only for file dependencies, so they stay
-	// one string until then.
-	Files string
 	// SourceRPM is the file name of the source package a binary was
 	// built from, as its header records it ("foo-1.0-1.src.rpm"); empty
 	// for a source package.
@@ -44,12 +33,8 @@ type Package struct {
 	// Location is the package file: a path, or for a remote repository a
 	// URL fetched into the cache before a build needs it.
 	Location string
-	// PayloadDigest is the sha256 of the compressed payload the header
-	// records until the payload is checked against it (empty when it
-	// records none or another algorithm, and once Verified), and
-	// HeaderEnd where the payload starts in the file.
-	PayloadDigest string
-	HeaderEnd     int64
+	// HeaderEnd is where the payload starts in the file.
+	HeaderEnd int64
 	// SigKey is the id of the key that signed the package, 16 hex digits
 	// in lower case; empty for an unsigned package.
 	SigKey string
@@ -61,7 +46,7 @@ type Package struct {
 	FileInode uint64
 	// HasScriptlets says the package runs scripts when installed.
 	HasScriptlets bool
-	// Verified says the payload was read and matched PayloadDigest.
+	// Verified says the payload was read and matched its digest.
 	Verified bool
 }
 
@@ -76,10 +61,11 @@ func (p *Package) unchanged(s stamp) bool {
 // Identity names the package's content in plan keys: the header's
 // digest for a local file, the file's for a remote one.
 func (p *Package) Identity() string {
-	if p.HeaderSHA256 != "" {
-		return p.HeaderSHA256
+	d := p.detail()
+	if d.headerSHA256 != "" {
+		return d.headerSHA256
 	}
-	return p.SHA256
+	return d.sha256
 }
 
 // NEVRA formats the package as name-[epoch:]version-release.arch.
@@ -111,17 +97,17 @@ func (p *Package) EVR() rpm.EVR {
 func (p *Package) SDK(path, targetArch string, modules []string) sdk.Package {
 	return sdk.Package{
 		Name: p.Name, Epoch: p.Epoch, Version: p.Version, Release: p.Release, Arch: p.Arch,
-		Path: path, SHA256: p.SHA256, Size: p.Size, BuildTime: p.BuildTime,
+		Path: path, SHA256: p.SHA256(), Size: p.Size, BuildTime: p.BuildTime,
 		TargetArch: targetArch, Modules: modules, Scriptlets: p.HasScriptlets,
 	}
 }
 
 // fileList splits Files.
 func (p *Package) fileList() []string {
-	if p.Files == "" {
-		return nil
+	if f := p.Files(); f != "" {
+		return strings.Split(f, "\n")
 	}
-	return strings.Split(p.Files, "\n")
+	return nil
 }
 
 // fromHeader fills a Package from an RPM header.
@@ -144,16 +130,17 @@ func fromHeader(h *rpm.Package) *Package {
 	for i, f := range files {
 		paths[i] = f.Path
 	}
-	p.Files = strings.Join(paths, "\n")
+	d := detail{files: strings.Join(paths, "\n")}
 	var err error
 	if p.SigKey, err = h.SigKeyID(); err != nil {
 		p.Damaged = fmt.Sprintf("its signature cannot be read (%v)", err)
 	}
 	if algo, ok := h.Header.Uint(rpm.TagPayloadDigestAlgo); ok && algo == sha256Algo {
-		if d := h.Header.Strings(rpm.TagPayloadDigest); len(d) == 1 {
-			p.PayloadDigest = d[0]
+		if pd := h.Header.Strings(rpm.TagPayloadDigest); len(pd) == 1 {
+			d.payloadDigest = pd[0]
 		}
 	}
+	p.setDetail(d)
 	return p
 }
 

@@ -9,11 +9,11 @@ import (
 
 func TestNEVRA(t *testing.T) {
 	for _, c := range []struct {
-		p    Package
+		p    *Package
 		want string
 	}{
-		{Package{Name: "bash", Version: "5.2", Release: "1.fc41", Arch: "x86_64"}, "bash-5.2-1.fc41.x86_64"},
-		{Package{Name: "shadow-utils", Epoch: 2, Version: "4.15", Release: "3", Arch: "x86_64"}, "shadow-utils-2:4.15-3.x86_64"},
+		{&Package{Name: "bash", Version: "5.2", Release: "1.fc41", Arch: "x86_64"}, "bash-5.2-1.fc41.x86_64"},
+		{&Package{Name: "shadow-utils", Epoch: 2, Version: "4.15", Release: "3", Arch: "x86_64"}, "shadow-utils-2:4.15-3.x86_64"},
 	} {
 		if got := c.p.NEVRA(); got != c.want {
 			t.Errorf("NEVRA = %q, want %q", got, c.want)

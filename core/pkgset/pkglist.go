@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -24,38 +25,42 @@ import (
 //
 // The file is a fixed head, then every string the packages hold (the
 // pool; those that repeat across packages, such as names, versions and
-// dependencies, once), then the packages as string ids and varints:
+// dependencies, once), then the packages' details (details.go), then
+// the packages as string ids and varints:
 //
-//	magic, pool length (uint64), records length (uint64),
-//	pool CRC-32 (uint32), records CRC-32 (uint32)
+//	magic, pool length, details length, records length (uint64s),
+//	the three parts' CRC-32s (uint32s)
 //	pool:    the strings' bytes, one after another
+//	details: per package its four detail strings, each a length and
+//	         its bytes
 //	records: count of strings, each one's length;
 //	         count of packages, count of dependencies;
-//	         per package its strings as ids, its numbers, and its six
-//	         dependency lists (a count, then name id, flags, version id)
+//	         per package its strings as ids, its numbers, its
+//	         detail's length and its six dependency lists (a count,
+//	         then name id, flags, version id)
 //
 // Loading keeps the pool as one string that the packages' strings are
 // parts of, and the packages and their dependencies in one slice each:
 // three allocations, whatever the number of packages, and no string
-// copied or hashed.
-const listMagic = "strata pkglist\x00\x02"
+// copied or hashed. The details stay in the file, checked, and are read
+// for the packages a plan names.
+const listMagic = "strata pkglist\x00\x03"
 
-const listHead = len(listMagic) + 8 + 8 + 4 + 4
+const listHead = len(listMagic) + 3*8 + 3*4
 
 // listStrings are a package's strings, in the order a record holds them:
 // first the ownStrings that are the package's own (its file's path and
-// digests), then those that repeat across packages.
-func listStrings(p *Package) [12]*string {
-	return [12]*string{&p.Location, &p.SHA256, &p.HeaderSHA256, &p.Files, &p.PayloadDigest, &p.Damaged,
-		&p.Name, &p.Version, &p.Release, &p.Arch, &p.SigKey, &p.SourceRPM}
+// what is wrong with it), then those that repeat across packages.
+func listStrings(p *Package) [8]*string {
+	return [8]*string{&p.Location, &p.Damaged, &p.Name, &p.Version, &p.Release, &p.Arch, &p.SigKey, &p.SourceRPM}
 }
 
-const ownStrings = 6
+const ownStrings = 2
 
 // writePackageList writes pkgs to path, whole or not at all. Their
 // Source is the caller's, and is not kept.
 func writePackageList(path string, pkgs []*Package) error {
-	var pool, lengths, recs blocks
+	var pool, lengths, details, recs blocks
 	nstrings := uint64(0)
 	add := func(s string) uint64 {
 		pool.appendString(s)
@@ -74,8 +79,14 @@ func writePackageList(path string, pkgs []*Package) error {
 		}
 		return n
 	}
+	// The details are copied as the old list holds them, in one pass.
+	sizes := make([]uint32, 0, len(pkgs))
+	eachDetail(pkgs, func(_ *Package, raw []byte) {
+		details.appendBytes(raw)
+		sizes = append(sizes, uint32(len(raw)))
+	})
 	ndeps := 0
-	for _, p := range pkgs {
+	for i, p := range pkgs {
 		for i, s := range listStrings(p) {
 			id := uint64(0)
 			if i < ownStrings {
@@ -96,6 +107,7 @@ func writePackageList(path string, pkgs []*Package) error {
 			flags |= 2
 		}
 		recs.appendUvarint(flags)
+		recs.appendUvarint(uint64(sizes[i]))
 		for k := range depKinds {
 			recs.appendUvarint(uint64(p.count(k)))
 			ndeps += p.count(k)
@@ -106,6 +118,9 @@ func writePackageList(path string, pkgs []*Package) error {
 			}
 		}
 	}
+	if err := listError(pkgs); err != nil {
+		return err // a list written now would hold empty details
+	}
 	var counts, tail blocks
 	counts.appendUvarint(nstrings)
 	tail.appendUvarint(uint64(len(pkgs)))
@@ -113,11 +128,13 @@ func writePackageList(path string, pkgs []*Package) error {
 	records := slices.Concat(counts.parts(), lengths.parts(), tail.parts(), recs.parts())
 	head := make([]byte, 0, listHead)
 	head = append(head, listMagic...)
-	head = binary.LittleEndian.AppendUint64(head, uint64(pool.len()))
-	head = binary.LittleEndian.AppendUint64(head, uint64(counts.len()+lengths.len()+tail.len()+recs.len()))
-	head = binary.LittleEndian.AppendUint32(head, checksum(pool.parts()))
-	head = binary.LittleEndian.AppendUint32(head, checksum(records))
-	return files.WriteAtomic(path, slices.Concat([][]byte{head}, pool.parts(), records)...)
+	for _, n := range []int{pool.len(), details.len(), counts.len() + lengths.len() + tail.len() + recs.len()} {
+		head = binary.LittleEndian.AppendUint64(head, uint64(n))
+	}
+	for _, part := range [][][]byte{pool.parts(), details.parts(), records} {
+		head = binary.LittleEndian.AppendUint32(head, checksum(part))
+	}
+	return files.WriteAtomic(path, slices.Concat([][]byte{head}, pool.parts(), details.parts(), records)...)
 }
 
 func checksum(parts [][]byte) uint32 {
@@ -155,6 +172,11 @@ func (b *blocks) appendString(s string) {
 	b.cur = append(b.cur, s...)
 }
 
+func (b *blocks) appendBytes(s []byte) {
+	b.room(len(s))
+	b.cur = append(b.cur, s...)
+}
+
 func (b *blocks) appendUvarint(v uint64) {
 	b.room(binary.MaxVarintLen64)
 	n := len(b.cur)
@@ -173,12 +195,18 @@ func (b *blocks) parts() [][]byte { return append(b.full[:len(b.full):len(b.full
 var errBadList = errors.New("not a package list of this version")
 
 // readPackageList reads the packages writePackageList wrote to path.
-func readPackageList(path string) ([]*Package, error) {
+// The file stays open while they are held: their details are read from
+// it when asked for.
+func readPackageList(path string) (pkgs []*Package, err error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
+	defer func() {
+		if err != nil {
+			f.Close()
+		}
+	}()
 	st, err := f.Stat()
 	if err != nil {
 		return nil, err
@@ -189,33 +217,59 @@ func readPackageList(path string) ([]*Package, error) {
 		return nil, errBadList
 	}
 	h := head[len(listMagic):]
-	poolLen, recsLen := binary.LittleEndian.Uint64(h), binary.LittleEndian.Uint64(h[8:])
-	poolSum, recsSum := binary.LittleEndian.Uint32(h[16:]), binary.LittleEndian.Uint32(h[20:])
-	if poolLen > uint64(st.Size()) || recsLen > uint64(st.Size()) || uint64(listHead)+poolLen+recsLen != uint64(st.Size()) {
+	var lens [3]uint64
+	total := uint64(listHead)
+	for i := range lens {
+		lens[i] = binary.LittleEndian.Uint64(h[8*i:])
+		if lens[i] > uint64(st.Size()) {
+			return nil, errBadList
+		}
+		total += lens[i]
+	}
+	if total != uint64(st.Size()) {
 		return nil, errBadList
+	}
+	sums := h[3*8:]
+	part := func(i int, w io.Writer) bool {
+		sum := crc32.NewIEEE()
+		_, err := io.CopyN(w, io.TeeReader(r, sum), int64(lens[i]))
+		return err == nil && sum.Sum32() == binary.LittleEndian.Uint32(sums[4*i:])
 	}
 	// The pool is read into a builder, whose String is its bytes
-	// without a copy: every string of the list is a part of it.
+	// without a copy: every string of the list is a part of it. The
+	// details are only checked; the records are read whole.
 	var pool strings.Builder
-	pool.Grow(int(poolLen))
-	sum := crc32.NewIEEE()
-	if _, err := io.CopyN(&pool, io.TeeReader(r, sum), int64(poolLen)); err != nil || sum.Sum32() != poolSum {
+	pool.Grow(int(lens[0]))
+	recs := make([]byte, lens[2])
+	if !part(0, &pool) || !part(1, io.Discard) || !part(2, &fill{b: recs}) {
 		return nil, errBadList
 	}
-	recs := make([]byte, recsLen)
-	if _, err := io.ReadFull(r, recs); err != nil || crc32.ChecksumIEEE(recs) != recsSum {
-		return nil, errBadList
-	}
-	pkgs, ok := decodeList(pool.String(), recs)
+	from := &listFile{f: f, base: int64(listHead) + int64(lens[0])}
+	pkgs, ok := decodeList(pool.String(), recs, from, lens[1])
 	if !ok {
 		return nil, errBadList
 	}
 	return pkgs, nil
 }
 
+// fill is a writer into a slice of the size it will be written: a
+// bytes.Buffer would grow it past that.
+type fill struct {
+	b []byte
+	n int
+}
+
+func (f *fill) Write(p []byte) (int, error) {
+	if len(p) > len(f.b)-f.n {
+		return 0, io.ErrShortWrite
+	}
+	f.n += copy(f.b[f.n:], p)
+	return len(p), nil
+}
+
 // decodeList decodes a list's records against its pool; a record that
 // names a string or dependency the list does not hold makes it bad.
-func decodeList(pool string, recs []byte) ([]*Package, bool) {
+func decodeList(pool string, recs []byte, from *listFile, detailsLen uint64) ([]*Package, bool) {
 	r := recordReader{b: recs}
 	// Each string, package and dependency takes a byte of the records at
 	// least: counts beyond that are damage, not allocations to make.
@@ -257,6 +311,7 @@ func decodeList(pool string, recs []byte) ([]*Package, bool) {
 	if r.bad {
 		return nil, false
 	}
+	at := uint64(0) // where the next detail starts
 	slab := make([]Package, npkgs)
 	depSlab := make([]depRef, ndeps)
 	pkgs := make([]*Package, npkgs)
@@ -273,6 +328,12 @@ func decodeList(pool string, recs []byte) ([]*Package, bool) {
 		p.Epoch, p.FileInode = uint64(epoch), uint64(inode)
 		flags := r.uvarint()
 		p.HasScriptlets, p.Verified = flags&1 != 0, flags&2 != 0
+		size := r.uvarint()
+		if size > detailsLen-at || size > math.MaxUint32 {
+			return nil, false
+		}
+		p.from, p.at, p.size = from, int64(at), uint32(size)
+		at += size
 		// The package's dependencies are a part of the slab, ids in the
 		// list's table.
 		p.strs = strs
@@ -293,7 +354,7 @@ func decodeList(pool string, recs []byte) ([]*Package, bool) {
 			return nil, false
 		}
 	}
-	return pkgs, len(r.b) == 0 && len(depSlab) == 0
+	return pkgs, len(r.b) == 0 && len(depSlab) == 0 && at == detailsLen
 }
 
 // recordReader reads a list's varints; one past the end marks it bad

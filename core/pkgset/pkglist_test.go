@@ -13,9 +13,9 @@ import (
 
 func listSample() []*Package {
 	bash := &Package{Location: "/r/bash.rpm", Name: "bash", Epoch: 2, Version: "5.2", Release: "1.fc41", Arch: "x86_64",
-		SHA256: "aa", HeaderSHA256: "bb", BuildTime: -5, HasScriptlets: true, Files: "/usr/bin/bash\n/usr/bin/sh",
-		PayloadDigest: "cc", HeaderEnd: 12345, Verified: true, Damaged: "payload cut", SigKey: "0123456789abcdef",
+		BuildTime: -5, HasScriptlets: true, HeaderEnd: 12345, Verified: true, Damaged: "payload cut", SigKey: "0123456789abcdef",
 		SourceRPM: "bash-5.2-1.fc41.src.rpm", Size: 1 << 40, FileMTime: -7, FileInode: 1<<64 - 1}
+	bash.setDetail(detail{sha256: "aa", headerSHA256: "bb", files: "/usr/bin/bash\n/usr/bin/sh", payloadDigest: "cc"})
 	bash.depList = newDepList([depKinds][]rpm.Dependency{
 		provides:    {{Name: "bash", Flags: rpm.SenseEqual, Version: "2:5.2-1.fc41"}, {Name: "/bin/sh"}},
 		requires:    {{Name: "(glibc or musl)"}},
@@ -31,18 +31,26 @@ func listSample() []*Package {
 	return []*Package{bash, empty, sh}
 }
 
-// plain is a package with its dependencies as lists, whatever table
-// holds their strings: what two lists of the same packages agree on.
+// plain is a package's fields, with its detail and dependencies as
+// values, wherever they are held: what two lists of the same packages
+// agree on.
 type plain struct {
-	Package
-	Deps [depKinds][]rpm.Dependency
+	Strings [8]string
+	Numbers [6]int64
+	Flags   [2]bool
+	Detail  detail
+	Deps    [depKinds][]rpm.Dependency
 }
 
 func plainOf(pkgs []*Package) []plain {
 	out := make([]plain, len(pkgs))
 	for i, p := range pkgs {
-		out[i] = plain{Package: *p, Deps: p.lists()}
-		out[i].depList = depList{}
+		for j, s := range listStrings(p) {
+			out[i].Strings[j] = *s
+		}
+		out[i].Numbers = [6]int64{p.HeaderEnd, int64(p.Epoch), p.BuildTime, p.Size, p.FileMTime, int64(p.FileInode)}
+		out[i].Flags = [2]bool{p.HasScriptlets, p.Verified}
+		out[i].Detail, out[i].Deps = *p.detail(), p.lists()
 	}
 	return out
 }
@@ -97,15 +105,16 @@ func TestPackageListDamaged(t *testing.T) {
 		b[i] ^= 0x10
 		try("byte changed", b)
 	}
-	try("another version", append([]byte("strata pkglist\x00\x03"), data[len(listMagic):]...))
+	try("another version", append([]byte("strata pkglist\x00\x02"), data[len(listMagic):]...))
 	if _, err := readPackageList(filepath.Join(dir, "missing")); err == nil {
 		t.Error("a missing list read")
 	}
 }
 
-// Records that passed their checksums but are hostile decode to packages
-// or to nothing; never a panic or a string beyond the pool. What decodes
-// is written and read again the same.
+// Records and details that passed their checksums but are hostile decode
+// to packages or to nothing; never a panic or a string beyond the pool.
+// A detail that cannot be read is empty and an error of the list. What
+// decodes is written and read again the same.
 func FuzzPackageList(f *testing.F) {
 	dir := f.TempDir()
 	path := filepath.Join(dir, "seed.pkgs")
@@ -117,10 +126,21 @@ func FuzzPackageList(f *testing.F) {
 		f.Fatal(err)
 	}
 	poolLen := int(binary.LittleEndian.Uint64(data[len(listMagic):]))
-	f.Add(string(data[listHead:listHead+poolLen]), data[listHead+poolLen:])
-	f.Add("", []byte{})
-	f.Fuzz(func(t *testing.T, pool string, recs []byte) {
-		pkgs, ok := decodeList(pool, recs)
+	detailsLen := int(binary.LittleEndian.Uint64(data[len(listMagic)+8:]))
+	pool, details := data[listHead:listHead+poolLen], data[listHead+poolLen:listHead+poolLen+detailsLen]
+	f.Add(string(pool), details, data[listHead+poolLen+detailsLen:])
+	f.Add("", []byte{}, []byte{})
+	f.Fuzz(func(t *testing.T, pool string, details, recs []byte) {
+		file := filepath.Join(t.TempDir(), "details")
+		if err := os.WriteFile(file, details, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		df, err := os.Open(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer df.Close()
+		pkgs, ok := decodeList(pool, recs, &listFile{f: df}, uint64(len(details)))
 		if !ok {
 			return
 		}
@@ -141,8 +161,8 @@ func TestPackageListLarge(t *testing.T) {
 	for i := range 20000 {
 		digest := fmt.Sprintf("%064x", i)
 		p := &Package{Location: fmt.Sprintf("/r/p%05d.rpm", i), Name: fmt.Sprintf("p%05d", i%5000),
-			Version: "1", Release: "1", Arch: "x86_64", SHA256: digest, HeaderSHA256: digest, PayloadDigest: digest,
-			FileInode: uint64(i)}
+			Version: "1", Release: "1", Arch: "x86_64", FileInode: uint64(i)}
+		p.setDetail(detail{sha256: digest, headerSHA256: digest, payloadDigest: digest})
 		p.depList = newDepList([depKinds][]rpm.Dependency{requires: {{Name: fmt.Sprintf("lib%d.so.1()(64bit)", i%300)}}})
 		want = append(want, p)
 	}
@@ -171,4 +191,52 @@ func (l *depList) lists() [depKinds][]rpm.Dependency {
 		}
 	}
 	return out
+}
+
+// A list's packages hold no detail until one is asked for, and passing
+// over every detail keeps none. A detail that cannot be read is an
+// error of the list, and a list is not written with it.
+func TestPackageListDetails(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "a.pkgs")
+	if err := writePackageList(path, listSample()); err != nil {
+		t.Fatal(err)
+	}
+	pkgs, err := readPackageList(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var files []string
+	eachDetail(pkgs, func(_ *Package, raw []byte) {
+		f, _ := detailField(raw, detailFiles)
+		files = append(files, string(f))
+	})
+	if !reflect.DeepEqual(files, []string{"/usr/bin/bash\n/usr/bin/sh", "", ""}) {
+		t.Errorf("the files passed over are %q", files)
+	}
+	if pkgs[0].held.Load() != nil {
+		t.Error("a detail is held before it was asked for")
+	}
+	if pkgs[0].SHA256() != "aa" || pkgs[0].held.Load() == nil {
+		t.Errorf("asked for, the digest is %q and the detail is not held", pkgs[0].SHA256())
+	}
+
+	again, err := readPackageList(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again[0].from.f.Close()
+	if again[0].Identity() != "" || again[0].Files() != "" {
+		t.Error("a detail that could not be read is not empty")
+	}
+	if err := listError(again); err == nil {
+		t.Error("a detail that could not be read is no error of the list")
+	}
+	other := filepath.Join(dir, "other.pkgs")
+	if err := writePackageList(other, again); err == nil {
+		t.Error("a list was written with a detail that could not be read")
+	}
+	if _, err := os.Stat(other); err == nil {
+		t.Error("the list was written")
+	}
 }

@@ -143,7 +143,7 @@ func (r *repo) parse(ctx context.Context, hrefs map[string]string) ([]*Package, 
 	err = repodata.ReadPrimary(rc, func(x *repodata.Package) error {
 		p := r.toPackage(x)
 		pkgs = append(pkgs, p)
-		byID[p.SHA256] = p
+		byID[p.SHA256()] = p
 		return nil
 	})
 	if err != nil {
@@ -159,7 +159,7 @@ func (r *repo) parse(ctx context.Context, hrefs map[string]string) ([]*Package, 
 	defer fl.Close()
 	err = repodata.ReadFilelists(fl, func(pkgid string, listed []repodata.File) error {
 		if p := byID[pkgid]; p != nil {
-			p.Files = joinPaths(listed)
+			p.updateDetail(func(d *detail) { d.files = joinPaths(listed) })
 		}
 		return nil
 	})
@@ -174,9 +174,9 @@ func (r *repo) parse(ctx context.Context, hrefs map[string]string) ([]*Package, 
 func (r *repo) toPackage(x *repodata.Package) *Package {
 	p := &Package{
 		Name: x.Name, Arch: x.Arch, Version: x.Version, Release: x.Release,
-		SHA256: x.Checksum, Size: int64(x.SizePackage), BuildTime: x.BuildTime,
-		Files: joinPaths(x.Files),
+		Size: int64(x.SizePackage), BuildTime: x.BuildTime,
 	}
+	p.setDetail(detail{sha256: x.Checksum, files: joinPaths(x.Files)})
 	if x.Arch != "src" {
 		p.SourceRPM = x.SourceRPM
 	}

@@ -214,7 +214,8 @@ func readFile(path string) (*Package, error) {
 	}
 	recorded := hdr.Header.Has(rpm.TagPayloadDigest) || hdr.Signature.Has(rpm.SigTagMD5)
 	if recorded {
-		p.HeaderSHA256 = hex.EncodeToString(h.Sum(nil)) // Sum leaves h as it was
+		sum := hex.EncodeToString(h.Sum(nil)) // Sum leaves h as it was
+		p.updateDetail(func(d *detail) { d.headerSHA256 = sum })
 	}
 	if small || !recorded {
 		if !small {
@@ -251,20 +252,22 @@ func hashPayload(p *Package, r io.Reader, h hash.Hash) error {
 	if _, err := io.Copy(io.MultiWriter(h, ph), r); err != nil {
 		return err
 	}
-	p.SHA256 = hex.EncodeToString(h.Sum(nil))
-	if p.PayloadDigest == "" {
+	d := *p.detail()
+	d.sha256 = hex.EncodeToString(h.Sum(nil))
+	defer p.setDetail(d)
+	if d.payloadDigest == "" {
 		return nil
 	}
-	if got := hex.EncodeToString(ph.Sum(nil)); got != p.PayloadDigest {
+	if got := hex.EncodeToString(ph.Sum(nil)); got != d.payloadDigest {
 		if p.Damaged != "" {
 			return nil // the header's damage comes first
 		}
-		p.Damaged = fmt.Sprintf("its payload digest does not match (the header records sha256 %.12s, the payload is %.12s): the payload is cut or changed", p.PayloadDigest, got)
+		p.Damaged = fmt.Sprintf("its payload digest does not match (the header records sha256 %.12s, the payload is %.12s): the payload is cut or changed", d.payloadDigest, got)
 		return nil
 	}
 	// Checked: the digest is not needed again, and a universe of small
 	// packages would hold 64 bytes a package for nothing.
-	p.Verified, p.PayloadDigest = true, ""
+	p.Verified, d.payloadDigest = true, ""
 	return nil
 }
 

@@ -64,35 +64,35 @@ func TestHeaderIdentity(t *testing.T) {
 	u := loadDir(t, dir, cache)
 	byName := func(u *Universe, name string) *Package { return u.Names(name)[0] }
 	s, l := byName(u, "small"), byName(u, "large")
-	if s.SHA256 != fileDigest(t, small, -1) || s.HeaderSHA256 == "" {
-		t.Errorf("small package: sha256 %q header %q, want the file's digest and a header digest", s.SHA256, s.HeaderSHA256)
+	if s.SHA256() != fileDigest(t, small, -1) || s.HeaderSHA256() == "" {
+		t.Errorf("small package: sha256 %q header %q, want the file's digest and a header digest", s.SHA256(), s.HeaderSHA256())
 	}
-	if l.SHA256 != "" {
+	if l.SHA256() != "" {
 		t.Errorf("the large package was hashed whole while planning")
 	}
-	if want := fileDigest(t, large, hdr.HeaderEnd); l.HeaderSHA256 != want || l.Identity() != want {
-		t.Errorf("large package: header digest %q, identity %q, want %q", l.HeaderSHA256, l.Identity(), want)
+	if want := fileDigest(t, large, hdr.HeaderEnd); l.HeaderSHA256() != want || l.Identity() != want {
+		t.Errorf("large package: header digest %q, identity %q, want %q", l.HeaderSHA256(), l.Identity(), want)
 	}
 
 	if err := u.Hash(u.Packages); err != nil {
 		t.Fatal(err)
 	}
-	if l.SHA256 != fileDigest(t, large, -1) {
-		t.Errorf("after Hash: sha256 %q, want the file's %q", l.SHA256, fileDigest(t, large, -1))
+	if l.SHA256() != fileDigest(t, large, -1) {
+		t.Errorf("after Hash: sha256 %q, want the file's %q", l.SHA256(), fileDigest(t, large, -1))
 	}
 	if err := u.SaveCache(); err != nil {
 		t.Fatal(err)
 	}
 	again := loadDir(t, dir, cache)
-	if again.HeadersRead != 0 || byName(again, "large").SHA256 != l.SHA256 {
-		t.Errorf("from the cache: %d headers read, sha256 %q; want none read and %q", again.HeadersRead, byName(again, "large").SHA256, l.SHA256)
+	if again.HeadersRead != 0 || byName(again, "large").SHA256() != l.SHA256() {
+		t.Errorf("from the cache: %d headers read, sha256 %q; want none read and %q", again.HeadersRead, byName(again, "large").SHA256(), l.SHA256())
 	}
 
 	// Another payload under the same name and version is another package.
 	writeRPM(t, dir, "large", 3, 2*smallFile)
 	changed := byName(loadDir(t, dir, cache), "large")
-	if changed.HeaderSHA256 == l.HeaderSHA256 || changed.SHA256 != "" {
-		t.Errorf("new payload: header digest %q (was %q), sha256 %q", changed.HeaderSHA256, l.HeaderSHA256, changed.SHA256)
+	if changed.HeaderSHA256() == l.HeaderSHA256() || changed.SHA256() != "" {
+		t.Errorf("new payload: header digest %q (was %q), sha256 %q", changed.HeaderSHA256(), l.HeaderSHA256(), changed.SHA256())
 	}
 }
 
@@ -110,7 +110,7 @@ func TestHashRefusesChangedFile(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), filepath.Base(large)+" changed since its header was read") {
 		t.Fatalf("Hash = %v, want an error naming the changed file", err)
 	}
-	if u.Packages[0].SHA256 != "" {
+	if u.Packages[0].SHA256() != "" {
 		t.Error("a changed file was given a digest")
 	}
 }

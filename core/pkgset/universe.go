@@ -1,6 +1,7 @@
 package pkgset
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -23,8 +24,10 @@ type Universe struct {
 	Packages []*Package
 	// byName is where each name's packages are in Packages.
 	byName map[string]span
-	// provides is where the providers of each name are in allProviders.
-	provides     map[string]span
+	// provides numbers the names provided; spans are where each one's
+	// providers are in allProviders.
+	provides     map[string]int32
+	spans        []span
 	allProviders []provider
 	files        map[string][]*Package
 	filesOne     sync.Once
@@ -213,15 +216,20 @@ func (u *Universe) named(name string) []*Package {
 // indexProvides indexes every package's provides (and the name rpm has
 // every binary package provide) by name, in package order: one slice of
 // providers, each name's a run of it, counted first so that it is
-// allocated once.
+// allocated once. The map that numbers the names while counting is the
+// index.
 func (u *Universe) indexProvides() {
-	ids := make(map[string]int32, 2*len(u.Packages))
-	var names []int32 // each provide's name id, in the order filled below
+	total := 0
+	for _, p := range u.Packages {
+		total += p.count(provides) + 1
+	}
+	u.provides = make(map[string]int32, total/3)
+	names := make([]int32, 0, total) // each provide's name, in the order filled below
 	var count []int32
 	each := func(fn func(pr provider, name string)) {
 		for k, p := range u.Packages {
 			for i := range p.count(provides) {
-				fn(provider{int32(k), int32(i)}, p.dep(provides, i).Name)
+				fn(provider{int32(k), int32(i)}, p.depName(provides, i))
 			}
 			if p.Arch != "src" {
 				fn(provider{int32(k), selfProvide}, p.Name)
@@ -229,38 +237,38 @@ func (u *Universe) indexProvides() {
 		}
 	}
 	each(func(_ provider, name string) {
-		id, ok := ids[name]
+		id, ok := u.provides[name]
 		if !ok {
 			id = int32(len(count))
-			ids[name] = id
+			u.provides[name] = id
 			count = append(count, 0)
 		}
 		count[id]++
 		names = append(names, id)
 	})
-	starts := make([]int32, len(count)+1)
+	u.spans = make([]span, len(count))
+	start := int32(0)
 	for id, n := range count {
-		starts[id+1] = starts[id] + n
+		u.spans[id] = span{start, start}
+		start += n
 	}
-	fill := count // reused: the next free place of each run
-	copy(fill, starts)
 	u.allProviders = make([]provider, len(names))
 	k := 0
 	each(func(pr provider, _ string) {
-		id := names[k]
+		s := &u.spans[names[k]]
 		k++
-		u.allProviders[fill[id]] = pr
-		fill[id]++
+		u.allProviders[s.end] = pr
+		s.end++
 	})
-	u.provides = make(map[string]span, len(ids))
-	for name, id := range ids {
-		u.provides[name] = span{starts[id], starts[id+1]}
-	}
 }
 
 // providing returns the providers of name, in package order.
 func (u *Universe) providing(name string) []provider {
-	s := u.provides[name]
+	id, ok := u.provides[name]
+	if !ok {
+		return nil
+	}
+	s := u.spans[id]
 	return u.allProviders[s.start:s.end:s.end]
 }
 
@@ -282,13 +290,20 @@ func (u *Universe) fileOwners(path string) []*Package {
 			}
 		}
 		u.files = map[string][]*Package{}
-		for _, p := range u.Packages {
-			for _, f := range p.fileList() {
-				if wanted[f] {
-					u.files[f] = append(u.files[f], p)
+		eachDetail(u.Packages, func(p *Package, raw []byte) {
+			files, _ := detailField(raw, detailFiles)
+			for len(files) > 0 {
+				f := files
+				if i := bytes.IndexByte(files, '\n'); i >= 0 {
+					f, files = files[:i], files[i+1:]
+				} else {
+					files = nil
+				}
+				if wanted[string(f)] {
+					u.files[string(f)] = append(u.files[string(f)], p)
 				}
 			}
-		}
+		})
 	})
 	return u.files[path]
 }
@@ -303,7 +318,7 @@ func (u *Universe) Hash(pkgs []*Package) error {
 	var todo []*Package
 	seen := map[*Package]bool{}
 	for _, p := range pkgs {
-		if p.SHA256 == "" && !seen[p] {
+		if p.SHA256() == "" && !seen[p] {
 			seen[p] = true
 			todo = append(todo, p)
 		}
@@ -311,7 +326,7 @@ func (u *Universe) Hash(pkgs []*Package) error {
 	err := parallel.IO(len(todo), func(i int) error { return hashFile(todo[i]) })
 	for _, l := range u.lists {
 		for _, p := range todo {
-			if p.SHA256 != "" && p.Source == l.source {
+			if p.SHA256() != "" && p.Source == l.source {
 				l.dirty = true
 				break
 			}
@@ -344,9 +359,9 @@ func (u *Universe) duplicate(p *Package) string {
 	}
 	var where []string
 	for _, x := range d {
-		label, digest := "sha256", x.SHA256
-		if x.HeaderSHA256 != "" {
-			label, digest = "header sha256", x.HeaderSHA256
+		label, digest := "sha256", x.SHA256()
+		if h := x.HeaderSHA256(); h != "" {
+			label, digest = "header sha256", h
 		}
 		where = append(where, fmt.Sprintf("%s (%s, %s %.12s)", x.Location, x.Source, label, digest))
 	}

@@ -186,6 +186,10 @@ func New(ctx context.Context, opts Options) (*Plan, hcl.Diagnostics) {
 	if wanted != nil {
 		p.prune()
 	}
+	if err := u.ListError(); err != nil {
+		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Cannot read the package lists",
+			Detail: fmt.Sprintf("%v. The lists are a cache: removing the file has the next plan read its packages again.", err)})
+	}
 	if !diags.HasErrors() {
 		diags = append(diags, p.askRemote(ctx)...)
 	}
