@@ -63,40 +63,46 @@ func (p *Plan) decode(inst *eval.Instance) (*decoded, hcl.Diagnostics) {
 	return &decoded{node: n, config: config, sel: sel}, diags
 }
 
-// planInstance plans one artifact instance; its inputs are planned.
-func (p *Plan) planInstance(inst *eval.Instance) hcl.Diagnostics {
-	art := inst.Block
-	dec, diags := p.decode(inst)
-	if diags.HasErrors() {
-		return diags
-	}
+// gather chooses the packages of a decoded instance and checks them; its
+// inputs are gathered. It reports whether the instance can be planned.
+func (p *Plan) gather(dec *decoded) (bool, hcl.Diagnostics) {
 	n, sel := dec.node, dec.sel
 	n.Variant = sel.Variant
-	req, d := p.request(sel, art.DeclRange)
-	diags = append(diags, d...)
-	if d.HasErrors() {
-		return diags
+	req, diags := p.request(sel, n.Inst.Block.DeclRange)
+	if diags.HasErrors() {
+		return false, diags
 	}
+	var d hcl.Diagnostics
 	n.Set, d = p.Universe.Resolve(req)
 	diags = append(diags, d...)
 	if d.HasErrors() {
-		return diags
+		return false, diags
 	}
 	n.Unmet = p.Universe.Gather(n.Set, gatherOptions(sel.Gather), p.lookaside(n), p.noFollow(n))
 	diags = append(diags, p.checkClosure(n)...)
 	diags = append(diags, p.addTrees(n, sel.Gather)...)
 	diags = append(diags, p.checkDamaged(n)...)
 	diags = append(diags, p.checkLifecycles(n)...)
-	resp, pd, err := n.Plugin.Plan(inst.Addr.Type, &sdk.PlanRequest{
+	p.Nodes[n.Inst.Addr] = n // what its dependents gather against
+	return true, diags
+}
+
+// planInstance has the plugin plan a gathered instance and decides what
+// to do with it; its inputs are planned. One that fails is no node.
+func (p *Plan) planInstance(dec *decoded) hcl.Diagnostics {
+	n, inst := dec.node, dec.node.Inst
+	art := inst.Block
+	resp, diags, err := n.Plugin.Plan(inst.Addr.Type, &sdk.PlanRequest{
 		Address: inst.Addr.String(), Config: dec.config, Packages: SDKPackages(n.Set, nil),
 		Inputs: p.sdkInputs(n), Compose: p.compose(), Content: p.Content(n), ConfigDir: p.ConfigDir(),
 	})
 	if err != nil {
-		return append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Plugin failed", Detail: err.Error(), Subject: art.DeclRange.Ptr()})
+		delete(p.Nodes, inst.Addr)
+		return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Plugin failed", Detail: err.Error(), Subject: art.DeclRange.Ptr()}}
 	}
-	diags = append(diags, sdkDiags(pd, n.Rest, art.DeclRange)...)
-	if pd.HasErrors() {
-		return diags
+	if diags.HasErrors() {
+		delete(p.Nodes, inst.Addr)
+		return sdkDiags(diags, n.Rest, art.DeclRange)
 	}
 	info := n.Plugin.Info
 	n.Planned = resp.Outputs
@@ -109,12 +115,11 @@ func (p *Plan) planInstance(inst *eval.Instance) hcl.Diagnostics {
 	}
 	n.Key = Key(n.KeyIn)
 	p.decide(n)
-	p.Nodes[inst.Addr] = n
 	p.Graph.Add(inst.Addr)
 	for _, in := range n.Inputs {
 		p.Graph.Connect(inst.Addr, in)
 	}
-	return diags
+	return sdkDiags(diags, n.Rest, art.DeclRange)
 }
 
 // inputsOf returns the upstream instances whose values reached the

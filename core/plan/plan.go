@@ -3,6 +3,7 @@ package plan
 import (
 	"context"
 	"fmt"
+	"runtime/debug"
 	"sort"
 	"time"
 
@@ -47,6 +48,11 @@ type Options struct {
 	// UniverseLoaded, when set, is called once the package universe is
 	// loaded, before planning.
 	UniverseLoaded func()
+	// DropUniverse says the caller needs no package universe once the
+	// packages are chosen (strata plan): the plan lets it go before the
+	// plugins plan, so that it and the plugins' processes are never in
+	// memory at once. Plan.Universe is then nil.
+	DropUniverse bool
 }
 
 // Plan is the plan of a configuration.
@@ -157,6 +163,31 @@ func New(ctx context.Context, opts Options) (*Plan, hcl.Diagnostics) {
 	if err != nil {
 		return nil, append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Cannot read the state", Detail: err.Error()})
 	}
+	p := &Plan{Opts: opts, Eval: r, State: st, Nodes: map[addrs.Instance]*Node{},
+		Graph: graph.New(func(a, b addrs.Instance) bool { return a.Less(b) })}
+	wanted, targetDiags := p.targeted()
+	// Each instance's diagnostics, in the order of the instances: it is
+	// decoded, then gathered, then planned, each step for all of them.
+	instDiags := map[addrs.Instance]hcl.Diagnostics{}
+	var decs []*decoded
+	if !targetDiags.HasErrors() {
+		for _, inst := range p.ordered() {
+			if wanted == nil || wanted[inst.Addr] {
+				dec, d := p.decode(inst)
+				instDiags[inst.Addr] = d
+				if dec != nil {
+					decs = append(decs, dec)
+				}
+			}
+		}
+	}
+	if opts.Plugins != nil {
+		// Decoding started the plugins. They stop while the universe is
+		// loaded and gathered from, which is when the core holds the most,
+		// and start again to plan, allowed to read the directories the
+		// packages turned out to be in.
+		opts.Plugins.Park()
+	}
 	u, d := pkgset.Load(ctx, sources(r), pkgset.Options{Dir: opts.Config.Dir, CacheDir: opts.Store.CacheDir()})
 	diags = append(diags, d...)
 	if opts.UniverseLoaded != nil {
@@ -169,31 +200,63 @@ func New(ctx context.Context, opts Options) (*Plan, hcl.Diagnostics) {
 		// Plugins link packages into what they build.
 		opts.Plugins.Sandbox.AllowLinksFrom(u.Dirs...)
 	}
-	p := &Plan{Opts: opts, Eval: r, Universe: u, State: st, Nodes: map[addrs.Instance]*Node{},
-		Graph: graph.New(func(a, b addrs.Instance) bool { return a.Less(b) })}
+	p.Universe = u
 	diags = append(diags, p.groupWarnings()...)
-	wanted, d := p.targeted()
-	diags = append(diags, d...)
-	if d.HasErrors() {
+	diags = append(diags, targetDiags...)
+	if targetDiags.HasErrors() {
 		return nil, diags
 	}
-	for _, inst := range p.ordered() {
-		if wanted != nil && !wanted[inst.Addr] {
-			continue
+	var gathered []*decoded
+	for _, dec := range decs {
+		ok, d := p.gather(dec)
+		instDiags[dec.node.Inst.Addr] = append(instDiags[dec.node.Inst.Addr], d...)
+		if ok {
+			gathered = append(gathered, dec)
 		}
-		diags = append(diags, p.planInstance(inst)...)
+	}
+	var listErr error
+	if opts.DropUniverse {
+		u = nil
+		listErr = p.dropUniverse()
+	}
+	for _, dec := range gathered {
+		instDiags[dec.node.Inst.Addr] = append(instDiags[dec.node.Inst.Addr], p.planInstance(dec)...)
+	}
+	for _, inst := range p.ordered() {
+		diags = append(diags, instDiags[inst.Addr]...)
 	}
 	if wanted != nil {
 		p.prune()
 	}
-	if err := u.ListError(); err != nil {
+	if p.Universe != nil {
+		listErr = p.Universe.ListError() // the plugins' plans read the details
+	}
+	if listErr != nil {
 		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Cannot read the package lists",
-			Detail: fmt.Sprintf("%v. The lists are a cache: removing the file has the next plan read its packages again.", err)})
+			Detail: fmt.Sprintf("%v. The lists are a cache: removing the file has the next plan read its packages again.", listErr)})
 	}
 	if !diags.HasErrors() {
 		diags = append(diags, p.askRemote(ctx)...)
 	}
 	return p, dedupe(diags)
+}
+
+// dropUniverse lets the universe go once every instance is gathered: the
+// nodes keep their packages, copied out of it without the dependencies,
+// and the memory it held goes back to the system before the plugins
+// start again to plan. It returns what reading the packages' details
+// met.
+func (p *Plan) dropUniverse() error {
+	var sets []*pkgset.Set
+	var unmet [][]pkgset.Unmet
+	for _, n := range p.Nodes {
+		sets = append(sets, n.Set)
+		unmet = append(unmet, n.Unmet)
+	}
+	err := pkgset.Detach(sets, unmet)
+	p.Universe = nil
+	debug.FreeOSMemory()
+	return err
 }
 
 // prune keeps only the targets and what they are built from: planning

@@ -36,3 +36,27 @@ func TestPlanReadsOnlyChangedHeaders(t *testing.T) {
 		t.Errorf("planned %d artifacts, want 5", len(p.Nodes))
 	}
 }
+
+// A plan that lets the universe go before the plugins plan (strata plan)
+// plans what one that keeps it does, with the same keys: the plugins were
+// stopped while it was loaded and start again.
+func TestPlanDropsUniverse(t *testing.T) {
+	dir := t.TempDir()
+	universe(t, dir, 200, 10, 5, 3)
+	kept, mgr := newPlan(t, dir)
+	mgr.Close()
+	dropped, mgr := planWith(t, dir, Options{DropUniverse: true})
+	mgr.Close()
+	if dropped.Universe != nil {
+		t.Error("the universe is kept")
+	}
+	if len(dropped.Nodes) != 5 || len(kept.Nodes) != 5 {
+		t.Fatalf("planned %d and %d artifacts, want 5", len(dropped.Nodes), len(kept.Nodes))
+	}
+	for addr, n := range kept.Nodes {
+		d := dropped.Nodes[addr]
+		if d == nil || d.Key != n.Key || len(d.Set.All()) != len(n.Set.All()) || d.Planned.GoString() != n.Planned.GoString() {
+			t.Errorf("%s: planned %+v, want %+v", addr, d, n)
+		}
+	}
+}

@@ -80,6 +80,12 @@ func universe(tb testing.TB, dir string, n, modules, artifacts, perArtifact int)
 // newPlan plans the configuration in dir with the probe plugin.
 func newPlan(tb testing.TB, dir string) (*Plan, *plugins.Manager) {
 	tb.Helper()
+	return planWith(tb, dir, Options{})
+}
+
+// planWith plans as newPlan does, with opts' other settings.
+func planWith(tb testing.TB, dir string, opts Options) (*Plan, *plugins.Manager) {
+	tb.Helper()
 	cfg, diags := dsl.Load(dir)
 	if diags.HasErrors() {
 		tb.Fatal(diags)
@@ -89,7 +95,8 @@ func newPlan(tb testing.TB, dir string) (*Plan, *plugins.Manager) {
 		tb.Fatal(err)
 	}
 	mgr := &plugins.Manager{Dirs: []plugins.SearchDir{{Path: buildProbe(tb), Why: "test"}}, Unlocked: true}
-	p, diags := New(context.Background(), Options{Config: cfg, Plugins: mgr, Store: st, Date: time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)})
+	opts.Config, opts.Plugins, opts.Store, opts.Date = cfg, mgr, st, time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
+	p, diags := New(context.Background(), opts)
 	if diags.HasErrors() {
 		mgr.Close()
 		tb.Fatal(diags)

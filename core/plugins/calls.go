@@ -20,19 +20,24 @@ func (p *Plugin) Name() string { return p.Info.Name + " " + p.Info.Version }
 // one run of strata.
 const maxRestarts = 10
 
-// process returns the plugin's process, starting it again when it
-// crashed: one artifact's crash must not fail the others the plugin
-// builds. The new process must report the same version.
+// process returns the plugin's process, starting it again when it was
+// parked or crashed: one artifact's crash must not fail the others the
+// plugin builds. The new process must report the same version.
 func (p *Plugin) process() (*host.Process, *tail, error) {
 	p.procMu.Lock()
 	defer p.procMu.Unlock()
 	if !p.proc.Exited() {
 		return p.proc, p.stderr, nil
 	}
-	if p.restarts >= maxRestarts {
-		return nil, nil, fmt.Errorf("plugin %s crashed %d times; it is not started again", p.Name(), p.restarts+1)
+	again := "starting plugin %s again"
+	if !p.parked {
+		if p.restarts >= maxRestarts {
+			return nil, nil, fmt.Errorf("plugin %s crashed %d times; it is not started again", p.Name(), p.restarts+1)
+		}
+		p.restarts++
+		again = "restarting plugin %s after it crashed"
 	}
-	p.restarts++
+	p.parked = false
 	proc, stderr, err := p.launch()
 	if err != nil {
 		return nil, nil, err
@@ -45,7 +50,7 @@ func (p *Plugin) process() (*host.Process, *tail, error) {
 	}
 	if err != nil {
 		proc.Kill()
-		return nil, nil, fmt.Errorf("restarting plugin %s after it crashed: %w", p.Name(), err)
+		return nil, nil, fmt.Errorf(again+": %w", p.Name(), err)
 	}
 	p.proc, p.stderr = proc, stderr
 	return proc, stderr, nil

@@ -54,6 +54,8 @@ type Plugin struct {
 	proc     *host.Process
 	stderr   *tail
 	restarts int
+	// parked says the process was stopped on purpose (Manager.Park).
+	parked bool
 
 	mu      sync.Mutex
 	schemas map[string]sdk.Schema
@@ -190,6 +192,23 @@ func (m *Manager) start(path, sum string, args ...string) (*Plugin, error) {
 	}
 	p.Info = info
 	return p, nil
+}
+
+// Park stops every plugin's process until the plugin is called again:
+// a plan lets them go while it loads the package universe, so that the
+// two are not in memory at once, and they start again in the sandbox as
+// the universe left it.
+func (m *Manager) Park() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, p := range m.running {
+		p.procMu.Lock()
+		if !p.proc.Exited() {
+			p.proc.Kill()
+			p.parked = true
+		}
+		p.procMu.Unlock()
+	}
 }
 
 // Close stops every plugin.
