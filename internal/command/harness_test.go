@@ -31,8 +31,9 @@ func TestMain(m *testing.M) {
 		{root, "./internal/rig/probe", "strata-plugin-probe"},
 		{filepath.Join(root, "examples", "plugins", "tarball"), ".", "strata-plugin-tarball"},
 	} {
-		cmd := exec.Command("go", "build", "-o", filepath.Join(dir, b.out), b.pkg)
-		cmd.Dir = b.dir
+		// Built as make build builds them: static.
+		cmd := exec.Command("go", "build", "-trimpath", "-o", filepath.Join(dir, b.out), b.pkg)
+		cmd.Dir, cmd.Env = b.dir, append(os.Environ(), "CGO_ENABLED=0")
 		if out, err := cmd.CombinedOutput(); err != nil {
 			fmt.Fprintf(os.Stderr, "building %s: %v\n%s", b.out, err, out)
 			os.Exit(1)
