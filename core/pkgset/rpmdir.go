@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 
@@ -168,6 +169,24 @@ func readOne(path string, prev *Package, read *atomic.Int64) (*Package, error) {
 	return p, nil
 }
 
+// The buffers reading a package's header and hashing its file go
+// through, kept for the next package: a cold load reads tens of
+// thousands, and made a gigabyte of garbage of them at 20,000.
+var (
+	headerReaders = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, headerRead) }}
+	heads         = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+	copyBuffers   = sync.Pool{New: func() any { b := make([]byte, 128<<10); return &b }}
+)
+
+// copyAll copies r to w through a kept buffer, as io.Copy does without
+// one of its own: io.Copy from a file or a bufio.Reader allocates 32 KiB
+// a call.
+func copyAll(w io.Writer, r io.Reader) (int64, error) {
+	buf := copyBuffers.Get().(*[]byte)
+	defer copyBuffers.Put(buf)
+	return io.CopyBuffer(w, struct{ io.Reader }{r}, *buf)
+}
+
 // smallFile is the size up to which a package file is hashed whole in
 // the pass that reads its header: reading on costs less than opening the
 // file again when an apply needs its digest, and a distribution's bytes
@@ -201,9 +220,13 @@ func readFile(path string) (*Package, error) {
 		unix.Fadvise(int(f.Fd()), 0, 0, unix.FADV_RANDOM)
 	}
 	h := sha256.New()
-	var head bytes.Buffer // the bytes up to the header's end, for its digest
-	br := bufio.NewReaderSize(f, headerRead)
-	hdr, err := rpm.Read(io.TeeReader(br, io.MultiWriter(h, &head)))
+	head := heads.Get().(*bytes.Buffer) // the bytes up to the header's end, for its digest
+	head.Reset()
+	defer heads.Put(head)
+	br := headerReaders.Get().(*bufio.Reader)
+	br.Reset(f)
+	defer func() { br.Reset(nil); headerReaders.Put(br) }()
+	hdr, err := rpm.Read(io.TeeReader(br, io.MultiWriter(h, head)))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -249,7 +272,7 @@ func checkHeaderDigest(hdr *rpm.Package, head []byte) string {
 // the one read the file's digest takes anyway.
 func hashPayload(p *Package, r io.Reader, h hash.Hash) error {
 	ph := sha256.New()
-	if _, err := io.Copy(io.MultiWriter(h, ph), r); err != nil {
+	if _, err := copyAll(io.MultiWriter(h, ph), r); err != nil {
 		return err
 	}
 	d := *p.detail()
@@ -288,7 +311,10 @@ func hashFile(p *Package) error {
 		return fmt.Errorf("%s changed since its header was read; plan again", p.Location)
 	}
 	h := sha256.New()
-	if _, err := io.CopyN(h, f, p.HeaderEnd); err != nil {
+	if n, err := copyAll(h, io.LimitReader(f, p.HeaderEnd)); err != nil || n < p.HeaderEnd {
+		if err == nil {
+			err = io.ErrUnexpectedEOF
+		}
 		return fmt.Errorf("hashing %s: %w", p.Location, err)
 	}
 	if err := hashPayload(p, f, h); err != nil {

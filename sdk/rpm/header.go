@@ -52,10 +52,17 @@ func readHeader(r io.Reader, base int64, pad bool) (*Header, int64, error) {
 		return nil, 0, formatErr(base+12, "header claims %d bytes of data, more than rpm allows", dl)
 	}
 	size := int64(il)*16 + int64(dl)
-	// ReadAll over a limited reader grows with what the file really holds,
-	// so a lying length in a short file costs nothing.
-	buf, err := io.ReadAll(io.LimitReader(r, size))
-	if err != nil {
+	// The first MiB is read at once, the rest as the file really holds
+	// it: a lying length in a short file costs no more than that.
+	buf := make([]byte, min(size, 1<<20))
+	got, err := io.ReadFull(r, buf)
+	buf = buf[:got]
+	if err == nil && int64(got) < size {
+		var rest []byte
+		rest, err = io.ReadAll(io.LimitReader(r, size-int64(got)))
+		buf = append(buf, rest...)
+	}
+	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
 		return nil, 0, formatErr(base+16, "reading header: %v", err)
 	}
 	if int64(len(buf)) < size {
