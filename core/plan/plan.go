@@ -45,9 +45,6 @@ type Options struct {
 	Date    time.Time
 	Plugins *plugins.Manager
 	Store   *store.Store
-	// UniverseLoaded, when set, is called once the package universe is
-	// loaded, before planning.
-	UniverseLoaded func()
 	// DropUniverse says the caller needs no package universe once the
 	// packages are chosen (strata plan): the plan lets it go before the
 	// plugins plan, so that it and the plugins' processes are never in
@@ -190,9 +187,6 @@ func New(ctx context.Context, opts Options) (*Plan, hcl.Diagnostics) {
 	}
 	u, d := pkgset.Load(ctx, sources(r), pkgset.Options{Dir: opts.Config.Dir, CacheDir: opts.Store.CacheDir()})
 	diags = append(diags, d...)
-	if opts.UniverseLoaded != nil {
-		opts.UniverseLoaded()
-	}
 	if d.HasErrors() {
 		return nil, diags
 	}
