@@ -2,6 +2,7 @@ package plan
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/strata-build/strata/core/eval"
 	"github.com/strata-build/strata/core/pkgset"
+	"github.com/strata-build/strata/core/plugins"
 	"github.com/strata-build/strata/internal/addrs"
 	"github.com/strata-build/strata/sdk"
 	"github.com/zclconf/go-cty/cty"
@@ -23,23 +25,15 @@ type decoded struct {
 	sel    eval.Selection
 }
 
-// decode evaluates an instance's body against its plugin's schema and has
-// the plugin validate it.
+// decode evaluates an instance's body against its type's schema.
 func (p *Plan) decode(inst *eval.Instance) (*decoded, hcl.Diagnostics) {
 	art := inst.Block
-	failed := func(err error) hcl.Diagnostics {
-		return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Plugin failed", Detail: err.Error(), Subject: art.DeclRange.Ptr()}}
-	}
-	plug, err := p.Opts.Plugins.ForType(inst.Addr.Type)
+	schema, err := p.Opts.Plugins.Schema(inst.Addr.Type)
 	if err != nil {
-		return nil, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Plugin not available", Detail: err.Error(), Subject: art.DeclRange.Ptr()}}
-	}
-	schema, err := plug.Schema(inst.Addr.Type)
-	if err != nil {
-		return nil, failed(err)
+		return nil, pluginDiags(err, art.DeclRange)
 	}
 	if err := checkSchema(schema); err != nil {
-		return nil, failed(fmt.Errorf("plugin %s: %w", plug.Name(), err))
+		return nil, pluginDiags(fmt.Errorf("the schema of artifact type %q: %w", inst.Addr.Type, err), art.DeclRange)
 	}
 	selAttrs, rest, diags := splitBody(art, schema)
 	ctx := p.Eval.ArtifactContext(inst, p.placeholder)
@@ -50,17 +44,37 @@ func (p *Plan) decode(inst *eval.Instance) (*decoded, hcl.Diagnostics) {
 	if diags.HasErrors() {
 		return nil, diags
 	}
-	n := &Node{Inst: inst, Plugin: plug, Schema: schema, Rest: rest, Inputs: p.inputsOf(inst, config)}
+	n := &Node{Inst: inst, Schema: schema, Rest: rest, Inputs: p.inputsOf(inst, config)}
 	config, _ = config.UnmarkDeep()
-	vd, err := plug.Validate(inst.Addr.Type, config)
-	if err != nil {
-		return nil, append(diags, failed(err)...)
-	}
-	diags = append(diags, sdkDiags(vd, rest, art.DeclRange)...)
-	if vd.HasErrors() {
-		return nil, diags
-	}
 	return &decoded{node: n, config: config, sel: sel}, diags
+}
+
+// validate has the instance's plugin, started if need be, validate its
+// decoded body.
+func (p *Plan) validate(dec *decoded) hcl.Diagnostics {
+	n := dec.node
+	at := n.Inst.Block.DeclRange
+	plug, err := p.Opts.Plugins.ForType(n.Inst.Addr.Type)
+	if err != nil {
+		return pluginDiags(&plugins.NotAvailableError{Err: err}, at)
+	}
+	n.Plugin = plug
+	vd, err := plug.Validate(n.Inst.Addr.Type, dec.config)
+	if err != nil {
+		return pluginDiags(err, at)
+	}
+	return sdkDiags(vd, n.Rest, at)
+}
+
+// pluginDiags says why a plugin could not be used: none is available for
+// the type, or it failed.
+func pluginDiags(err error, at hcl.Range) hcl.Diagnostics {
+	summary := "Plugin failed"
+	var na *plugins.NotAvailableError
+	if errors.As(err, &na) {
+		summary, err = "Plugin not available", na.Err
+	}
+	return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: summary, Detail: err.Error(), Subject: at.Ptr()}}
 }
 
 // gather chooses the packages of a decoded instance and checks them; its
@@ -87,22 +101,28 @@ func (p *Plan) gather(dec *decoded) (bool, hcl.Diagnostics) {
 	return true, diags
 }
 
-// planInstance has the plugin plan a gathered instance and decides what
-// to do with it; its inputs are planned. One that fails is no node.
+// planInstance has the plugin validate and plan a gathered instance, and
+// decides what to do with it; its inputs are planned. One that fails is
+// no node.
 func (p *Plan) planInstance(dec *decoded) hcl.Diagnostics {
 	n, inst := dec.node, dec.node.Inst
 	art := inst.Block
+	vd := p.validate(dec)
+	if vd.HasErrors() {
+		delete(p.Nodes, inst.Addr)
+		return vd
+	}
 	resp, diags, err := n.Plugin.Plan(inst.Addr.Type, &sdk.PlanRequest{
 		Address: inst.Addr.String(), Config: dec.config, Packages: SDKPackages(n.Set, nil),
 		Inputs: p.sdkInputs(n), Compose: p.compose(), Content: p.Content(n), ConfigDir: p.ConfigDir(),
 	})
 	if err != nil {
 		delete(p.Nodes, inst.Addr)
-		return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Plugin failed", Detail: err.Error(), Subject: art.DeclRange.Ptr()}}
+		return append(vd, pluginDiags(err, art.DeclRange)...)
 	}
 	if diags.HasErrors() {
 		delete(p.Nodes, inst.Addr)
-		return sdkDiags(diags, n.Rest, art.DeclRange)
+		return append(vd, sdkDiags(diags, n.Rest, art.DeclRange)...)
 	}
 	info := n.Plugin.Info
 	n.Planned = resp.Outputs
@@ -119,7 +139,7 @@ func (p *Plan) planInstance(dec *decoded) hcl.Diagnostics {
 	for _, in := range n.Inputs {
 		p.Graph.Connect(inst.Addr, in)
 	}
-	return sdkDiags(diags, n.Rest, art.DeclRange)
+	return append(vd, sdkDiags(diags, n.Rest, art.DeclRange)...)
 }
 
 // inputsOf returns the upstream instances whose values reached the

@@ -179,10 +179,11 @@ func New(ctx context.Context, opts Options) (*Plan, hcl.Diagnostics) {
 		}
 	}
 	if opts.Plugins != nil {
-		// Decoding started the plugins. They stop while the universe is
-		// loaded and gathered from, which is when the core holds the most,
-		// and start again to plan, allowed to read the directories the
-		// packages turned out to be in.
+		// Decoding started the plugins whose schemas were not cached. They
+		// stop while the universe is loaded and gathered from, which is
+		// when the core holds the most, and start again to validate and
+		// plan, allowed to read the directories the packages turned out to
+		// be in.
 		opts.Plugins.Park()
 	}
 	u, d := pkgset.Load(ctx, sources(r), pkgset.Options{Dir: opts.Config.Dir, CacheDir: opts.Store.CacheDir()})

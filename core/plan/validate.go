@@ -16,8 +16,11 @@ func Validate(opts Options) hcl.Diagnostics {
 	}
 	p := &Plan{Opts: opts, Eval: r, Nodes: map[addrs.Instance]*Node{}}
 	for _, inst := range r.Instances {
-		_, d := p.decode(inst)
+		dec, d := p.decode(inst)
 		diags = append(diags, d...)
+		if dec != nil {
+			diags = append(diags, p.validate(dec)...)
+		}
 	}
 	return dedupe(diags)
 }

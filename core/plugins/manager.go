@@ -37,6 +37,8 @@ type Manager struct {
 	Builtins map[string]string
 	// Sandbox, when set, confines every plugin process started.
 	Sandbox *Sandbox
+	// SchemaCache, when set, is the directory Schema keeps schemas in.
+	SchemaCache string
 
 	mu      sync.Mutex
 	running map[string]*Plugin // by command line
@@ -84,6 +86,14 @@ func (e *MissingError) Error() string {
 	return fmt.Sprintf("no plugin for artifact type %q: strata looked for %s%s in %s. Build or install the plugin into one of these directories (go build -o DIR/%s%s), then run strata init.",
 		e.Type, BinaryPrefix, e.Type, strings.Join(where, ", "), BinaryPrefix, e.Type)
 }
+
+// NotAvailableError says no plugin can serve an artifact type: none is
+// found, the lock file refuses it, or it does not start.
+type NotAvailableError struct{ Err error }
+
+func (e *NotAvailableError) Error() string { return e.Err.Error() }
+
+func (e *NotAvailableError) Unwrap() error { return e.Err }
 
 // BuiltinSum stands for the checksum of a built-in plugin in the lock
 // file: it comes with strata, so its version is what is checked.

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"sort"
 	"strings"
@@ -123,6 +124,7 @@ func (c *cli) makePlan(ctx context.Context, dir string, pf *planFlags, saved *pl
 		return s, append(diags, usageDiag("cannot open the store"))
 	}
 	opts.Plugins, opts.Store = s.plugins, s.store
+	s.plugins.SchemaCache = filepath.Join(s.store.CacheDir(), "schemas")
 	holdingUniverse()
 	opts.DropUniverse = pf.showOnly
 	p, d := plan.New(ctx, opts)
