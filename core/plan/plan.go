@@ -163,62 +163,34 @@ func New(ctx context.Context, opts Options) (*Plan, hcl.Diagnostics) {
 	p := &Plan{Opts: opts, Eval: r, State: st, Nodes: map[addrs.Instance]*Node{},
 		Graph: graph.New(func(a, b addrs.Instance) bool { return a.Less(b) })}
 	wanted, targetDiags := p.targeted()
-	// Each instance's diagnostics, in the order of the instances: it is
-	// decoded, then gathered, then planned, each step for all of them.
-	instDiags := map[addrs.Instance]hcl.Diagnostics{}
+	// Each step is taken for every instance before the next: decoding
+	// (no packages), gathering (with the universe, the plugins stopped),
+	// planning (the plugins started again).
+	each := instanceDiags{}
 	var decs []*decoded
 	if !targetDiags.HasErrors() {
-		for _, inst := range p.ordered() {
-			if wanted == nil || wanted[inst.Addr] {
-				dec, d := p.decode(inst)
-				instDiags[inst.Addr] = d
-				if dec != nil {
-					decs = append(decs, dec)
-				}
-			}
-		}
+		decs = p.decodeAll(wanted, each)
 	}
-	if opts.Plugins != nil {
-		// Decoding started the plugins whose schemas were not cached. They
-		// stop while the universe is loaded and gathered from, which is
-		// when the core holds the most, and start again to validate and
-		// plan, allowed to read the directories the packages turned out to
-		// be in.
-		opts.Plugins.Park()
-	}
-	u, d := pkgset.Load(ctx, sources(r), pkgset.Options{Dir: opts.Config.Dir, CacheDir: opts.Store.CacheDir()})
+	d := p.loadUniverse(ctx)
 	diags = append(diags, d...)
 	if d.HasErrors() {
 		return nil, diags
 	}
-	if opts.Plugins != nil {
-		// Plugins link packages into what they build.
-		opts.Plugins.Sandbox.AllowLinksFrom(u.Dirs...)
-	}
-	p.Universe = u
 	diags = append(diags, p.groupWarnings()...)
 	diags = append(diags, targetDiags...)
 	if targetDiags.HasErrors() {
 		return nil, diags
 	}
-	var gathered []*decoded
-	for _, dec := range decs {
-		ok, d := p.gather(dec)
-		instDiags[dec.node.Inst.Addr] = append(instDiags[dec.node.Inst.Addr], d...)
-		if ok {
-			gathered = append(gathered, dec)
-		}
-	}
+	gathered := p.gatherAll(decs, each)
 	var listErr error
 	if opts.DropUniverse {
-		u = nil
 		listErr = p.dropUniverse()
 	}
 	for _, dec := range gathered {
-		instDiags[dec.node.Inst.Addr] = append(instDiags[dec.node.Inst.Addr], p.planInstance(dec)...)
+		each.add(dec, p.planInstance(dec))
 	}
 	for _, inst := range p.ordered() {
-		diags = append(diags, instDiags[inst.Addr]...)
+		diags = append(diags, each[inst.Addr]...)
 	}
 	if wanted != nil {
 		p.prune()
@@ -234,6 +206,65 @@ func New(ctx context.Context, opts Options) (*Plan, hcl.Diagnostics) {
 		diags = append(diags, p.askRemote(ctx)...)
 	}
 	return p, dedupe(diags)
+}
+
+// instanceDiags are each instance's diagnostics, reported in the order
+// of the instances whatever the order of the steps that made them.
+type instanceDiags map[addrs.Instance]hcl.Diagnostics
+
+func (d instanceDiags) add(dec *decoded, diags hcl.Diagnostics) {
+	a := dec.node.Inst.Addr
+	d[a] = append(d[a], diags...)
+}
+
+// decodeAll decodes the wanted instances (nil: all), in order.
+func (p *Plan) decodeAll(wanted map[addrs.Instance]bool, each instanceDiags) []*decoded {
+	var decs []*decoded
+	for _, inst := range p.ordered() {
+		if wanted == nil || wanted[inst.Addr] {
+			dec, d := p.decode(inst)
+			each[inst.Addr] = d
+			if dec != nil {
+				decs = append(decs, dec)
+			}
+		}
+	}
+	return decs
+}
+
+// loadUniverse reads the sources. Decoding started the plugins whose
+// schemas were not cached: they stop while the universe is loaded and
+// gathered from, which is when the core holds the most, and start again
+// to validate and plan, allowed to read the directories the packages
+// turned out to be in.
+func (p *Plan) loadUniverse(ctx context.Context) hcl.Diagnostics {
+	if p.Opts.Plugins != nil {
+		p.Opts.Plugins.Park()
+	}
+	u, diags := pkgset.Load(ctx, sources(p.Eval), pkgset.Options{Dir: p.Opts.Config.Dir, CacheDir: p.Opts.Store.CacheDir()})
+	if diags.HasErrors() {
+		return diags
+	}
+	if p.Opts.Plugins != nil {
+		// Plugins link packages into what they build.
+		p.Opts.Plugins.Sandbox.AllowLinksFrom(u.Dirs...)
+	}
+	p.Universe = u
+	return diags
+}
+
+// gatherAll gathers the decoded instances, in order, and returns those
+// that can be planned.
+func (p *Plan) gatherAll(decs []*decoded, each instanceDiags) []*decoded {
+	var gathered []*decoded
+	for _, dec := range decs {
+		ok, d := p.gather(dec)
+		each.add(dec, d)
+		if ok {
+			gathered = append(gathered, dec)
+		}
+	}
+	return gathered
 }
 
 // dropUniverse lets the universe go once every instance is gathered: the
