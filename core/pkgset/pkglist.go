@@ -237,45 +237,31 @@ func readPackageList(path string) (pkgs []*Package, err error) {
 	}
 	// The pool is read into a builder, whose String is its bytes
 	// without a copy: every string of the list is a part of it. The
-	// details are only checked; the records are read whole.
+	// details are only checked. The records are decoded as they are
+	// read, and the list is bad unless their checksum then matches.
 	var pool strings.Builder
 	pool.Grow(int(lens[0]))
-	recs := make([]byte, lens[2])
-	if !part(0, &pool) || !part(1, io.Discard) || !part(2, &fill{b: recs}) {
+	if !part(0, &pool) || !part(1, io.Discard) {
 		return nil, errBadList
 	}
 	from := &listFile{f: f, base: int64(listHead) + int64(lens[0])}
-	pkgs, ok := decodeList(pool.String(), recs, from, lens[1])
-	if !ok {
+	sum := crc32.NewIEEE()
+	pkgs, ok := decodeList(pool.String(), io.TeeReader(io.LimitReader(r, int64(lens[2])), sum), lens[2], from, lens[1])
+	if !ok || sum.Sum32() != binary.LittleEndian.Uint32(sums[8:]) {
 		return nil, errBadList
 	}
 	return pkgs, nil
 }
 
-// fill is a writer into a slice of the size it will be written: a
-// bytes.Buffer would grow it past that.
-type fill struct {
-	b []byte
-	n int
-}
-
-func (f *fill) Write(p []byte) (int, error) {
-	if len(p) > len(f.b)-f.n {
-		return 0, io.ErrShortWrite
-	}
-	f.n += copy(f.b[f.n:], p)
-	return len(p), nil
-}
-
 // decodeList decodes a list's records against its pool; a record that
 // names a string or dependency the list does not hold makes it bad.
-func decodeList(pool string, recs []byte, from *listFile, detailsLen uint64) ([]*Package, bool) {
-	r := recordReader{b: recs}
+func decodeList(pool string, recs io.Reader, recsLen uint64, from *listFile, detailsLen uint64) ([]*Package, bool) {
+	r := recordReader{src: recs, buf: make([]byte, recordWindow)}
 	// Each string, package and dependency takes a byte of the records at
 	// least: counts beyond that are damage, not allocations to make.
 	count := func() int {
 		n := r.uvarint()
-		if n > uint64(len(recs)) {
+		if n > recsLen {
 			r.bad = true
 			return 0
 		}
@@ -354,17 +340,31 @@ func decodeList(pool string, recs []byte, from *listFile, detailsLen uint64) ([]
 			return nil, false
 		}
 	}
-	return pkgs, len(r.b) == 0 && len(depSlab) == 0 && at == detailsLen
+	return pkgs, r.done() && len(depSlab) == 0 && at == detailsLen
 }
 
-// recordReader reads a list's varints; one past the end marks it bad
-// and reads as zero.
+// recordReader reads a list's varints from a window on its records, read
+// on as it empties: a 77,000-package list's records are 6 MB that need
+// not be held at once. One past the end marks it bad and reads as zero.
 type recordReader struct {
-	b   []byte
+	b   []byte    // what is left of the window
+	src io.Reader // the records after it; nil once read to the end
+	buf []byte
 	bad bool
 }
 
+// recordWindow is the size of a recordReader's window.
+const recordWindow = 256 << 10
+
 func (r *recordReader) uvarint() uint64 {
+	if len(r.b) < binary.MaxVarintLen64 && r.src != nil {
+		n := copy(r.buf, r.b)
+		m, err := io.ReadFull(r.src, r.buf[n:])
+		r.b = r.buf[:n+m]
+		if err != nil {
+			r.src = nil // the end, or a read that failed: what is left is all
+		}
+	}
 	v, n := binary.Uvarint(r.b)
 	if n <= 0 {
 		r.bad = true
@@ -373,6 +373,18 @@ func (r *recordReader) uvarint() uint64 {
 	}
 	r.b = r.b[n:]
 	return v
+}
+
+// done says every record was read, and nothing follows them.
+func (r *recordReader) done() bool {
+	if len(r.b) > 0 {
+		return false
+	}
+	if r.src != nil {
+		n, _ := io.ReadFull(r.src, r.buf[:1])
+		return n == 0
+	}
+	return true
 }
 
 // varint reads what binary.AppendVarint wrote: the uvarint of the

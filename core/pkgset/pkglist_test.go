@@ -1,6 +1,7 @@
 package pkgset
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"os"
@@ -140,7 +141,7 @@ func FuzzPackageList(f *testing.F) {
 			t.Fatal(err)
 		}
 		defer df.Close()
-		pkgs, ok := decodeList(pool, recs, &listFile{f: df}, uint64(len(details)))
+		pkgs, ok := decodeList(pool, bytes.NewReader(recs), uint64(len(recs)), &listFile{f: df}, uint64(len(details)))
 		if !ok {
 			return
 		}

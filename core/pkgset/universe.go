@@ -281,6 +281,9 @@ func (u *Universe) fileOwners(path string) []*Package {
 		for _, p := range u.Packages {
 			for _, k := range []depKind{requires, recommends, supplements, conflicts} {
 				for d := range p.deps(k) {
+					if !strings.Contains(d.Name, "/") {
+						continue // most are names and sonames: nothing to split
+					}
 					for _, f := range strings.FieldsFunc(d.Name, func(r rune) bool { return r == ' ' || r == '(' || r == ')' }) {
 						if strings.HasPrefix(f, "/") {
 							wanted[f] = true
