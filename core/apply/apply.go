@@ -296,7 +296,7 @@ func hashPackages(p *plan.Plan, n *plan.Node) error {
 			pkgs = append(pkgs, in.Set.All()...)
 		}
 	}
-	return p.Universe.Hash(pkgs)
+	return p.Digests.Hash(pkgs)
 }
 
 // localPackages fetches what is not local and lists the packages with

@@ -8,7 +8,7 @@ import (
 
 // sourceList is an rpm_dir source's package list (pkglist.go) as loading
 // found it: written back when loading read a header the list did not
-// hold, lost a file it did, or Hash added a digest.
+// hold or lost a file it did. Digests.Save adds what an apply hashed.
 type sourceList struct {
 	path, source string
 	pkgs         []*Package

@@ -74,18 +74,26 @@ func TestHeaderIdentity(t *testing.T) {
 		t.Errorf("large package: header digest %q, identity %q, want %q", l.HeaderSHA256(), l.Identity(), want)
 	}
 
-	if err := u.Hash(u.Packages); err != nil {
+	// As an apply does: the package copied out of the universe, which
+	// is let go, then hashed, and the digest saved in the package list.
+	digests := u.Digests()
+	set := &Set{Arches: []string{"x86_64"}, ByArch: map[string][]*Package{"x86_64": {l}}}
+	if err := Detach([]*Set{set}, nil); err != nil {
 		t.Fatal(err)
 	}
-	if l.SHA256() != fileDigest(t, large, -1) {
-		t.Errorf("after Hash: sha256 %q, want the file's %q", l.SHA256(), fileDigest(t, large, -1))
+	copied := set.ByArch["x86_64"][0]
+	if err := digests.Hash(set.All()); err != nil {
+		t.Fatal(err)
 	}
-	if err := u.SaveCache(); err != nil {
+	if copied.SHA256() != fileDigest(t, large, -1) {
+		t.Errorf("after Hash: sha256 %q, want the file's %q", copied.SHA256(), fileDigest(t, large, -1))
+	}
+	if err := digests.Save(); err != nil {
 		t.Fatal(err)
 	}
 	again := loadDir(t, dir, cache)
-	if again.HeadersRead != 0 || byName(again, "large").SHA256() != l.SHA256() {
-		t.Errorf("from the cache: %d headers read, sha256 %q; want none read and %q", again.HeadersRead, byName(again, "large").SHA256(), l.SHA256())
+	if again.HeadersRead != 0 || byName(again, "large").SHA256() != copied.SHA256() || !byName(again, "large").Verified {
+		t.Errorf("from the cache: %d headers read, sha256 %q; want none read and %q, verified", again.HeadersRead, byName(again, "large").SHA256(), copied.SHA256())
 	}
 
 	// Another payload under the same name and version is another package.
@@ -106,7 +114,7 @@ func TestHashRefusesChangedFile(t *testing.T) {
 	if err := os.Chtimes(large, later, later); err != nil {
 		t.Fatal(err)
 	}
-	err := u.Hash(u.Packages)
+	err := u.Digests().Hash(u.Packages)
 	if err == nil || !strings.Contains(err.Error(), filepath.Base(large)+" changed since its header was read") {
 		t.Fatalf("Hash = %v, want an error naming the changed file", err)
 	}

@@ -14,7 +14,6 @@ import (
 	"sync/atomic"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/strata-build/strata/sdk/parallel"
 	"github.com/strata-build/strata/sdk/rpm"
 )
 
@@ -43,8 +42,7 @@ type Universe struct {
 	// symbolic links resolved: plugins are allowed to read them.
 	Dirs []string
 	// lists are the rpm_dir sources' package lists.
-	lists   []*sourceList
-	hashing sync.Mutex
+	lists []*sourceList
 }
 
 // provider is a package and which of its provides meets a name: an
@@ -152,7 +150,7 @@ func Load(ctx context.Context, sources []Source, opts Options) (*Universe, hcl.D
 	}
 	u := newUniverse(all)
 	u.HeadersRead, u.lists, u.Dirs = read.Load(), lists, dirs
-	if err := u.SaveCache(); err != nil {
+	if err := u.saveLists(); err != nil {
 		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "Cannot save the package lists", Detail: err.Error()})
 	}
 	return u, diags
@@ -311,38 +309,8 @@ func (u *Universe) fileOwners(path string) []*Package {
 	return u.files[path]
 }
 
-// Hash computes the sha256 of the package files that loading read only
-// the headers of, on the disk workers: an apply hashes what it builds
-// from, not the whole universe. A file that changed since it was read is
-// an error. Calls may come from several builds at once; they take turns.
-func (u *Universe) Hash(pkgs []*Package) error {
-	u.hashing.Lock()
-	defer u.hashing.Unlock()
-	var todo []*Package
-	seen := map[*Package]bool{}
-	for _, p := range pkgs {
-		if p.SHA256() == "" && !seen[p] {
-			seen[p] = true
-			todo = append(todo, p)
-		}
-	}
-	err := parallel.IO(len(todo), func(i int) error { return hashFile(todo[i]) })
-	for _, l := range u.lists {
-		for _, p := range todo {
-			if p.SHA256() != "" && p.Source == l.source {
-				l.dirty = true
-				break
-			}
-		}
-	}
-	return err
-}
-
-// SaveCache writes the package lists that changed since they were read:
-// the digests Hash computed are kept for the next load.
-func (u *Universe) SaveCache() error {
-	u.hashing.Lock()
-	defer u.hashing.Unlock()
+// saveLists writes the package lists that loading found changed.
+func (u *Universe) saveLists() error {
 	var errs []error
 	for _, l := range u.lists {
 		errs = append(errs, l.save())

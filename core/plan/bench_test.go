@@ -22,8 +22,8 @@ func BenchmarkPlan(b *testing.B) {
 		p, mgr := newPlan(b, dir)
 		mgr.Close()
 		cpu += cpuTime() - before
-		if p.Universe.HeadersRead != 0 {
-			b.Fatalf("an unchanged plan read %d headers", p.Universe.HeadersRead)
+		if p.HeadersRead != 0 {
+			b.Fatalf("an unchanged plan read %d headers", p.HeadersRead)
 		}
 		if len(p.Nodes) != 100 {
 			b.Fatalf("planned %d artifacts", len(p.Nodes))

@@ -33,7 +33,7 @@ func (p *Plan) checkClosure(n *Node) hcl.Diagnostics {
 				available = append(available, in.Set.Binaries(arch)...)
 			}
 		}
-		for _, u := range p.Universe.Closure(own, available) {
+		for _, u := range p.universe.Closure(own, available) {
 			line := fmt.Sprintf("%s (%s) requires %s, which nothing in the artifact provides", u.Package.NEVRA(), arch, u.Require)
 			if reason := why[[2]string{u.Package.NEVRA(), u.Require.String()}]; reason != "" {
 				line = fmt.Sprintf("%s (%s) requires %s, and no provider can be pulled in: %s", u.Package.NEVRA(), arch, u.Require, reason)

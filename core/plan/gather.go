@@ -54,7 +54,7 @@ func (p *Plan) addTrees(n *Node, g eval.Gather) hcl.Diagnostics {
 	if !n.Schema.Trees {
 		return nil
 	}
-	problems := p.Universe.AddTrees(n.Set, pkgset.TreeOptions{Sources: g.Sources, Debuginfo: g.Debuginfo, Exclude: g.Exclude})
+	problems := p.universe.AddTrees(n.Set, pkgset.TreeOptions{Sources: g.Sources, Debuginfo: g.Debuginfo, Exclude: g.Exclude})
 	if len(problems) == 0 {
 		return nil
 	}

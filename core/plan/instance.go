@@ -87,12 +87,12 @@ func (p *Plan) gather(dec *decoded) (bool, hcl.Diagnostics) {
 		return false, diags
 	}
 	var d hcl.Diagnostics
-	n.Set, d = p.Universe.Resolve(req)
+	n.Set, d = p.universe.Resolve(req)
 	diags = append(diags, d...)
 	if d.HasErrors() {
 		return false, diags
 	}
-	n.Unmet = p.Universe.Gather(n.Set, gatherOptions(sel.Gather), p.lookaside(n), p.noFollow(n))
+	n.Unmet = p.universe.Gather(n.Set, gatherOptions(sel.Gather), p.lookaside(n), p.noFollow(n))
 	diags = append(diags, p.checkClosure(n)...)
 	diags = append(diags, p.addTrees(n, sel.Gather)...)
 	diags = append(diags, p.checkDamaged(n)...)

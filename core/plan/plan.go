@@ -45,19 +45,23 @@ type Options struct {
 	Date    time.Time
 	Plugins *plugins.Manager
 	Store   *store.Store
-	// DropUniverse says the caller needs no package universe once the
-	// packages are chosen (strata plan): the plan lets it go before the
-	// plugins plan, so that it and the plugins' processes are never in
-	// memory at once. Plan.Universe is then nil.
-	DropUniverse bool
 }
 
 // Plan is the plan of a configuration.
 type Plan struct {
-	Opts     Options
-	Eval     *eval.Result
-	Universe *pkgset.Universe
-	State    *store.State
+	Opts Options
+	Eval *eval.Result
+	// universe is every package the sources hold, while the plan is
+	// made: it is let go once the nodes' packages are chosen, before the
+	// plugins plan, so that it and their processes are never in memory
+	// at once.
+	universe *pkgset.Universe
+	// Digests completes the digests of the nodes' packages for an apply.
+	Digests *pkgset.Digests
+	// HeadersRead counts the package headers loading read from files (not
+	// from the package lists).
+	HeadersRead int64
+	State       *store.State
 	// Nodes are the planned instances, by address.
 	Nodes map[addrs.Instance]*Node
 	// Graph holds the instances with edges to their inputs.
@@ -182,10 +186,7 @@ func New(ctx context.Context, opts Options) (*Plan, hcl.Diagnostics) {
 		return nil, diags
 	}
 	gathered := p.gatherAll(decs, each)
-	var listErr error
-	if opts.DropUniverse {
-		listErr = p.dropUniverse()
-	}
+	listErr := p.dropUniverse()
 	for _, dec := range gathered {
 		each.add(dec, p.planInstance(dec))
 	}
@@ -194,9 +195,6 @@ func New(ctx context.Context, opts Options) (*Plan, hcl.Diagnostics) {
 	}
 	if wanted != nil {
 		p.prune()
-	}
-	if p.Universe != nil {
-		listErr = p.Universe.ListError() // the plugins' plans read the details
 	}
 	if listErr != nil {
 		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Cannot read the package lists",
@@ -249,7 +247,7 @@ func (p *Plan) loadUniverse(ctx context.Context) hcl.Diagnostics {
 		// Plugins link packages into what they build.
 		p.Opts.Plugins.Sandbox.AllowLinksFrom(u.Dirs...)
 	}
-	p.Universe = u
+	p.universe, p.Digests, p.HeadersRead = u, u.Digests(), u.HeadersRead
 	return diags
 }
 
@@ -280,7 +278,7 @@ func (p *Plan) dropUniverse() error {
 		unmet = append(unmet, n.Unmet)
 	}
 	err := pkgset.Detach(sets, unmet)
-	p.Universe = nil
+	p.universe = nil
 	debug.FreeOSMemory()
 	return err
 }

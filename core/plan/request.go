@@ -103,7 +103,7 @@ func (p *Plan) groupWarnings() hcl.Diagnostics {
 		g := p.Eval.Groups[id]
 		var missing []string
 		for _, name := range g.Packages() {
-			if !p.Universe.Has(name) && !slices.Contains(missing, name) {
+			if !p.universe.Has(name) && !slices.Contains(missing, name) {
 				missing = append(missing, name)
 			}
 		}

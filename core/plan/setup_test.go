@@ -80,12 +80,6 @@ func universe(tb testing.TB, dir string, n, modules, artifacts, perArtifact int)
 // newPlan plans the configuration in dir with the probe plugin.
 func newPlan(tb testing.TB, dir string) (*Plan, *plugins.Manager) {
 	tb.Helper()
-	return planWith(tb, dir, Options{})
-}
-
-// planWith plans as newPlan does, with opts' other settings.
-func planWith(tb testing.TB, dir string, opts Options) (*Plan, *plugins.Manager) {
-	tb.Helper()
 	cfg, diags := dsl.Load(dir)
 	if diags.HasErrors() {
 		tb.Fatal(diags)
@@ -95,8 +89,7 @@ func planWith(tb testing.TB, dir string, opts Options) (*Plan, *plugins.Manager)
 		tb.Fatal(err)
 	}
 	mgr := &plugins.Manager{Dirs: []plugins.SearchDir{{Path: buildProbe(tb), Why: "test"}}, Unlocked: true}
-	opts.Config, opts.Plugins, opts.Store, opts.Date = cfg, mgr, st, time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
-	p, diags := New(context.Background(), opts)
+	p, diags := New(context.Background(), Options{Config: cfg, Plugins: mgr, Store: st, Date: time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)})
 	if diags.HasErrors() {
 		mgr.Close()
 		tb.Fatal(diags)

@@ -204,10 +204,10 @@ func (m *Manager) start(path, sum string, args ...string) (*Plugin, error) {
 	return p, nil
 }
 
-// Park stops every plugin's process until the plugin is called again:
-// a plan lets them go while it loads the package universe, so that the
-// two are not in memory at once, and they start again in the sandbox as
-// the universe left it.
+// Park stops every plugin's process until the plugin is called again,
+// in the sandbox as it is then: a plan lets them go while it loads the
+// package universe, so that the two are not in memory at once, and an
+// apply once its builds are done.
 func (m *Manager) Park() {
 	m.mu.Lock()
 	defer m.mu.Unlock()

@@ -101,7 +101,10 @@ func runApply(c *cli, args []string) int {
 	if res == nil {
 		return c.errorf("writing the compose: %v", err)
 	}
-	if err := p.Universe.SaveCache(); err != nil {
+	// The builds are done: their plugins' memory goes before the package
+	// lists are read again to record the digests the apply computed.
+	s.plugins.Park()
+	if err := p.Digests.Save(); err != nil {
 		c.diagnose(hcl.Diagnostics{{Severity: hcl.DiagWarning, Summary: "Cannot save the package lists", Detail: err.Error()}})
 	}
 	result := map[string]any{"type": "result", "built": res.Built, "from_store": res.FromStore, "published": res.Published, "failed": res.Failed, "skipped": res.Skipped,

@@ -17,7 +17,6 @@ func runPlan(c *cli, args []string) int {
 	if !c.parseTargets(&pf) {
 		return exitUsage
 	}
-	pf.showOnly = true
 	s, diags := c.makePlan(context.Background(), dir, &pf, nil)
 	defer s.close()
 	if pf.json {

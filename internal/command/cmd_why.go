@@ -34,7 +34,6 @@ func runWhy(c *cli, args []string) int {
 		dir = fs.Arg(2)
 	}
 	pf.parsedTargets = []addrs.Instance{inst}
-	pf.showOnly = true
 	s, diags := c.makePlan(context.Background(), dir, &pf, nil)
 	defer s.close()
 	if diags.HasErrors() || s.plan == nil {

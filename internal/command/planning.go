@@ -32,9 +32,6 @@ type planFlags struct {
 	json    bool
 
 	parsedTargets []addrs.Instance
-	// showOnly says the command builds nothing: the plan lets the package
-	// universe go once the packages are chosen.
-	showOnly bool
 }
 
 // parseTargets checks the -target addresses; a bad one is a usage error.
@@ -126,7 +123,6 @@ func (c *cli) makePlan(ctx context.Context, dir string, pf *planFlags, saved *pl
 	opts.Plugins, opts.Store = s.plugins, s.store
 	s.plugins.SchemaCache = filepath.Join(s.store.CacheDir(), "schemas")
 	holdingUniverse()
-	opts.DropUniverse = pf.showOnly
 	p, d := plan.New(ctx, opts)
 	s.plan = p
 	return s, append(diags, d...)
