@@ -61,11 +61,9 @@ func (u *Universe) Closure(pkgs, available []*Package) []Unmet {
 // nil in is the whole universe.
 func (u *Universe) providers(req rpm.Dependency, in map[*Package]bool) map[*Package]bool {
 	out := map[*Package]bool{}
-	for _, pr := range u.providing(req.Name) {
-		if p := u.Packages[pr.pkg]; in == nil || in[p] {
-			if _, d := u.provide(pr); rpm.Overlaps(d, req) {
-				out[p] = true
-			}
+	for _, k := range u.providing(req.Name) {
+		if p := u.Packages[k]; (in == nil || in[p]) && p.meets(req) {
+			out[p] = true
 		}
 	}
 	if strings.HasPrefix(req.Name, "/") {

@@ -29,6 +29,8 @@ var rpmKinds = [depKinds]rpm.Kind{rpm.Provides, rpm.Requires, rpm.Obsoletes, rpm
 type strtab struct {
 	pool string
 	ends []uint32
+	// deps are the dependencies of the packages that share the table.
+	deps []depRef
 }
 
 func (t *strtab) str(id uint32) string {
@@ -48,10 +50,10 @@ type depRef struct {
 }
 
 // depList is a package's dependencies: every list's, one after another,
-// as ids in strs.
+// in strs.deps from first on, as ids in strs.
 type depList struct {
-	refs []depRef
-	// ends[k] is where list k ends in refs.
+	first uint32
+	// ends[k] is where list k ends, from first.
 	ends [depKinds]uint32
 	strs *strtab
 }
@@ -68,13 +70,13 @@ func (l *depList) start(k depKind) uint32 {
 
 // dep is the i-th dependency of list k.
 func (l *depList) dep(k depKind, i int) rpm.Dependency {
-	r := l.refs[l.start(k)+uint32(i)]
+	r := l.strs.deps[l.first+l.start(k)+uint32(i)]
 	return rpm.Dependency{Name: l.strs.str(r.name), Flags: r.flags, Version: l.strs.str(r.version)}
 }
 
 // depName is the name of the i-th dependency of list k.
 func (l *depList) depName(k depKind, i int) string {
-	return l.strs.str(l.refs[l.start(k)+uint32(i)].name)
+	return l.strs.str(l.strs.deps[l.first+l.start(k)+uint32(i)].name)
 }
 
 // deps yields the dependencies of list k, in order.
@@ -104,6 +106,7 @@ func newDepList(lists [depKinds][]rpm.Dependency) depList {
 	var l depList
 	var pool []byte
 	var ends []uint32
+	var refs []depRef
 	id := func(s string) uint32 {
 		pool = append(pool, s...)
 		ends = append(ends, uint32(len(pool)))
@@ -111,10 +114,10 @@ func newDepList(lists [depKinds][]rpm.Dependency) depList {
 	}
 	for k, list := range lists {
 		for _, d := range list {
-			l.refs = append(l.refs, depRef{name: id(d.Name), version: id(d.Version), flags: d.Flags})
+			refs = append(refs, depRef{name: id(d.Name), version: id(d.Version), flags: d.Flags})
 		}
-		l.ends[k] = uint32(len(l.refs))
+		l.ends[k] = uint32(len(refs))
 	}
-	l.strs = &strtab{pool: string(pool), ends: ends}
+	l.strs = &strtab{pool: string(pool), ends: ends, deps: refs}
 	return l
 }

@@ -294,12 +294,13 @@ func decodeList(pool string, recs io.Reader, recsLen uint64, from *listFile, det
 		return strs.str(n)
 	}
 	npkgs, ndeps := count(), count()
-	if r.bad {
+	if r.bad || ndeps > math.MaxUint32 {
 		return nil, false
 	}
 	at := uint64(0) // where the next detail starts
 	slab := make([]Package, npkgs)
-	depSlab := make([]depRef, ndeps)
+	strs.deps = make([]depRef, ndeps)
+	first := 0 // where the next package's dependencies start
 	pkgs := make([]*Package, npkgs)
 	for i := range slab {
 		p := &slab[i]
@@ -320,27 +321,26 @@ func decodeList(pool string, recs io.Reader, recsLen uint64, from *listFile, det
 		}
 		p.from, p.at, p.size = from, int64(at), uint32(size)
 		at += size
-		// The package's dependencies are a part of the slab, ids in the
-		// list's table.
-		p.strs = strs
+		// The package's dependencies are a run of the table's, ids in it.
+		p.strs, p.first = strs, uint32(first)
 		total := 0
 		for k := range depKinds {
 			n := count()
-			if n > len(depSlab)-total {
+			if n > ndeps-first-total {
 				return nil, false
 			}
-			for j := total; j < total+n; j++ {
-				depSlab[j] = depRef{name: id(), flags: rpm.Flags(r.uvarint()), version: id()}
+			for j := first + total; j < first+total+n; j++ {
+				strs.deps[j] = depRef{name: id(), flags: rpm.Flags(r.uvarint()), version: id()}
 			}
 			total += n
 			p.ends[k] = uint32(total)
 		}
-		p.refs, depSlab = depSlab[:total:total], depSlab[total:]
+		first += total
 		if r.bad {
 			return nil, false
 		}
 	}
-	return pkgs, r.done() && len(depSlab) == 0 && at == detailsLen
+	return pkgs, r.done() && first == ndeps && at == detailsLen
 }
 
 // recordReader reads a list's varints from a window on its records, read

@@ -24,10 +24,12 @@ type Universe struct {
 	// byName is where each name's packages are in Packages.
 	byName map[string]span
 	// provides numbers the names provided; spans are where each one's
-	// providers are in allProviders.
+	// providers are in allProviders, as indexes in Packages: a universe
+	// holds hundreds of thousands, free of pointers for the garbage
+	// collector to follow.
 	provides     map[string]int32
 	spans        []span
-	allProviders []provider
+	allProviders []int32
 	files        map[string][]*Package
 	filesOne     sync.Once
 	// trees finds source and debuginfo packages, indexed once.
@@ -45,25 +47,20 @@ type Universe struct {
 	lists []*sourceList
 }
 
-// provider is a package and which of its provides meets a name: an
-// index into its Provides, or selfProvide. A universe holds hundreds of
-// thousands of them: the package is its index in Packages, which keeps
-// them free of pointers for the garbage collector to follow.
-type provider struct {
-	pkg, i int32
-}
-
-// selfProvide is the "name = epoch:version-release" rpm adds to every
+// meets says whether p provides something that meets req: one of its
+// provides, or the "name = epoch:version-release" rpm adds to every
 // binary package.
-const selfProvide = -1
-
-// provide returns the package of pr and the provide.
-func (u *Universe) provide(pr provider) (*Package, rpm.Dependency) {
-	p := u.Packages[pr.pkg]
-	if pr.i == selfProvide {
-		return p, rpm.Dependency{Name: p.Name, Flags: rpm.SenseEqual, Version: p.EVR().String()}
+func (p *Package) meets(req rpm.Dependency) bool {
+	if p.Arch != "src" && p.Name == req.Name &&
+		rpm.Overlaps(rpm.Dependency{Name: p.Name, Flags: rpm.SenseEqual, Version: p.EVR().String()}, req) {
+		return true
 	}
-	return p, p.dep(provides, int(pr.i))
+	for i := range p.count(provides) {
+		if p.depName(provides, i) == req.Name && rpm.Overlaps(p.dep(provides, i), req) {
+			return true
+		}
+	}
+	return false
 }
 
 // Options configure Load.
@@ -224,17 +221,17 @@ func (u *Universe) indexProvides() {
 	u.provides = make(map[string]int32, total/3)
 	names := make([]int32, 0, total) // each provide's name, in the order filled below
 	var count []int32
-	each := func(fn func(pr provider, name string)) {
+	each := func(fn func(k int32, name string)) {
 		for k, p := range u.Packages {
 			for i := range p.count(provides) {
-				fn(provider{int32(k), int32(i)}, p.depName(provides, i))
+				fn(int32(k), p.depName(provides, i))
 			}
 			if p.Arch != "src" {
-				fn(provider{int32(k), selfProvide}, p.Name)
+				fn(int32(k), p.Name)
 			}
 		}
 	}
-	each(func(_ provider, name string) {
+	each(func(_ int32, name string) {
 		id, ok := u.provides[name]
 		if !ok {
 			id = int32(len(count))
@@ -250,18 +247,22 @@ func (u *Universe) indexProvides() {
 		u.spans[id] = span{start, start}
 		start += n
 	}
-	u.allProviders = make([]provider, len(names))
-	k := 0
-	each(func(pr provider, _ string) {
-		s := &u.spans[names[k]]
-		k++
-		u.allProviders[s.end] = pr
+	u.allProviders = make([]int32, len(names))
+	i := 0
+	each(func(k int32, _ string) {
+		s := &u.spans[names[i]]
+		i++
+		if s.end > s.start && u.allProviders[s.end-1] == k {
+			return // a package that provides a name twice is its provider once
+		}
+		u.allProviders[s.end] = k
 		s.end++
 	})
 }
 
-// providing returns the providers of name, in package order.
-func (u *Universe) providing(name string) []provider {
+// providing returns the packages that provide name, as indexes in
+// Packages, in package order.
+func (u *Universe) providing(name string) []int32 {
 	id, ok := u.provides[name]
 	if !ok {
 		return nil
