@@ -88,7 +88,8 @@ func newPlan(tb testing.TB, dir string) (*Plan, *plugins.Manager) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	mgr := &plugins.Manager{Dirs: []plugins.SearchDir{{Path: buildProbe(tb), Why: "test"}}, Unlocked: true}
+	mgr := &plugins.Manager{Dirs: []plugins.SearchDir{{Path: buildProbe(tb), Why: "test"}}, Unlocked: true,
+		SchemaCache: filepath.Join(st.CacheDir(), "schemas")} // as strata's commands keep them
 	p, diags := New(context.Background(), Options{Config: cfg, Plugins: mgr, Store: st, Date: time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)})
 	if diags.HasErrors() {
 		mgr.Close()

@@ -41,7 +41,8 @@ type Manager struct {
 	SchemaCache string
 
 	mu      sync.Mutex
-	running map[string]*Plugin // by command line
+	running map[string]*Plugin    // by command line
+	schemas map[string]sdk.Schema // by type, as Schema found them
 }
 
 // Plugin is a running plugin.

@@ -18,6 +18,27 @@ import (
 // its plugins once, after the package universe is let go. A plugin
 // whose binary changed is asked again.
 func (m *Manager) Schema(typ string) (sdk.Schema, error) {
+	m.mu.Lock()
+	s, ok := m.schemas[typ]
+	m.mu.Unlock()
+	if ok {
+		return s, nil
+	}
+	s, err := m.schema(typ)
+	if err == nil {
+		m.mu.Lock()
+		if m.schemas == nil {
+			m.schemas = map[string]sdk.Schema{}
+		}
+		m.schemas[typ] = s
+		m.mu.Unlock()
+	}
+	return s, err
+}
+
+// schema finds a type's schema in the cache, or asks its plugin and
+// keeps it there.
+func (m *Manager) schema(typ string) (sdk.Schema, error) {
 	if m.SchemaCache == "" {
 		return m.askSchema(typ)
 	}
