@@ -93,6 +93,22 @@ func (p *Package) EVR() rpm.EVR {
 	return rpm.EVR{Epoch: p.Epoch, Version: p.Version, Release: p.Release}
 }
 
+// meets says whether p provides something that meets req: one of its
+// provides, or the "name = epoch:version-release" rpm adds to every
+// binary package.
+func (p *Package) meets(req rpm.Dependency) bool {
+	if p.Arch != "src" && p.Name == req.Name &&
+		rpm.Overlaps(rpm.Dependency{Name: p.Name, Flags: rpm.SenseEqual, Version: p.EVR().String()}, req) {
+		return true
+	}
+	for i := range p.count(provides) {
+		if p.depName(provides, i) == req.Name && rpm.Overlaps(p.dep(provides, i), req) {
+			return true
+		}
+	}
+	return false
+}
+
 // SDK describes the package for a plugin; path is where the file is.
 func (p *Package) SDK(path, targetArch string, modules []string) sdk.Package {
 	return sdk.Package{

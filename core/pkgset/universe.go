@@ -14,7 +14,6 @@ import (
 	"sync/atomic"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/strata-build/strata/sdk/rpm"
 )
 
 // Universe is every package the sources hold, indexed for resolution.
@@ -45,22 +44,6 @@ type Universe struct {
 	Dirs []string
 	// lists are the rpm_dir sources' package lists.
 	lists []*sourceList
-}
-
-// meets says whether p provides something that meets req: one of its
-// provides, or the "name = epoch:version-release" rpm adds to every
-// binary package.
-func (p *Package) meets(req rpm.Dependency) bool {
-	if p.Arch != "src" && p.Name == req.Name &&
-		rpm.Overlaps(rpm.Dependency{Name: p.Name, Flags: rpm.SenseEqual, Version: p.EVR().String()}, req) {
-		return true
-	}
-	for i := range p.count(provides) {
-		if p.depName(provides, i) == req.Name && rpm.Overlaps(p.dep(provides, i), req) {
-			return true
-		}
-	}
-	return false
 }
 
 // Options configure Load.
