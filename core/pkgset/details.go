@@ -66,10 +66,6 @@ func (p *Package) HeaderSHA256() string { return p.detail().headerSHA256 }
 // Files lists the package's files and directories, one per line.
 func (p *Package) Files() string { return p.detail().files }
 
-// payloadDigest is the payload's sha256 the header records, until the
-// payload was checked against it.
-func (p *Package) payloadDigest() string { return p.detail().payloadDigest }
-
 // detail returns the package's detail, reading it from its list the
 // first time. A list that cannot be read then gives an empty detail and
 // says so in Universe.ListError.
