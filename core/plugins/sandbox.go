@@ -5,10 +5,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"syscall"
 
 	"github.com/landlock-lsm/go-landlock/landlock"
+	"golang.org/x/sys/unix"
 )
 
 // SandboxEnv turns the sandbox off when set to "off", for a plugin that
@@ -115,6 +117,7 @@ var systemReads = []string{"/usr", "/lib", "/lib32", "/lib64", "/bin", "/sbin", 
 // linking from linkFrom (see Sandbox), then executes argv in its place.
 // It returns only on failure.
 func Enter(read, write, linkFrom, argv []string) error {
+	parent := os.Getppid()
 	if len(argv) == 0 {
 		return fmt.Errorf("no program to run in the sandbox")
 	}
@@ -135,6 +138,16 @@ func Enter(read, write, linkFrom, argv []string) error {
 	)
 	if err != nil {
 		return fmt.Errorf("entering the plugin sandbox (Landlock): %w; set %s=off to run plugins unconfined", err, SandboxEnv)
+	}
+	// The plugin dies with strata. The parent-death signal strata set is
+	// the first thread's, and exec keeps only the thread that calls it,
+	// which may be another: it is set again on this one.
+	runtime.LockOSThread()
+	if err := unix.Prctl(unix.PR_SET_PDEATHSIG, uintptr(syscall.SIGKILL), 0, 0, 0); err != nil {
+		return fmt.Errorf("entering the plugin sandbox: %w", err)
+	}
+	if os.Getppid() != parent {
+		os.Exit(1) // strata died before the signal was set
 	}
 	return syscall.Exec(argv[0], argv, os.Environ())
 }
