@@ -1,6 +1,10 @@
 package pkgset
 
-import "strings"
+import (
+	"maps"
+	"slices"
+	"strings"
+)
 
 // Detach copies the packages of sets, and those unmet requirements
 // name, out of their universe, so that it can be let go: each package
@@ -33,7 +37,7 @@ func Detach(sets []*Set, unmet [][]Unmet) error {
 			u.Require.Name, u.Require.Version = d.str(u.Require.Name), d.str(u.Require.Version)
 		}
 	}
-	return d.err
+	return listError(slices.Collect(maps.Keys(d.copies)))
 }
 
 // detacher copies packages out of a universe, each once, and the strings
@@ -41,7 +45,6 @@ func Detach(sets []*Set, unmet [][]Unmet) error {
 type detacher struct {
 	copies map[*Package]*Package
 	strs   map[string]string
-	err    error
 }
 
 func (d *detacher) str(s string) string {
@@ -67,11 +70,6 @@ func (d *detacher) pkg(p *Package) *Package {
 		FileMTime: p.FileMTime, FileInode: p.FileInode, HasScriptlets: p.HasScriptlets, Verified: p.Verified,
 	}
 	c.setDetail(*p.detail())
-	if p.from != nil && d.err == nil {
-		if err := p.from.err.Load(); err != nil {
-			d.err = *err
-		}
-	}
 	d.copies[p] = c
 	return c
 }

@@ -74,3 +74,21 @@ func TestDetach(t *testing.T) {
 		t.Errorf("unmet %+v, want the copy of app requiring gone", unmet[0])
 	}
 }
+
+// A detail the list can no longer give is an error of Detach: a plan
+// must not key a package by an empty digest.
+func TestDetachReportsAnUnreadableDetail(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "r.pkgs")
+	if err := writePackageList(path, []*Package{pkg("app", "1", "x86_64", nil)}); err != nil {
+		t.Fatal(err)
+	}
+	listed, err := readPackageList(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	listed[0].from.f.Close()
+	set := &Set{Arches: []string{"x86_64"}, ByArch: map[string][]*Package{"x86_64": listed}}
+	if err := Detach([]*Set{set}, nil); err == nil {
+		t.Error("Detach read no detail and said nothing")
+	}
+}

@@ -135,11 +135,6 @@ func listError(pkgs []*Package) error {
 	return nil
 }
 
-// ListError returns the first error of reading a package's digests or
-// files from its package list after loading: a plan that met one named
-// packages by what it could not read.
-func (u *Universe) ListError() error { return listError(u.Packages) }
-
 // appendDetail appends d as a list holds it: each string its length
 // and its bytes.
 func appendDetail(b []byte, d *detail) []byte {
