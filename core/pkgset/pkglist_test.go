@@ -32,6 +32,21 @@ func listSample() []*Package {
 	return []*Package{bash, empty, sh}
 }
 
+// writeSample writes listSample to a list in a directory of its own and
+// returns the list's path and bytes.
+func writeSample(tb testing.TB) (string, []byte) {
+	tb.Helper()
+	path := filepath.Join(tb.TempDir(), "a.pkgs")
+	if err := writePackageList(path, listSample()); err != nil {
+		tb.Fatal(err)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return path, data
+}
+
 // plain is a package's fields, with its detail and dependencies as
 // values, wherever they are held: what two lists of the same packages
 // agree on.
@@ -79,15 +94,8 @@ func TestPackageListRoundTrip(t *testing.T) {
 // A list cut anywhere, with a byte changed, or of another version is not
 // read: the source is read again, never a wrong package used.
 func TestPackageListDamaged(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "a.pkgs")
-	if err := writePackageList(path, listSample()); err != nil {
-		t.Fatal(err)
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	path, data := writeSample(t)
+	dir := filepath.Dir(path)
 	bad := filepath.Join(dir, "bad.pkgs")
 	try := func(what string, b []byte) {
 		t.Helper()
@@ -117,15 +125,7 @@ func TestPackageListDamaged(t *testing.T) {
 // A detail that cannot be read is empty and an error of the list. What
 // decodes is written and read again the same.
 func FuzzPackageList(f *testing.F) {
-	dir := f.TempDir()
-	path := filepath.Join(dir, "seed.pkgs")
-	if err := writePackageList(path, listSample()); err != nil {
-		f.Fatal(err)
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		f.Fatal(err)
-	}
+	_, data := writeSample(f)
 	poolLen := int(binary.LittleEndian.Uint64(data[len(listMagic):]))
 	detailsLen := int(binary.LittleEndian.Uint64(data[len(listMagic)+8:]))
 	pool, details := data[listHead:listHead+poolLen], data[listHead+poolLen:listHead+poolLen+detailsLen]
@@ -198,11 +198,8 @@ func (l *depList) lists() [depKinds][]rpm.Dependency {
 // over every detail keeps none. A detail that cannot be read is an
 // error of the list, and a list is not written with it.
 func TestPackageListDetails(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "a.pkgs")
-	if err := writePackageList(path, listSample()); err != nil {
-		t.Fatal(err)
-	}
+	path, _ := writeSample(t)
+	dir := filepath.Dir(path)
 	pkgs, err := readPackageList(path)
 	if err != nil {
 		t.Fatal(err)
