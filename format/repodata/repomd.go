@@ -55,12 +55,22 @@ func (c Compression) writer(w io.Writer) (io.WriteCloser, error) {
 // zstdEncoders are kept for the next file: an encoder's history is
 // megabytes, and a build writes several files, a plugin several builds.
 // Encoding one block at a time, its buffers grown as needed, an encoder
-// writes the same bytes as one with the default options in a fraction
-// of the memory (TestZstdEncodersWriteTheSameBytes).
+// writes the same bytes as a new one with its level and window in a
+// fraction of the memory (TestZstdEncodersWriteTheSameBytes).
 var zstdEncoders = sync.Pool{New: func() any {
-	e, _ := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithEncoderConcurrency(1), zstd.WithLowerEncoderMem(true))
+	e, _ := zstd.NewWriter(nil, zstdOptions(zstd.WithEncoderConcurrency(1), zstd.WithLowerEncoderMem(true))...)
 	return e
 }}
+
+// zstdWindow is the window zstd's own default level (3) takes for a
+// large file (windowLog 21). The Go encoder's default, 8 MiB, keeps 8 MiB
+// of history an encoder, for metadata whose repeats are a package apart.
+const zstdWindow = 2 << 20
+
+// zstdOptions are the metadata encoder's level and window, and more.
+func zstdOptions(more ...zstd.EOption) []zstd.EOption {
+	return append([]zstd.EOption{zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithWindowSize(zstdWindow)}, more...)
+}
 
 // pooledZstd gives its encoder back when closed.
 type pooledZstd struct{ *zstd.Encoder }
