@@ -2,13 +2,19 @@ package startpages
 
 import (
 	"bufio"
+	"debug/elf"
 	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/strata-build/strata/sdk/sdktest"
 )
 
-func TestReadOnlyMapping(t *testing.T) {
+func TestFileMapping(t *testing.T) {
 	const file = "fd:01 1234"
 	for _, tc := range []struct {
 		line  string
@@ -27,7 +33,7 @@ func TestReadOnlyMapping(t *testing.T) {
 		{"00dfa000-00400000 r-xp 00000000 fd:01 1234 /bin/strata", false, 0, 0},
 		{"", false, 0, 0},
 	} {
-		start, size, ok := readOnlyMapping(tc.line, file)
+		start, size, ok := fileMapping(tc.line, file)
 		if ok != tc.ok || start != tc.start || size != tc.size {
 			t.Errorf("%q: %#x %#x %v, want %#x %#x %v", tc.line, start, size, ok, tc.start, tc.size, tc.ok)
 		}
@@ -46,6 +52,33 @@ func TestRelease(t *testing.T) {
 	}
 	if strings.Repeat("x", 3) != "xxx" { // code runs again from the page cache
 		t.Error("strings.Repeat broke")
+	}
+}
+
+// TestReleaseKeepsRelocatedTables runs a program linked by the system
+// linker, as strata is when built with cgo: the loader writes its
+// relocated tables, then makes them read-only. Were their pages given
+// back, the file's unrelocated bytes would come back in their place, and
+// the program would jump to address 0 in its first call into C.
+func TestReleaseKeepsRelocatedTables(t *testing.T) {
+	sdktest.NeedTool(t, "gcc")
+	bin := filepath.Join(t.TempDir(), "relro")
+	build := exec.Command("go", "build", "-ldflags=-linkmode=external", "-o", bin, "./testdata/relro")
+	build.Env = append(os.Environ(), "CGO_ENABLED=1")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	f, err := elf.Open(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if !slices.ContainsFunc(f.Progs, func(p *elf.Prog) bool { return p.Type == elf.PT_GNU_RELRO }) {
+		t.Fatal("the program has no read-only relocated tables (GNU_RELRO) to keep")
+	}
+	out, err := exec.Command(bin).CombinedOutput()
+	if err != nil || strings.TrimSpace(string(out)) != "root" {
+		t.Errorf("the program after Release: %v\n%s", err, out)
 	}
 }
 
