@@ -259,6 +259,6 @@ func (u *Universe) parseSpec(text string) (name string, pin *rpm.EVR, arch strin
 
 // Has reports whether a source holds a package of that name.
 func (u *Universe) Has(name string) bool {
-	_, ok := u.byName[name]
+	_, ok := u.names.find(name)
 	return ok
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -20,13 +21,15 @@ import (
 type Universe struct {
 	// Packages are sorted by NEVRA, then by source and location.
 	Packages []*Package
-	// byName is where each name's packages are in Packages.
-	byName map[string]span
+	// names numbers the package names; nameSpans are where each one's
+	// packages are in Packages.
+	names     *nameTable
+	nameSpans []span
 	// provides numbers the names provided; spans are where each one's
 	// providers are in allProviders, as indexes in Packages: a universe
 	// holds hundreds of thousands, free of pointers for the garbage
 	// collector to follow.
-	provides     map[string]int32
+	provides     *nameTable
 	spans        []span
 	allProviders []int32
 	files        map[string][]*Package
@@ -155,7 +158,8 @@ func newUniverse(all []*Package) *Universe {
 		}
 		return a.Source+a.Location > b.Source+b.Location
 	})
-	u := &Universe{Packages: make([]*Package, 0, len(all)), byName: make(map[string]span, len(all)), dups: map[string][]*Package{}}
+	u := &Universe{Packages: make([]*Package, 0, len(all)), dups: map[string][]*Package{}}
+	u.names = newNameTable(len(all), func(id int32) string { return u.Packages[u.nameSpans[id].start].Name })
 	for _, p := range all {
 		if n := len(u.Packages); n > 0 {
 			prev := u.Packages[n-1]
@@ -170,13 +174,14 @@ func newUniverse(all []*Package) *Universe {
 			}
 		}
 		// Packages are sorted by name: a name's are one run of them.
-		s, ok := u.byName[p.Name]
-		if !ok {
-			s.start = int32(len(u.Packages))
-		}
-		s.end = int32(len(u.Packages)) + 1
-		u.byName[p.Name] = s
+		k := int32(len(u.Packages))
 		u.Packages = append(u.Packages, p)
+		if n := len(u.nameSpans); n > 0 && u.Packages[u.nameSpans[n-1].start].Name == p.Name {
+			u.nameSpans[n-1].end = k + 1
+			continue
+		}
+		u.nameSpans = append(u.nameSpans, span{k, k + 1})
+		u.names.add(int32(len(u.nameSpans) - 1))
 	}
 	u.indexProvides()
 	return u
@@ -187,43 +192,50 @@ type span struct{ start, end int32 }
 
 // named returns the packages called name, best first.
 func (u *Universe) named(name string) []*Package {
-	s := u.byName[name]
+	id, ok := u.names.find(name)
+	if !ok {
+		return nil
+	}
+	s := u.nameSpans[id]
 	return u.Packages[s.start:s.end:s.end]
 }
 
 // indexProvides indexes every package's provides (and the name rpm has
 // every binary package provide) by name, in package order: one slice of
 // providers, each name's a run of it, counted first so that it is
-// allocated once. The map that numbers the names while counting is the
-// index.
+// allocated once. The table that numbers the names while counting is
+// the index; a name's number leads back to the first provide of it.
 func (u *Universe) indexProvides() {
 	total := 0
 	for _, p := range u.Packages {
 		total += p.count(provides) + 1
 	}
-	u.provides = make(map[string]int32, total/3)
+	var first []provideRef // where each name was first provided
+	u.provides = newNameTable(total/3, func(id int32) string { return first[id].name(u) })
 	names := make([]int32, 0, total) // each provide's name, in the order filled below
 	var count []int32
-	each := func(fn func(k int32, name string)) {
+	each := func(fn func(ref provideRef, name string)) {
 		for k, p := range u.Packages {
 			for i := range p.count(provides) {
-				fn(int32(k), p.depName(provides, i))
+				fn(provideRef{int32(k), int32(i)}, p.depName(provides, i))
 			}
 			if p.Arch != "src" {
-				fn(int32(k), p.Name)
+				fn(provideRef{int32(k), ownName}, p.Name)
 			}
 		}
 	}
-	each(func(_ int32, name string) {
-		id, ok := u.provides[name]
+	each(func(ref provideRef, name string) {
+		id, ok := u.provides.find(name)
 		if !ok {
 			id = int32(len(count))
-			u.provides[name] = id
+			first = append(first, ref)
+			u.provides.add(id)
 			count = append(count, 0)
 		}
 		count[id]++
 		names = append(names, id)
 	})
+	first = slices.Clip(first)
 	u.spans = make([]span, len(count))
 	start := int32(0)
 	for id, n := range count {
@@ -232,21 +244,35 @@ func (u *Universe) indexProvides() {
 	}
 	u.allProviders = make([]int32, len(names))
 	i := 0
-	each(func(k int32, _ string) {
+	each(func(ref provideRef, _ string) {
 		s := &u.spans[names[i]]
 		i++
-		if s.end > s.start && u.allProviders[s.end-1] == k {
+		if s.end > s.start && u.allProviders[s.end-1] == ref.pkg {
 			return // a package that provides a name twice is its provider once
 		}
-		u.allProviders[s.end] = k
+		u.allProviders[s.end] = ref.pkg
 		s.end++
 	})
+}
+
+// provideRef is one provide of a package: the dep-th of its provides
+// list, or its name (ownName), which rpm has every binary package provide.
+type provideRef struct{ pkg, dep int32 }
+
+const ownName = -1
+
+func (r provideRef) name(u *Universe) string {
+	p := u.Packages[r.pkg]
+	if r.dep == ownName {
+		return p.Name
+	}
+	return p.depName(provides, int(r.dep))
 }
 
 // providing returns the packages that provide name, as indexes in
 // Packages, in package order.
 func (u *Universe) providing(name string) []int32 {
-	id, ok := u.provides[name]
+	id, ok := u.provides.find(name)
 	if !ok {
 		return nil
 	}
