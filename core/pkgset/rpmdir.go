@@ -36,14 +36,15 @@ func scanDir(dir string) (paths, linked []string, err error) {
 	}
 	seen := map[string]bool{}
 	var walk func(rel string) error
+	// The entries are taken as they are listed: a list of a
+	// distribution's would be megabytes held beside the package list
+	// being read.
 	walk = func(rel string) error {
-		_, entries, err := files.ReadDirents(filepath.Join(root, rel))
-		if err != nil {
-			return err
-		}
-		for _, e := range entries {
-			r := filepath.Join(rel, e.Name)
-			typ := e.Type
+		return files.EachDirent(filepath.Join(root, rel), func(name []byte, _ uint64, typ uint8) error {
+			if typ != syscall.DT_DIR && typ != syscall.DT_UNKNOWN && !bytes.HasSuffix(name, []byte(".rpm")) {
+				return nil
+			}
+			r := filepath.Join(rel, string(name))
 			if typ == syscall.DT_UNKNOWN {
 				fi, err := os.Lstat(filepath.Join(root, r))
 				if err != nil {
@@ -53,12 +54,9 @@ func scanDir(dir string) (paths, linked []string, err error) {
 			}
 			switch {
 			case typ == syscall.DT_DIR:
-				if err := walk(r); err != nil {
-					return err
-				}
-				continue
-			case !strings.HasSuffix(e.Name, ".rpm"):
-				continue
+				return walk(r)
+			case !strings.HasSuffix(r, ".rpm"):
+				return nil
 			case typ == syscall.DT_LNK:
 				p := filepath.Join(root, r)
 				st, err := os.Stat(p)
@@ -66,7 +64,7 @@ func scanDir(dir string) (paths, linked []string, err error) {
 					return fmt.Errorf("%s: %w", p, err)
 				}
 				if st.IsDir() {
-					continue
+					return nil
 				}
 				if target, err := filepath.EvalSymlinks(p); err == nil {
 					if d := filepath.Dir(target); !seen[d] && !strings.HasPrefix(d+"/", root+"/") {
@@ -76,8 +74,8 @@ func scanDir(dir string) (paths, linked []string, err error) {
 				}
 			}
 			paths = append(paths, filepath.Join(dir, r))
-		}
-		return nil
+			return nil
+		})
 	}
 	err = walk("")
 	sort.Strings(paths)

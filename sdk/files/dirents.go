@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
 // Dirent is a directory entry as the kernel lists it: a name, its inode
@@ -40,9 +42,31 @@ func ReadDirents(dir string) (dev uint64, entries []Dirent, err error) {
 	return uint64(st.Dev), entries, nil
 }
 
+// EachDirent calls fn with each entry of dir, as ReadDirents lists
+// them, and keeps none: name is valid only during the call. A directory
+// of tens of thousands of files is listed without a list of them.
+func EachDirent(dir string, fn func(name []byte, ino uint64, typ uint8) error) error {
+	fd, err := openDir(unix.AT_FDCWD, dir)
+	if err != nil {
+		return &os.PathError{Op: "open", Path: dir, Err: err}
+	}
+	defer unix.Close(fd)
+	return eachDirent(fd, dir, fn)
+}
+
 // readDirents lists the open directory fd, named dir in errors.
 func readDirents(fd int, dir string) ([]Dirent, error) {
 	var entries []Dirent
+	err := eachDirent(fd, dir, func(name []byte, ino uint64, typ uint8) error {
+		entries = append(entries, Dirent{Name: string(name), Ino: ino, Type: typ})
+		return nil
+	})
+	return entries, err
+}
+
+// eachDirent calls fn with each entry of the open directory fd, named
+// dir in errors.
+func eachDirent(fd int, dir string, fn func(name []byte, ino uint64, typ uint8) error) error {
 	buf := make([]byte, 32<<10)
 	for {
 		n, err := syscall.ReadDirent(fd, buf)
@@ -50,29 +74,37 @@ func readDirents(fd int, dir string) ([]Dirent, error) {
 			continue
 		}
 		if err != nil {
-			return nil, &os.PathError{Op: "readdirent", Path: dir, Err: err}
+			return &os.PathError{Op: "readdirent", Path: dir, Err: err}
 		}
 		if n <= 0 {
-			return entries, nil
+			return nil
 		}
-		if entries, err = parseDirents(buf[:n], entries); err != nil {
-			return nil, fmt.Errorf("%s: %w", dir, err)
+		if err := parseDirents(buf[:n], fn); err != nil {
+			if _, ok := err.(direntError); ok {
+				return fmt.Errorf("%s: %w", dir, err)
+			}
+			return err
 		}
 	}
 }
 
-// parseDirents appends the entries of a buffer of linux_dirent64
+// direntError says a buffer of directory records is damaged.
+type direntError string
+
+func (e direntError) Error() string { return string(e) }
+
+// parseDirents calls fn with each entry of a buffer of linux_dirent64
 // records (inode, offset, record length, type, NUL-terminated name),
-// leaving out "." and "..".
-func parseDirents(b []byte, out []Dirent) ([]Dirent, error) {
+// leaving out "." and "..", until fn fails.
+func parseDirents(b []byte, fn func(name []byte, ino uint64, typ uint8) error) error {
 	const nameOff = 19
 	for len(b) > 0 {
 		if len(b) < nameOff {
-			return nil, fmt.Errorf("directory record cut short")
+			return direntError("directory record cut short")
 		}
 		reclen := int(binary.NativeEndian.Uint16(b[16:18]))
 		if reclen < nameOff || reclen > len(b) {
-			return nil, fmt.Errorf("directory record of %d bytes", reclen)
+			return direntError(fmt.Sprintf("directory record of %d bytes", reclen))
 		}
 		name := b[nameOff:reclen]
 		for i, c := range name {
@@ -82,9 +114,11 @@ func parseDirents(b []byte, out []Dirent) ([]Dirent, error) {
 			}
 		}
 		if s := string(name); s != "." && s != ".." {
-			out = append(out, Dirent{Name: s, Ino: binary.NativeEndian.Uint64(b[0:8]), Type: b[18]})
+			if err := fn(name, binary.NativeEndian.Uint64(b[0:8]), b[18]); err != nil {
+				return err
+			}
 		}
 		b = b[reclen:]
 	}
-	return out, nil
+	return nil
 }
