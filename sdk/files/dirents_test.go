@@ -1,8 +1,11 @@
 package files
 
 import (
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"syscall"
 	"testing"
@@ -59,5 +62,38 @@ func TestReadDirents(t *testing.T) {
 	}
 	if _, _, err := ReadDirents(filepath.Join(dir, "missing")); err == nil {
 		t.Error("a missing directory was listed")
+	}
+}
+
+// EachDirent gives what ReadDirents lists, and stops at fn's error.
+func TestEachDirent(t *testing.T) {
+	dir := t.TempDir()
+	for i := range 300 {
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("package-%03d.rpm", i)), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, want, err := ReadDirents(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []Dirent
+	err = EachDirent(dir, func(name []byte, ino uint64, typ uint8) error {
+		got = append(got, Dirent{Name: string(name), Ino: ino, Type: typ})
+		return nil
+	})
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Fatalf("EachDirent: %d entries, %v; ReadDirents lists %d", len(got), err, len(want))
+	}
+	stop := errors.New("stop")
+	calls := 0
+	err = EachDirent(dir, func([]byte, uint64, uint8) error { calls++; return stop })
+	if err != stop || calls != 1 {
+		t.Errorf("fn failing: %v after %d calls, want its error after one", err, calls)
+	}
+	for _, bad := range []string{filepath.Join(dir, "package-000.rpm"), filepath.Join(dir, "missing")} {
+		if err := EachDirent(bad, func([]byte, uint64, uint8) error { return nil }); err == nil {
+			t.Errorf("%s was listed", bad)
+		}
 	}
 }
