@@ -145,6 +145,22 @@ func appendDetail(b []byte, d *detail) []byte {
 	return b
 }
 
+// detailSize is the length of the package's detail as a list holds it,
+// known without reading it: what eachDetail gives for it.
+func (p *Package) detailSize() int {
+	if p.from != nil && p.held.Load() == nil {
+		return int(p.size)
+	}
+	n := 0
+	for _, s := range p.detail().fields() {
+		n += len(*s) + 1
+		for l := len(*s); l >= 0x80; l >>= 7 { // the length's uvarint
+			n++
+		}
+	}
+	return n
+}
+
 // detailField returns the i-th string of a detail as a list holds it.
 func detailField(raw []byte, i int) ([]byte, bool) {
 	for {

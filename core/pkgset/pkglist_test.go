@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/strata-build/strata/sdk/rpm"
@@ -217,6 +218,20 @@ func TestPackageListDetails(t *testing.T) {
 	}
 	if pkgs[0].SHA256() != "aa" || pkgs[0].held.Load() == nil {
 		t.Errorf("asked for, the digest is %q and the detail is not held", pkgs[0].SHA256())
+	}
+	// Written again, a list copies the details it does not hold from the
+	// old one and writes those it holds, one changed since it was read.
+	pkgs[2].setDetail(detail{sha256: "dd", files: strings.Repeat("/usr/share/doc/sh/file\n", 300)})
+	rewritten := filepath.Join(dir, "rewritten.pkgs")
+	if err := writePackageList(rewritten, pkgs); err != nil {
+		t.Fatal(err)
+	}
+	read, err := readPackageList(rewritten)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(plainOf(read), plainOf(pkgs)) {
+		t.Errorf("written again, read back\n%+v\nwant\n%+v", plainOf(read), plainOf(pkgs))
 	}
 
 	again, err := readPackageList(path)

@@ -13,6 +13,20 @@ import (
 // a temporary file in the same directory, renamed into place: a reader
 // sees the old content or the new.
 func WriteAtomic(path string, data ...[]byte) error {
+	return WriteAtomicWith(path, func(f *os.File) error {
+		for _, part := range data {
+			if _, err := f.Write(part); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// WriteAtomicWith writes path as write writes a new file in its
+// directory, whole or not at all: the file takes path's place only when
+// write and closing it succeed.
+func WriteAtomicWith(path string, write func(f *os.File) error) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
@@ -21,11 +35,9 @@ func WriteAtomic(path string, data ...[]byte) error {
 		return err
 	}
 	defer os.Remove(tmp.Name())
-	for _, part := range data {
-		if _, err := tmp.Write(part); err != nil {
-			tmp.Close()
-			return err
-		}
+	if err := write(tmp); err != nil {
+		tmp.Close()
+		return err
 	}
 	if err := tmp.Close(); err != nil {
 		return err

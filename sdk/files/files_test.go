@@ -1,6 +1,7 @@
 package files
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -33,5 +34,28 @@ func TestWriteAtomicAndLink(t *testing.T) {
 	}
 	if err := LinkOrCopy(p, q, 0o644); err == nil {
 		t.Error("an existing destination was overwritten")
+	}
+}
+
+// A write that fails leaves the old file as it was and no temporary one.
+func TestWriteAtomicWithFailing(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "f")
+	if err := WriteAtomic(p, []byte("old")); err != nil {
+		t.Fatal(err)
+	}
+	failed := errors.New("failed")
+	err := WriteAtomicWith(p, func(f *os.File) error {
+		f.Write([]byte("half of the new"))
+		return failed
+	})
+	if err != failed {
+		t.Errorf("err = %v, want the write's", err)
+	}
+	if data, _ := os.ReadFile(p); string(data) != "old" {
+		t.Errorf("content %q after a failed write", data)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("temporary files left: %v", entries)
 	}
 }
