@@ -127,12 +127,18 @@ func readDir(dir, source, list string, read *atomic.Int64) (pkgs []*Package, dir
 	}
 	out := make([]*Package, len(paths))
 	var fresh atomic.Int64
-	err = parallel.IO(len(paths), func(i int) (err error) {
-		out[i], err = readOne(paths[i], prev[i], &fresh)
-		return err
-	})
-	if err != nil {
-		return nil, nil, false, err
+	for start := 0; start < len(paths); start += compactBatch {
+		end := min(start+compactBatch, len(paths))
+		err = parallel.IO(end-start, func(i int) (err error) {
+			out[start+i], err = readOne(paths[start+i], prev[start+i], &fresh)
+			return err
+		})
+		if err != nil {
+			return nil, nil, false, err
+		}
+		if list != "" {
+			compact(out[start:end], prev[start:end], filepath.Dir(list))
+		}
 	}
 	for _, p := range out {
 		p.Source = source
@@ -143,6 +149,56 @@ func readDir(dir, source, list string, read *atomic.Int64) (pkgs []*Package, dir
 	}
 	read.Add(fresh.Load())
 	return out, append([]string{root}, linked...), fresh.Load() > 0 || len(old) != len(paths), nil
+}
+
+// compactBatch is how many files a load reads before it compacts the
+// packages it read. Of 2,048, 4,096, 8,192 and 16,384, 8,192 gave the
+// lowest peak for a first load of 77,000 packages: smaller batches hold
+// more copies of the strings their lists share.
+var compactBatch = 8192 // a variable for the tests
+
+// compact replaces the packages of pkgs that were read from their files
+// (not those of prev, the old list's) with the same packages as a list
+// in dir holds them, when there are enough of them to matter. A package
+// read from its header holds its own strings, dependencies, digests and
+// file list, about 1.1 KB, where a list's package is 0.5 KB and its
+// digests and files stay on disk: a first load of 77,000 packages held
+// 86 MB of them. The batch's list is removed once read: the packages
+// read their details from the open file. Compacting only saves memory:
+// where it fails, the packages stay as they were read.
+func compact(pkgs, prev []*Package, dir string) {
+	var read []*Package
+	for i, p := range pkgs {
+		if p != prev[i] {
+			read = append(read, p)
+		}
+	}
+	if len(read) < compactBatch/8 {
+		return
+	}
+	if os.MkdirAll(dir, 0o755) != nil {
+		return
+	}
+	tmp, err := os.CreateTemp(dir, ".batch-*.pkgs")
+	if err != nil {
+		return
+	}
+	tmp.Close()
+	defer os.Remove(tmp.Name())
+	if writePackageList(tmp.Name(), read) != nil {
+		return
+	}
+	listed, err := readPackageList(tmp.Name())
+	if err != nil || len(listed) != len(read) {
+		return
+	}
+	j := 0
+	for i, p := range pkgs {
+		if p != prev[i] {
+			pkgs[i] = listed[j]
+			j++
+		}
+	}
 }
 
 // readOne returns prev when the file at path is as prev recorded it, and

@@ -160,3 +160,47 @@ func TestScanDirFollowsASymlinkedRoot(t *testing.T) {
 		t.Errorf("links inside the tree lead outside it: %v", linked)
 	}
 }
+
+// A first load compacts the packages it reads, a batch at a time: they
+// come out as a load without a cache reads them, their details in a
+// list's file, and no batch list is left behind.
+func TestFirstLoadCompacts(t *testing.T) {
+	defer func(n int) { compactBatch = n }(compactBatch)
+	compactBatch = 16
+	dir, cache := t.TempDir(), t.TempDir()
+	var specs []genrpm.Spec
+	for i := range 40 {
+		specs = append(specs, genrpm.Spec{Name: fmt.Sprintf("pkg%02d", i), Version: "1", Release: "1", Arch: "x86_64",
+			Requires: []string{"/bin/sh", fmt.Sprintf("pkg%02d >= 1", (i+1)%40)}, Provides: []string{fmt.Sprintf("libpkg%02d.so.1()(64bit)", i)},
+			Files: genrpm.NoiseFiles(fmt.Sprint(i), 100)})
+	}
+	if err := genrpm.Write(dir, specs); err != nil {
+		t.Fatal(err)
+	}
+	plainU := loadDir(t, dir, "")
+	u := loadDir(t, dir, cache)
+	if u.HeadersRead != 40 {
+		t.Errorf("%d headers read, want 40", u.HeadersRead)
+	}
+	for _, p := range u.Packages {
+		if p.from == nil {
+			t.Fatalf("%s was not compacted", p.Name)
+		}
+	}
+	if diff := cmp.Diff(plainOf(plainU.Packages), plainOf(u.Packages), cmp.AllowUnexported(detail{})); diff != "" {
+		t.Errorf("compacted packages differ from those read (-read +compacted):\n%s", diff)
+	}
+	warm := loadDir(t, dir, cache)
+	if diff := cmp.Diff(plainOf(plainU.Packages), plainOf(warm.Packages), cmp.AllowUnexported(detail{})); warm.HeadersRead != 0 || diff != "" {
+		t.Errorf("from the list, %d headers read; differences (-read +list):\n%s", warm.HeadersRead, diff)
+	}
+	err := filepath.WalkDir(cache, func(path string, d os.DirEntry, err error) error {
+		if strings.HasPrefix(d.Name(), ".batch-") || strings.HasPrefix(d.Name(), ".tmp-") {
+			t.Errorf("left behind: %s", path)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

@@ -131,11 +131,14 @@ func Load(ctx context.Context, sources []Source, opts Options) (*Universe, hcl.D
 		}
 		all = append(all, pkgs...)
 	}
-	u := newUniverse(all)
-	u.HeadersRead, u.lists, u.Dirs = read.Load(), lists, dirs
-	if err := u.saveLists(); err != nil {
+	// The lists are written before the universe is indexed: writing one
+	// holds its strings, the indexes are as large, and a load that
+	// writes a list peaks there.
+	if err := saveLists(lists); err != nil {
 		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "Cannot save the package lists", Detail: err.Error()})
 	}
+	u := newUniverse(all)
+	u.HeadersRead, u.lists, u.Dirs = read.Load(), lists, dirs
 	return u, diags
 }
 
@@ -320,9 +323,9 @@ func (u *Universe) fileOwners(path string) []*Package {
 }
 
 // saveLists writes the package lists that loading found changed.
-func (u *Universe) saveLists() error {
+func saveLists(lists []*sourceList) error {
 	var errs []error
-	for _, l := range u.lists {
+	for _, l := range lists {
 		errs = append(errs, l.save())
 	}
 	return errors.Join(errs...)
