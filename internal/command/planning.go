@@ -267,14 +267,18 @@ func planJSON(p *plan.Plan, diags hcl.Diagnostics) map[string]any {
 // a collection. Against 30, at 20 the median peak of an unchanged plan of
 // 77,000 packages is 81-82.5 MB, not 85-91.5 (six alternated runs, twice),
 // for about 4% more time; a first plan of 20,000 (every header read)
-// peaks 3 MB lower and takes 15% longer. Plugins keep Go's default; a
-// GOGC in the environment wins.
+// peaks 3 MB lower and takes 15% longer. A GOGC in the environment
+// wins.
 const coreGCPercent = 20
 
 // holdingUniverse sets the core's garbage collection target for a run
 // that loads the universe.
-func holdingUniverse() {
+func holdingUniverse() { setGCPercent(coreGCPercent) }
+
+// setGCPercent sets the garbage collection target unless the environment
+// sets GOGC.
+func setGCPercent(percent int) {
 	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(coreGCPercent)
+		debug.SetGCPercent(percent)
 	}
 }
