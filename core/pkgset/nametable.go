@@ -2,7 +2,7 @@ package pkgset
 
 import "hash/maphash"
 
-// nameTable numbers names in a quarter of the memory of a
+// nameTable numbers names in a third of the memory of a
 // map[string]int32: the universe's indexes hold over a hundred thousand
 // names, and a map keeps a string header, a value and control bytes for
 // each, in tables grown by doubling. The table keeps only numbers; a
@@ -11,8 +11,11 @@ import "hash/maphash"
 type nameTable struct {
 	seed  maphash.Seed
 	slots []int32 // a name's number + 1 in the slot its hash starts at, or after; 0 is free
-	n     int
-	key   func(id int32) string
+	// tags are the low byte of each slot's name's hash: most slots that
+	// are not the name are passed over without looking the name up.
+	tags []uint8
+	n    int
+	key  func(id int32) string
 }
 
 // newNameTable makes a table for about n names, whose numbers key maps
@@ -22,18 +25,19 @@ func newNameTable(n int, key func(id int32) string) *nameTable {
 	for size*3 < n*4 { // at most three quarters full
 		size *= 2
 	}
-	return &nameTable{seed: maphash.MakeSeed(), slots: make([]int32, size), key: key}
+	return &nameTable{seed: maphash.MakeSeed(), slots: make([]int32, size), tags: make([]uint8, size), key: key}
 }
 
 // find returns name's number, or false.
 func (t *nameTable) find(name string) (int32, bool) {
 	mask := uint64(len(t.slots) - 1)
-	for i := maphash.String(t.seed, name) & mask; ; i = (i + 1) & mask {
+	h := maphash.String(t.seed, name)
+	for i := h & mask; ; i = (i + 1) & mask {
 		s := t.slots[i]
 		if s == 0 {
 			return 0, false
 		}
-		if t.key(s-1) == name {
+		if t.tags[i] == uint8(h) && t.key(s-1) == name {
 			return s - 1, true
 		}
 	}
@@ -44,7 +48,7 @@ func (t *nameTable) find(name string) (int32, bool) {
 func (t *nameTable) add(id int32) {
 	if (t.n+1)*4 > len(t.slots)*3 {
 		old := t.slots
-		t.slots = make([]int32, 2*len(old))
+		t.slots, t.tags = make([]int32, 2*len(old)), make([]uint8, 2*len(old))
 		t.n = 0
 		for _, s := range old {
 			if s != 0 {
@@ -58,11 +62,12 @@ func (t *nameTable) add(id int32) {
 // place puts slot value s in the first free slot from its name's hash.
 func (t *nameTable) place(s int32) {
 	mask := uint64(len(t.slots) - 1)
-	i := maphash.String(t.seed, t.key(s-1)) & mask
+	h := maphash.String(t.seed, t.key(s-1))
+	i := h & mask
 	for t.slots[i] != 0 {
 		i = (i + 1) & mask
 	}
-	t.slots[i] = s
+	t.slots[i], t.tags[i] = s, uint8(h)
 	t.n++
 }
 
