@@ -58,29 +58,28 @@ func listStrings(p *Package) [8]*string {
 const ownStrings = 2
 
 // writePackageList writes pkgs to path, whole or not at all. Their
-// Source is the caller's, and is not kept. Only the pool is held while
-// writing: the details, most of a list (19 MB of 33 at 77,000
-// packages), are copied from the old list as they are read, and the
-// records are encoded as they are written.
+// Source is the caller's, and is not kept. Writing holds only the
+// strings' order and an index of those that repeat: the strings are the
+// packages' own, the details (19 MB of a 77,000-package list's 33) are
+// copied from the old list as they are read, and the records are
+// encoded as they are written.
 func writePackageList(path string, pkgs []*Package) error {
-	var pool, lengths blocks
-	nstrings := uint32(0)
+	// The list's strings by id, in the pool's order. Names, versions and
+	// dependencies repeat across packages and are kept once; a package's
+	// own strings are numbered in order with them.
+	strs := make([]string, 0, (ownStrings+3)*len(pkgs)) // about three new strings a package
 	add := func(s string) uint32 {
-		pool.appendString(s)
-		lengths.appendUvarint(uint64(len(s)))
-		nstrings++
-		return nstrings - 1
+		strs = append(strs, s)
+		return uint32(len(strs) - 1)
 	}
-	// Names, versions and dependencies repeat across packages and are
-	// kept once; a package's own strings are numbered in order with them.
-	ids := map[string]uint32{}
+	repeated := newNameTable(3*len(pkgs), func(id int32) string { return strs[id] })
 	shared := func(s string) uint32 {
-		n, ok := ids[s]
-		if !ok {
-			n = add(s)
-			ids[s] = n
+		if id, ok := repeated.find(s); ok {
+			return uint32(id)
 		}
-		return n
+		id := add(s)
+		repeated.add(int32(id))
+		return id
 	}
 	own := make([]uint32, 0, ownStrings*len(pkgs))
 	ndeps, detailsLen := 0, 0
@@ -104,9 +103,16 @@ func writePackageList(path string, pkgs []*Package) error {
 	return files.WriteAtomicWith(path, func(f *os.File) error {
 		w := bufio.NewWriterSize(f, 256<<10)
 		w.Write(make([]byte, listHead)) // written last, with the parts' lengths and checksums
-		for _, part := range pool.parts() {
-			w.Write(part)
+		pool := &sectionWriter{w: w, sum: crc32.NewIEEE()}
+		var chunk []byte // the strings a chunk at a time: hashing takes bytes
+		for _, s := range strs {
+			if len(chunk)+len(s) > 64<<10 {
+				pool.Write(chunk)
+				chunk = chunk[:0]
+			}
+			chunk = append(chunk, s...)
 		}
+		pool.Write(chunk)
 		details := &sectionWriter{w: w, sum: crc32.NewIEEE()}
 		i := 0
 		eachDetail(pkgs, func(_ *Package, raw []byte) {
@@ -123,9 +129,9 @@ func writePackageList(path string, pkgs []*Package) error {
 			return fmt.Errorf("%s: a package's detail changed while the list was written; this is a bug in strata", path)
 		}
 		recs := &sectionWriter{w: w, sum: crc32.NewIEEE()}
-		recs.uvarint(uint64(nstrings))
-		for _, part := range lengths.parts() {
-			recs.Write(part)
+		recs.uvarint(uint64(len(strs)))
+		for _, s := range strs {
+			recs.uvarint(uint64(len(s)))
 		}
 		recs.uvarint(uint64(len(pkgs)))
 		recs.uvarint(uint64(ndeps))
@@ -134,7 +140,7 @@ func writePackageList(path string, pkgs []*Package) error {
 				if j < ownStrings {
 					recs.uvarint(uint64(own[ownStrings*i+j]))
 				} else {
-					recs.uvarint(uint64(ids[*s]))
+					recs.uvarint(uint64(shared(*s)))
 				}
 			}
 			for _, n := range []int64{p.HeaderEnd, int64(p.Epoch), p.BuildTime, p.Size, p.FileMTime, int64(p.FileInode)} {
@@ -152,9 +158,9 @@ func writePackageList(path string, pkgs []*Package) error {
 			for k := range depKinds {
 				recs.uvarint(uint64(p.count(k)))
 				for d := range p.deps(k) {
-					recs.uvarint(uint64(ids[d.Name]))
+					recs.uvarint(uint64(shared(d.Name)))
 					recs.uvarint(uint64(d.Flags))
-					recs.uvarint(uint64(ids[d.Version]))
+					recs.uvarint(uint64(shared(d.Version)))
 				}
 			}
 		}
@@ -163,12 +169,12 @@ func writePackageList(path string, pkgs []*Package) error {
 		}
 		head := make([]byte, 0, listHead)
 		head = append(head, listMagic...)
-		for _, n := range []int{pool.len(), details.n, recs.n} {
-			head = binary.LittleEndian.AppendUint64(head, uint64(n))
+		for _, part := range []*sectionWriter{pool, details, recs} {
+			head = binary.LittleEndian.AppendUint64(head, uint64(part.n))
 		}
-		head = binary.LittleEndian.AppendUint32(head, checksum(pool.parts()))
-		head = binary.LittleEndian.AppendUint32(head, details.sum.Sum32())
-		head = binary.LittleEndian.AppendUint32(head, recs.sum.Sum32())
+		for _, part := range []*sectionWriter{pool, details, recs} {
+			head = binary.LittleEndian.AppendUint32(head, part.sum.Sum32())
+		}
 		_, err := f.WriteAt(head, 0)
 		return err
 	})
@@ -189,52 +195,6 @@ func (s *sectionWriter) Write(b []byte) (int, error) {
 }
 
 func (s *sectionWriter) uvarint(v uint64) { s.Write(binary.AppendUvarint(s.buf[:0], v)) }
-
-func checksum(parts [][]byte) uint32 {
-	sum := crc32.NewIEEE()
-	for _, p := range parts {
-		sum.Write(p)
-	}
-	return sum.Sum32()
-}
-
-// blocks are bytes appended in blocks of a MiB or more: growing them
-// copies nothing already held, where one slice would copy it each time it
-// doubled (the pool of a 77,000-package list is 7 MB).
-type blocks struct {
-	full [][]byte
-	cur  []byte
-	n    int
-}
-
-const blockSize = 1 << 20
-
-// room makes room for n more bytes in the current block.
-func (b *blocks) room(n int) {
-	if len(b.cur)+n > cap(b.cur) {
-		if len(b.cur) > 0 {
-			b.full = append(b.full, b.cur)
-		}
-		b.cur = make([]byte, 0, max(blockSize, n))
-	}
-	b.n += n
-}
-
-func (b *blocks) appendString(s string) {
-	b.room(len(s))
-	b.cur = append(b.cur, s...)
-}
-
-func (b *blocks) appendUvarint(v uint64) {
-	b.room(binary.MaxVarintLen64)
-	n := len(b.cur)
-	b.cur = binary.AppendUvarint(b.cur, v)
-	b.n -= binary.MaxVarintLen64 - (len(b.cur) - n)
-}
-
-func (b *blocks) len() int { return b.n }
-
-func (b *blocks) parts() [][]byte { return append(b.full[:len(b.full):len(b.full)], b.cur) }
 
 // errBadList says a package list is damaged or of another version.
 var errBadList = errors.New("not a package list of this version")
