@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"hash"
 	"hash/crc32"
 	"io"
 	"math"
@@ -13,7 +12,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/strata-build/strata/sdk/files"
 	"github.com/strata-build/strata/sdk/rpm"
 )
 
@@ -56,145 +54,6 @@ func listStrings(p *Package) [8]*string {
 }
 
 const ownStrings = 2
-
-// writePackageList writes pkgs to path, whole or not at all. Their
-// Source is the caller's, and is not kept. Writing holds only the
-// strings' order and an index of those that repeat: the strings are the
-// packages' own, the details (19 MB of a 77,000-package list's 33) are
-// copied from the old list as they are read, and the records are
-// encoded as they are written.
-func writePackageList(path string, pkgs []*Package) error {
-	// The list's strings by id, in the pool's order. Names, versions and
-	// dependencies repeat across packages and are kept once; a package's
-	// own strings are numbered in order with them.
-	strs := make([]string, 0, (ownStrings+3)*len(pkgs)) // about three new strings a package
-	add := func(s string) uint32 {
-		strs = append(strs, s)
-		return uint32(len(strs) - 1)
-	}
-	repeated := newNameTable(3*len(pkgs), func(id int32) string { return strs[id] })
-	shared := func(s string) uint32 {
-		if id, ok := repeated.find(s); ok {
-			return uint32(id)
-		}
-		id := add(s)
-		repeated.add(int32(id))
-		return id
-	}
-	own := make([]uint32, 0, ownStrings*len(pkgs))
-	ndeps, detailsLen := 0, 0
-	for _, p := range pkgs {
-		for i, s := range listStrings(p) {
-			if i < ownStrings {
-				own = append(own, add(*s))
-			} else {
-				shared(*s)
-			}
-		}
-		for k := range depKinds {
-			ndeps += p.count(k)
-			for d := range p.deps(k) {
-				shared(d.Name)
-				shared(d.Version)
-			}
-		}
-		detailsLen += p.detailSize()
-	}
-	return files.WriteAtomicWith(path, func(f *os.File) error {
-		w := bufio.NewWriterSize(f, 256<<10)
-		w.Write(make([]byte, listHead)) // written last, with the parts' lengths and checksums
-		pool := &sectionWriter{w: w, sum: crc32.NewIEEE()}
-		var chunk []byte // the strings a chunk at a time: hashing takes bytes
-		for _, s := range strs {
-			if len(chunk)+len(s) > 64<<10 {
-				pool.Write(chunk)
-				chunk = chunk[:0]
-			}
-			chunk = append(chunk, s...)
-		}
-		pool.Write(chunk)
-		details := &sectionWriter{w: w, sum: crc32.NewIEEE()}
-		i := 0
-		eachDetail(pkgs, func(_ *Package, raw []byte) {
-			if len(raw) != pkgs[i].detailSize() {
-				detailsLen = -1 // changed since it was counted
-			}
-			details.Write(raw)
-			i++
-		})
-		if err := listError(pkgs); err != nil {
-			return err // a list written now would hold empty details
-		}
-		if details.n != detailsLen {
-			return fmt.Errorf("%s: a package's detail changed while the list was written; this is a bug in strata", path)
-		}
-		recs := &sectionWriter{w: w, sum: crc32.NewIEEE()}
-		recs.uvarint(uint64(len(strs)))
-		for _, s := range strs {
-			recs.uvarint(uint64(len(s)))
-		}
-		recs.uvarint(uint64(len(pkgs)))
-		recs.uvarint(uint64(ndeps))
-		for i, p := range pkgs {
-			for j, s := range listStrings(p) {
-				if j < ownStrings {
-					recs.uvarint(uint64(own[ownStrings*i+j]))
-				} else {
-					recs.uvarint(uint64(shared(*s)))
-				}
-			}
-			for _, n := range []int64{p.HeaderEnd, int64(p.Epoch), p.BuildTime, p.Size, p.FileMTime, int64(p.FileInode)} {
-				recs.Write(binary.AppendVarint(recs.buf[:0], n))
-			}
-			flags := uint64(0)
-			if p.HasScriptlets {
-				flags |= 1
-			}
-			if p.Verified {
-				flags |= 2
-			}
-			recs.uvarint(flags)
-			recs.uvarint(uint64(p.detailSize()))
-			for k := range depKinds {
-				recs.uvarint(uint64(p.count(k)))
-				for d := range p.deps(k) {
-					recs.uvarint(uint64(shared(d.Name)))
-					recs.uvarint(uint64(d.Flags))
-					recs.uvarint(uint64(shared(d.Version)))
-				}
-			}
-		}
-		if err := w.Flush(); err != nil {
-			return err
-		}
-		head := make([]byte, 0, listHead)
-		head = append(head, listMagic...)
-		for _, part := range []*sectionWriter{pool, details, recs} {
-			head = binary.LittleEndian.AppendUint64(head, uint64(part.n))
-		}
-		for _, part := range []*sectionWriter{pool, details, recs} {
-			head = binary.LittleEndian.AppendUint32(head, part.sum.Sum32())
-		}
-		_, err := f.WriteAt(head, 0)
-		return err
-	})
-}
-
-// sectionWriter writes one part of a list, counting and summing it.
-type sectionWriter struct {
-	w   *bufio.Writer
-	sum hash.Hash32
-	n   int
-	buf [binary.MaxVarintLen64]byte
-}
-
-func (s *sectionWriter) Write(b []byte) (int, error) {
-	s.sum.Write(b)
-	s.n += len(b)
-	return s.w.Write(b) // its error stays in w, for Flush
-}
-
-func (s *sectionWriter) uvarint(v uint64) { s.Write(binary.AppendUvarint(s.buf[:0], v)) }
 
 // errBadList says a package list is damaged or of another version.
 var errBadList = errors.New("not a package list of this version")
