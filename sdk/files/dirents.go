@@ -79,32 +79,24 @@ func eachDirent(fd int, dir string, fn func(name []byte, ino uint64, typ uint8) 
 		if n <= 0 {
 			return nil
 		}
-		if err := parseDirents(buf[:n], fn); err != nil {
-			if _, ok := err.(direntError); ok {
-				return fmt.Errorf("%s: %w", dir, err)
-			}
+		if err := parseDirents(buf[:n], dir, fn); err != nil {
 			return err
 		}
 	}
 }
 
-// direntError says a buffer of directory records is damaged.
-type direntError string
-
-func (e direntError) Error() string { return string(e) }
-
 // parseDirents calls fn with each entry of a buffer of linux_dirent64
-// records (inode, offset, record length, type, NUL-terminated name),
-// leaving out "." and "..", until fn fails.
-func parseDirents(b []byte, fn func(name []byte, ino uint64, typ uint8) error) error {
+// records (inode, offset, record length, type, NUL-terminated name) read
+// from dir, leaving out "." and "..", until fn fails.
+func parseDirents(b []byte, dir string, fn func(name []byte, ino uint64, typ uint8) error) error {
 	const nameOff = 19
 	for len(b) > 0 {
 		if len(b) < nameOff {
-			return direntError("directory record cut short")
+			return fmt.Errorf("%s: directory record cut short", dir)
 		}
 		reclen := int(binary.NativeEndian.Uint16(b[16:18]))
 		if reclen < nameOff || reclen > len(b) {
-			return direntError(fmt.Sprintf("directory record of %d bytes", reclen))
+			return fmt.Errorf("%s: directory record of %d bytes", dir, reclen)
 		}
 		name := b[nameOff:reclen]
 		for i, c := range name {
