@@ -7,7 +7,8 @@
 // plan of all four (package lists warm, gathering included) against
 // `dnf install --assumeno` of one variant's listed packages from the
 // same universe (metadata cache warm), three times each, with peak
-// memory. The targets: strata's plan of four variants no slower than
+// memory (RSS summed over the processes / their pages, shared ones
+// once). The targets: strata's plan of four variants no slower than
 // dnf resolving one, and its peak memory no more than dnf's. Before
 // them, a first plan, every header read; after them, the applies: the
 // first (from an empty store, the package lists warm), one with nothing
@@ -46,7 +47,7 @@ func main() {
 		fmt.Fprintf(os.Stderr, "benchgather: %v (the real-world corpus shared/testdata is beside the project's CI checkout)\n", err)
 		os.Exit(1)
 	}
-	fmt.Printf("%-8s %-13s %-34s %-34s %-13s %-13s %s\n", "packages", "first plan", "strata plan, 4 variants", "dnf install --assumeno, 1 variant",
+	fmt.Printf("%-8s %-17s %-52s %-52s %-17s %-17s %s\n", "packages", "first plan", "strata plan, 4 variants", "dnf install --assumeno, 1 variant",
 		"first apply", "no-op apply", "one updated")
 	for _, n := range strings.Split(*packages, ",") {
 		count, err := strconv.Atoi(n)
@@ -62,10 +63,7 @@ func applies(strata, cfg string, specs []genrpm.Spec, listed []string) []string 
 	benchrun.Check(os.RemoveAll(filepath.Join(cfg, ".strata", "store")))
 	benchrun.Check(os.RemoveAll(filepath.Join(cfg, "out")))
 	var out []string
-	step := func() {
-		d, mb := benchrun.Run(strata, "apply", "-auto-approve", cfg)
-		out = append(out, fmt.Sprintf("%.2fs %4.0fMB", d.Seconds(), mb))
-	}
+	step := func() { out = append(out, measure(0, strata, "apply", "-auto-approve", cfg)) }
 	step()
 	step()
 	name := listed[len(listed)/2]
@@ -101,12 +99,10 @@ func run(strata, comps, cfg string, count int) {
 	// The first plan reads every header (from the page cache) and writes
 	// the package list the others read.
 	benchrun.Check(os.RemoveAll(filepath.Join(cfg, ".strata", "cache", "sources")))
-	d, mb := benchrun.Run(strata, "plan", cfg)
-	first := fmt.Sprintf("%.2fs %4.0fMB", d.Seconds(), mb)
+	first := measure(0, strata, "plan", cfg)
 	var ours []string
 	for i := 0; i < 3; i++ {
-		d, mb := benchrun.Run(strata, "plan", cfg)
-		ours = append(ours, fmt.Sprintf("%.2fs %4.0fMB", d.Seconds(), mb))
+		ours = append(ours, measure(0, strata, "plan", cfg))
 	}
 
 	repo := filepath.Join(cfg, "repo")
@@ -121,11 +117,18 @@ func run(strata, comps, cfg string, count int) {
 	for i := 0; i < 3; i++ {
 		args := append(dnfArgs(repo, cache), append([]string{"--installroot=" + filepath.Join(cfg, "root"), "--setopt=install_weak_deps=False",
 			"-C", "install", "--assumeno"}, listed...)...)
-		d, mb := benchrun.RunExit(1, "dnf", args...) // --assumeno: the transaction is refused
-		theirs = append(theirs, fmt.Sprintf("%.2fs %4.0fMB", d.Seconds(), mb))
+		theirs = append(theirs, measure(1, "dnf", args...)) // --assumeno: the transaction is refused
 	}
 	applied := applies(strata, cfg, specs, listed)
-	fmt.Printf("%-8d %-13s %-34s %-34s %s\n", len(specs), first, strings.Join(ours, ", "), strings.Join(theirs, ", "), strings.Join(applied, "  "))
+	fmt.Printf("%-8d %-17s %-52s %-52s %s\n", len(specs), first, strings.Join(ours, ", "), strings.Join(theirs, ", "), strings.Join(applied, "  "))
+}
+
+// measure runs a command that exits with want and formats its time and
+// peak memory: the resident sets summed over its processes, then the
+// pages they hold together, each once (benchrun.Peak).
+func measure(want int, name string, args ...string) string {
+	d, peak := benchrun.RunPeak(want, name, args...)
+	return fmt.Sprintf("%.2fs %3.0f/%3.0fMB", d.Seconds(), peak.RSS, peak.Pages)
 }
 
 func dnfArgs(repo, cache string) []string {

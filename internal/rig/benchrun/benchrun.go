@@ -24,31 +24,68 @@ func Run(name string, args ...string) (time.Duration, float64) {
 // RunExit is Run for a command that ends with exit code want on
 // success (dnf install --assumeno exits 1).
 func RunExit(want int, name string, args ...string) (time.Duration, float64) {
+	took, peak := run(want, false, name, args...)
+	return took, peak.RSS
+}
+
+// Peak is a run's peak memory in MB, taken two ways. RSS sums its
+// processes' resident sets: a page that several of them map, such as
+// the binary that strata and its plugins all run, counts once for
+// each. Pages counts the resident pages of all of them together, each
+// page frame once, as the machine holds them; reading the frames
+// (/proc/PID/pagemap) needs root, and without it Pages is 0. For one
+// process the two are the same.
+type Peak struct{ RSS, Pages float64 }
+
+// RunPeak is RunExit, with the peak taken both ways.
+func RunPeak(want int, name string, args ...string) (time.Duration, Peak) {
+	return run(want, true, name, args...)
+}
+
+func run(want int, pages bool, name string, args ...string) (time.Duration, Peak) {
 	cmd := exec.Command(name, args...)
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	start := time.Now()
 	Check(cmd.Start())
-	peak := make(chan float64)
+	peak := make(chan Peak)
 	done := make(chan struct{})
-	go func() { peak <- samplePeak(cmd.Process.Pid, done) }()
+	go func() { peak <- samplePeak(cmd.Process.Pid, pages, done) }()
 	err := cmd.Wait()
 	took := time.Since(start)
 	close(done)
-	mb := <-peak
+	p := <-peak
 	if ee, ok := err.(*exec.ExitError); ok && ee.ExitCode() == want {
 		err = nil
 	}
 	if err != nil {
 		Check(fmt.Errorf("%s %s: %v\n%s", name, strings.Join(args, " "), err, stderr.String()))
 	}
-	return took, mb
+	return took, p
 }
 
-func samplePeak(pid int, done chan struct{}) float64 {
-	var peak float64
+func samplePeak(pid int, pages bool, done chan struct{}) Peak {
+	var peak Peak
+	frames := map[uint64]bool{}
 	for {
-		peak = max(peak, treeRSS(pid))
+		tree := processTree(pid)
+		rss := 0.0
+		if pages {
+			// Both from one reading of the page tables: memory freed
+			// between two readings would tell them apart.
+			clear(frames)
+			present := 0
+			for _, p := range tree {
+				present += addFrames(p, frames)
+			}
+			rss = float64(present*os.Getpagesize()) / (1 << 20)
+			peak.Pages = max(peak.Pages, float64(len(frames)*os.Getpagesize())/(1<<20))
+		} else {
+			for _, p := range tree {
+				rss += residentMB(p)
+			}
+		}
+		peak.RSS = max(peak.RSS, rss)
 		select {
 		case <-done:
 			return peak
@@ -57,18 +94,9 @@ func samplePeak(pid int, done chan struct{}) float64 {
 	}
 }
 
-// treeRSS is the resident memory of pid and its descendants, in MB.
-func treeRSS(pid int) float64 {
-	kb := 0
-	if data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid)); err == nil {
-		for _, line := range strings.Split(string(data), "\n") {
-			if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
-				n, _ := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")))
-				kb += n
-			}
-		}
-	}
-	total := float64(kb) / 1024
+// processTree is pid and its descendants.
+func processTree(pid int) []int {
+	out := []int{pid}
 	// Each thread lists the children it started: a Go program starts a
 	// plugin from whichever thread runs the goroutine.
 	tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/children", pid))
@@ -76,11 +104,26 @@ func treeRSS(pid int) float64 {
 		children, _ := os.ReadFile(t)
 		for _, c := range strings.Fields(string(children)) {
 			if n, err := strconv.Atoi(c); err == nil && !sameMemory(pid, n) {
-				total += treeRSS(n)
+				out = append(out, processTree(n)...)
 			}
 		}
 	}
-	return total
+	return out
+}
+
+// residentMB is the resident memory of one process, in MB.
+func residentMB(pid int) float64 {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			n, _ := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")))
+			return float64(n) / 1024
+		}
+	}
+	return 0
 }
 
 // sameMemory says whether child still runs in pid's memory: Go starts a
