@@ -17,7 +17,7 @@ import (
 type detail struct {
 	// sha256 is the digest of the whole file. A plan reads only the
 	// headers of local packages, so it may be empty until an apply needs
-	// the file (Universe.Hash).
+	// the file (Digests.Hash).
 	sha256 string
 	// headerSHA256 is the digest of a local file's lead, signature and
 	// header, which record the payload's digest: it names the package's
@@ -53,10 +53,10 @@ type details struct {
 
 // SHA256 is the digest of the whole file; empty until an apply needs the
 // file of a local package whose plan read only its header
-// (Universe.Hash).
+// (Digests.Hash).
 func (p *Package) SHA256() string { return p.detail().sha256 }
 
-// SetSHA256 records the digest of the whole file, as Universe.Hash does.
+// SetSHA256 records the digest of the whole file, as Digests.Hash does.
 func (p *Package) SetSHA256(sum string) { p.updateDetail(func(d *detail) { d.sha256 = sum }) }
 
 // HeaderSHA256 is the digest of a local file's lead, signature and
@@ -68,7 +68,7 @@ func (p *Package) Files() string { return p.detail().files }
 
 // detail returns the package's detail, reading it from its list the
 // first time. A list that cannot be read then gives an empty detail and
-// says so in Universe.ListError.
+// says so in listError.
 func (d *details) detail() *detail {
 	if x := d.held.Load(); x != nil {
 		return x
@@ -145,10 +145,13 @@ func appendDetail(b []byte, d *detail) []byte {
 	return b
 }
 
+// onDisk says the detail is where its list holds it, not read yet.
+func (d *details) onDisk() bool { return d.from != nil && d.held.Load() == nil }
+
 // detailSize is the length of the package's detail as a list holds it,
 // known without reading it: what eachDetail gives for it.
 func (p *Package) detailSize() int {
-	if p.from != nil && p.held.Load() == nil {
+	if p.onDisk() {
 		return int(p.size)
 	}
 	n := 0
@@ -196,7 +199,7 @@ func eachDetail(pkgs []*Package, fn func(p *Package, raw []byte)) {
 	readers := map[*listFile]*detailReader{}
 	var held []byte
 	for _, p := range pkgs {
-		if p.from == nil || p.held.Load() != nil {
+		if !p.onDisk() {
 			held = appendDetail(held[:0], p.detail())
 			fn(p, held)
 			continue
