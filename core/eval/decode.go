@@ -285,6 +285,9 @@ func (d *decoder) specs(name string) []Spec {
 	}
 	var out []Spec
 	for _, s := range d.strs(name) {
+		if _, err := path.Match(s, ""); err != nil {
+			d.errorf(attr, "Invalid glob in "+name, "%q is not a glob: %s.", s, err)
+		}
 		out = append(out, Spec{Text: s, Range: attr.Expr.Range()})
 	}
 	return out

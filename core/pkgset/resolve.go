@@ -26,8 +26,9 @@ type Request struct {
 	Range      hcl.Range
 }
 
-// Spec is one package listed: a name ("bash") or a pin
-// ("bash-5.2.26-1.fc41", "bash-0:5.2.26-1.fc41.x86_64").
+// Spec is one package listed: a name ("bash"), a pin
+// ("bash-5.2.26-1.fc41", "bash-0:5.2.26-1.fc41.x86_64") or a glob of
+// names ("python3-*", "*").
 type Spec struct {
 	Text string
 	// Module lists it; "" for the artifact or its variant.
@@ -68,7 +69,8 @@ func (s *Set) All() []*Package {
 // Resolve resolves a request against the universe: the newest package
 // of each name listed that installs on each architecture, and each pin.
 func (u *Universe) Resolve(req Request) (*Set, hcl.Diagnostics) {
-	var diags hcl.Diagnostics
+	specs, diags := u.expandGlobs(req.Specs)
+	req.Specs = specs
 	set := &Set{Arches: req.Arches, ByArch: map[string][]*Package{}, From: map[*Package][]string{}, Modules: req.Modules}
 	for _, target := range req.Arches {
 		seen := map[*Package]bool{}
