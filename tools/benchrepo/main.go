@@ -11,8 +11,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/strata-build/strata/internal/rig/benchrun"
@@ -63,29 +61,20 @@ func compare(strata, dir, rpms string) result {
 	extra := specs(1, 2000, 99999)
 	benchrun.Check(genrpm.Write(rpms, extra))
 	benchrun.Check(genrpm.Write(crDir, extra))
-	writeConfig(cfg, rpms)
 	r.update, _ = benchrun.Run("createrepo_c", "--workers", "2", "--no-database", "--update", "-q", crDir)
 	r.strataAdd, _ = benchrun.Run(strata, "apply", "-auto-approve", cfg)
 	benchrun.Check(os.Remove(filepath.Join(rpms, extra[0].RPM().FileName())))
-	writeConfig(cfg, rpms)
 	return r
 }
 
 // writeConfig writes a configuration whose one artifact is a repository
-// of every package in rpms.
+// of every package in rpms, as createrepo_c makes one of a directory:
+// Pungi's Everything variant, packages = ["*"].
 func writeConfig(cfg, rpms string) {
-	entries, err := os.ReadDir(rpms)
-	benchrun.Check(err)
-	var names []string
-	for _, e := range entries {
-		if n, ok := strings.CutSuffix(e.Name(), "-1.0-1.x86_64.rpm"); ok {
-			names = append(names, strconv.Quote(n))
-		}
-	}
-	benchrun.Check(os.WriteFile(filepath.Join(cfg, "main.hcl"), []byte(benchrun.Header("all", rpms)+fmt.Sprintf(`artifact "yumrepo" "all" {
-  packages = [%s]
+	benchrun.Check(os.WriteFile(filepath.Join(cfg, "main.hcl"), []byte(benchrun.Header("all", rpms)+`artifact "yumrepo" "all" {
+  packages = ["*"]
 }
-`, strings.Join(names, ", "))), 0o644))
+`), 0o644))
 }
 
 // specs describes n packages with size bytes of payload that does not
