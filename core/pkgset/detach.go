@@ -1,6 +1,7 @@
 package pkgset
 
 import (
+	"cmp"
 	"maps"
 	"slices"
 	"strings"
@@ -37,7 +38,25 @@ func Detach(sets []*Set, unmet [][]Unmet) error {
 			u.Require.Name, u.Require.Version = d.str(u.Require.Name), d.str(u.Require.Version)
 		}
 	}
+	d.readDetails()
 	return listError(slices.Collect(maps.Keys(d.copies)))
+}
+
+// readDetails gives each copy its original's detail, reading those still
+// on disk in the order their lists hold them: one pass over each list,
+// not a read for each package.
+func (d *detacher) readDetails() {
+	origs := slices.Collect(maps.Keys(d.copies))
+	slices.SortFunc(origs, func(a, b *Package) int {
+		return cmp.Or(strings.Compare(a.listName(), b.listName()), cmp.Compare(a.at, b.at))
+	})
+	eachDetail(origs, func(p *Package, raw []byte) {
+		x, ok := parseDetail(raw)
+		if !ok && p.from != nil {
+			p.from.damaged(p.at)
+		}
+		d.copies[p].setDetail(*x)
+	})
 }
 
 // detacher copies packages out of a universe, each once, and the strings
@@ -69,7 +88,6 @@ func (d *detacher) pkg(p *Package) *Package {
 		Location: strings.Clone(p.Location), HeaderEnd: p.HeaderEnd, SigKey: d.str(p.SigKey), Damaged: d.str(p.Damaged),
 		FileMTime: p.FileMTime, FileInode: p.FileInode, HasScriptlets: p.HasScriptlets, Verified: p.Verified,
 	}
-	c.setDetail(*p.detail())
 	d.copies[p] = c
 	return c
 }

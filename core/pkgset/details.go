@@ -109,9 +109,14 @@ func (l *listFile) read(at int64, size uint32) *detail {
 	}
 	d, ok := parseDetail(raw)
 	if !ok {
-		l.fail(fmt.Errorf("the detail at offset %d is damaged", l.base+at))
+		l.damaged(at)
 	}
 	return d
+}
+
+// damaged records that the detail at at does not parse.
+func (l *listFile) damaged(at int64) {
+	l.fail(fmt.Errorf("the detail at offset %d is damaged", l.base+at))
 }
 
 func (l *listFile) fail(err error) {
@@ -143,6 +148,14 @@ func appendDetail(b []byte, d *detail) []byte {
 		b = append(b, *s...)
 	}
 	return b
+}
+
+// listName names the list that holds the detail; "" for none.
+func (d *details) listName() string {
+	if d.from == nil {
+		return ""
+	}
+	return d.from.f.Name()
 }
 
 // onDisk says the detail is where its list holds it, not read yet.

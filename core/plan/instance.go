@@ -186,7 +186,11 @@ func (p *Plan) compose() sdk.Compose {
 // SDKPackages lists a set's packages for a plugin, per architecture; path
 // gives each package's local file (nil: its location as recorded).
 func SDKPackages(set *pkgset.Set, path func(*pkgset.Package) string) []sdk.Package {
-	var out []sdk.Package
+	n := 0
+	for _, arch := range set.Arches {
+		n += len(set.ByArch[arch])
+	}
+	out := make([]sdk.Package, 0, n)
 	for _, arch := range set.Arches {
 		for _, pkg := range set.ByArch[arch] {
 			loc := pkg.Location
