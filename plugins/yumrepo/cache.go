@@ -47,13 +47,19 @@ func cacheFor(dir string) *metaCache {
 	return c
 }
 
-func (c *metaCache) get(key string) (pkgMeta, bool) {
-	v, ok := c.pack.Get(key)
-	if !ok {
-		return pkgMeta{}, false
+// getMany returns the metadata the cache holds for each of keys, by
+// their index; one pass over the pack.
+func (c *metaCache) getMany(keys []string) map[int]pkgMeta {
+	out := map[int]pkgMeta{}
+	for i, v := range c.pack.GetMany(keys) {
+		if v == nil {
+			continue
+		}
+		if m, err := decodeMeta(v); err == nil {
+			out[i] = m
+		}
 	}
-	m, err := decodeMeta(v)
-	return m, err == nil
+	return out
 }
 
 // put keeps a record for the next Save and returns its metadata, views

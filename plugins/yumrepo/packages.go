@@ -77,13 +77,22 @@ func (b *builder) addPackages(dir string, pkgs []sdk.Package) ([]*entry, error) 
 			made[d] = true
 		}
 	}
+	keys := make([]string, len(pkgs))
+	for i, p := range pkgs {
+		keys[i] = b.metaKey(p, entries[i].href)
+	}
+	cached := b.cache.getMany(keys)
 	err := parallel.IO(len(pkgs), func(i int) error {
 		p, e := pkgs[i], entries[i]
 		dst := filepath.Join(dir, filepath.FromSlash(e.href))
 		if err := files.LinkOrCopy(p.Path, dst, 0o644); err != nil {
 			return fmt.Errorf("%s: %w", p.NEVRA(), err)
 		}
-		meta, err := b.metadata(p, e.href)
+		if m, ok := cached[i]; ok {
+			e.meta = m
+			return nil
+		}
+		meta, err := b.readMetadata(p, e.href, keys[i])
 		if err != nil {
 			return err
 		}
@@ -102,13 +111,15 @@ func (b *builder) addPackages(dir string, pkgs []sdk.Package) ([]*entry, error) 
 	return entries, nil
 }
 
-// metadata returns a package's metadata, reading its header only when
-// the cache does not hold it.
-func (b *builder) metadata(p sdk.Package, href string) (pkgMeta, error) {
-	key := fmt.Sprintf("%d %s %s %d %d %d", metaVersion, p.SHA256, href, p.Size, p.BuildTime, b.cfg.changelogLimit)
-	if m, ok := b.cache.get(key); ok {
-		return m, nil
-	}
+// metaKey is what the cache holds a package's metadata under: its
+// content, where the repository places it and what of it is written.
+func (b *builder) metaKey(p sdk.Package, href string) string {
+	return fmt.Sprintf("%d %s %s %d %d %d", metaVersion, p.SHA256, href, p.Size, p.BuildTime, b.cfg.changelogLimit)
+}
+
+// readMetadata reads a package's metadata from its header and keeps it
+// in the cache under key.
+func (b *builder) readMetadata(p sdk.Package, href, key string) (pkgMeta, error) {
 	h, err := rpm.ReadFile(p.Path)
 	if err != nil {
 		return pkgMeta{}, err

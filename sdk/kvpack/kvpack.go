@@ -3,8 +3,9 @@
 // headers, repository metadata fragments), keyed by content.
 //
 // Opening a pack reads where each record lies, not the records; Get
-// reads one record with one positioned read. Put holds new records until
-// Save appends them under a file lock, so concurrent processes add to
+// reads one record with one positioned read, GetMany many in one pass in
+// the order the file holds them. Put holds new records until Save
+// appends them under a file lock, so concurrent processes add to
 // the same pack without losing each other's records. A record cut short
 // (a write that did not finish) ends the pack, and the next Save writes
 // over it; a record whose checksum does not match is a miss, never a
@@ -15,12 +16,14 @@ package kvpack
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"hash/crc32"
 	"hash/maphash"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -187,6 +190,75 @@ func (p *Pack) Get(key string) ([]byte, bool) {
 	}
 	return v, ok
 }
+
+// GetMany returns the value of each key, nil for a key the pack does not
+// hold, reading the file's records in the order the file holds them:
+// one pass in large reads, not a read for each record.
+func (p *Pack) GetMany(keys []string) [][]byte {
+	type wanted struct {
+		i int
+		h uint64
+		s span
+	}
+	out := make([][]byte, len(keys))
+	var wants []wanted
+	total := int64(0)
+	p.mu.Lock()
+	for i, key := range keys {
+		if v, ok := p.pending[key]; ok {
+			out[i] = v
+			continue
+		}
+		h := maphash.String(p.seed, key)
+		if s, ok := p.index[h]; ok {
+			wants = append(wants, wanted{i, h, s})
+			total += s.len
+		}
+	}
+	f := p.file
+	p.mu.Unlock()
+	if f == nil || len(wants) == 0 {
+		return out
+	}
+	slices.SortFunc(wants, func(a, b wanted) int { return cmp.Compare(a.s.off, b.s.off) })
+	buf := make([]byte, 0, total) // one allocation; the values are views into it
+	var r *bufio.Reader
+	pos := int64(-1) // where r's next byte is in the file
+	found := make([]uint64, 0, len(wants))
+	for _, w := range wants {
+		if r == nil || w.s.off < pos || w.s.off-pos > skipAhead {
+			section := io.NewSectionReader(f, w.s.off, math.MaxInt64-w.s.off)
+			if r == nil {
+				r = bufio.NewReaderSize(section, 256<<10)
+			} else {
+				r.Reset(section)
+			}
+			pos = w.s.off
+		}
+		if _, err := r.Discard(int(w.s.off - pos)); err != nil {
+			break
+		}
+		rec := buf[len(buf) : len(buf)+int(w.s.len)]
+		if _, err := io.ReadFull(r, rec); err != nil {
+			break
+		}
+		pos = w.s.off + w.s.len
+		if v, ok := parseRecord(rec, keys[w.i]); ok {
+			buf = buf[:len(buf)+len(rec)]
+			out[w.i] = v
+			found = append(found, w.h)
+		}
+	}
+	p.mu.Lock()
+	for _, h := range found {
+		p.read[h] = struct{}{}
+	}
+	p.mu.Unlock()
+	return out
+}
+
+// skipAhead is how far ahead GetMany reads on rather than starting again.
+const skipAhead = 1 << 20
 
 // Put adds a record, kept in memory until Save.
 func (p *Pack) Put(key string, value []byte) {

@@ -1,20 +1,60 @@
 package kvpack
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 )
 
+// get reads key with Get, and checks that GetMany reads the same.
 func get(t *testing.T, p *Pack, key string) string {
 	t.Helper()
 	v, ok := p.Get(key)
+	if many := p.GetMany([]string{key})[0]; (many != nil) != ok || string(many) != string(v) {
+		t.Errorf("%s: GetMany gave %q, Get %q (%v)", key, many, v, ok)
+	}
 	if !ok {
 		return "<missing>"
 	}
 	return string(v)
+}
+
+// GetMany reads records in any order of keys, across gaps larger than
+// it reads on over, beside records only put, and says which it lacks.
+func TestGetMany(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "cache.pack")
+	p := Open(path)
+	var keys []string
+	for i := range 40 {
+		key := fmt.Sprintf("k%02d", i)
+		keys = append(keys, key)
+		p.Put(key, bytes.Repeat([]byte{byte(i)}, 100_000)) // 4 MB: gaps past skipAhead
+	}
+	if err := p.Save(); err != nil {
+		t.Fatal(err)
+	}
+	q := Open(path)
+	q.Put("new", []byte("put"))
+	want := []string{"k39", "missing", "k00", "new", "k01", "k20", "k20", "k02"}
+	got := q.GetMany(want)
+	for i, key := range want {
+		switch {
+		case key == "missing" && got[i] != nil:
+			t.Errorf("missing: %q", got[i][:10])
+		case key == "new" && string(got[i]) != "put":
+			t.Errorf("new: %q", got[i])
+		case strings.HasPrefix(key, "k"):
+			var n int
+			fmt.Sscanf(key, "k%d", &n)
+			if !bytes.Equal(got[i], bytes.Repeat([]byte{byte(n)}, 100_000)) {
+				t.Errorf("%s: %d bytes, not its own", key, len(got[i]))
+			}
+		}
+	}
 }
 
 func TestSaveAndOpen(t *testing.T) {
