@@ -28,11 +28,8 @@ func get(t *testing.T, p *Pack, key string) string {
 func TestGetMany(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "cache.pack")
 	p := Open(path)
-	var keys []string
 	for i := range 40 {
-		key := fmt.Sprintf("k%02d", i)
-		keys = append(keys, key)
-		p.Put(key, bytes.Repeat([]byte{byte(i)}, 100_000)) // 4 MB: gaps past skipAhead
+		p.Put(fmt.Sprintf("k%02d", i), bytes.Repeat([]byte{byte(i)}, 100_000)) // 4 MB: gaps past skipAhead
 	}
 	if err := p.Save(); err != nil {
 		t.Fatal(err)
