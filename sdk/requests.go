@@ -137,8 +137,15 @@ type BuildRequest struct {
 	// incrementally starts from it. Its files belong to the store: link
 	// or copy them, never change them in place. Its Packages are empty;
 	// its Manifest is set, and files hard-linked from it are not hashed
-	// again when the build is listed.
+	// again when the build is listed. Files the previous build named in
+	// PackageFiles are in its Manifest but not under its Path.
 	Previous *Input
+	// PoolPackages says strata places package files itself: instead of
+	// linking or copying one of Packages into OutputDir, a plugin may
+	// name it in BuildResponse.PackageFiles, and strata holds it once in
+	// its store for every artifact that ships it (a repository of tens of
+	// thousands of packages is then stored without linking each).
+	PoolPackages bool
 }
 
 // BuildResponse is the result of a successful build.
@@ -153,4 +160,10 @@ type BuildResponse struct {
 	// digest strata gave it; the manifest takes these without reading the
 	// files. strata checks them itself.
 	Known map[string]string
+	// PackageFiles are files of the artifact the plugin did not write,
+	// when the request's PoolPackages allows it: each output path
+	// (slash-separated) is the request's package of that sha256, which
+	// strata places there itself. The path must not be one the plugin
+	// wrote.
+	PackageFiles map[string]string
 }

@@ -46,6 +46,10 @@ type BuildResult struct {
 	Outputs    cty.Value
 	Manifest   []manifest.File
 	Placements []sdk.Placement
+	// PackageFiles are the files the plugin left to strata to place:
+	// output path to the sha256 of a package of the request. The
+	// Manifest does not list them.
+	PackageFiles map[string]string
 }
 
 // BuildError is a build the plugin itself reported as failed.
@@ -132,8 +136,8 @@ func (c *Client) Build(ctx context.Context, typ string, req *sdk.BuildRequest, r
 		ArtifactType: typ, Address: req.Address, Config: cfg, Packages: wire.PackagesToProto(req.Packages),
 		Inputs: inputs, Compose: wire.ComposeToProto(req.Compose), OutputDir: req.OutputDir,
 		WorkDir: req.WorkDir, CacheDir: req.CacheDir, Timestamp: req.Timestamp, Content: wire.ContentToProto(req.Content),
-		ConfigDir: req.ConfigDir,
-		Previous:  previous,
+		ConfigDir: req.ConfigDir, PoolPackages: req.PoolPackages,
+		Previous: previous,
 	})
 	if err != nil {
 		return nil, err
@@ -146,8 +150,11 @@ func (c *Client) Build(ctx context.Context, typ string, req *sdk.BuildRequest, r
 	if err != nil {
 		return nil, fmt.Errorf("outputs: %w", err)
 	}
+	if len(res.GetPackageFiles()) > 0 && !req.PoolPackages {
+		return nil, fmt.Errorf("the plugin named %d package files for strata to place, which this build did not allow", len(res.GetPackageFiles()))
+	}
 	return &BuildResult{Outputs: outputs, Manifest: wire.ManifestFromProto(res.GetManifest()),
-		Placements: wire.PlacementsFromProto(res.GetPlacements())}, nil
+		Placements: wire.PlacementsFromProto(res.GetPlacements()), PackageFiles: res.GetPackageFiles()}, nil
 }
 
 // Publish asks the plugin to publish a stored artifact, passing its

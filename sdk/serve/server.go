@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/strata-build/strata/sdk"
+	"github.com/strata-build/strata/sdk/files"
 	"github.com/strata-build/strata/sdk/internal/pluginpb"
 	"github.com/strata-build/strata/sdk/internal/wire"
 	"github.com/strata-build/strata/sdk/manifest"
@@ -147,6 +148,7 @@ func (s *server) Build(req *pluginpb.Build_Request, stream pluginpb.Plugin_Build
 		Inputs: inputs, Compose: wire.ComposeFromProto(req.GetCompose()),
 		OutputDir: req.GetOutputDir(), WorkDir: req.GetWorkDir(), CacheDir: req.GetCacheDir(), Timestamp: req.GetTimestamp(),
 		Content: wire.ContentFromProto(req.GetContent()), Previous: previous, ConfigDir: req.GetConfigDir(),
+		PoolPackages: req.GetPoolPackages(),
 	}, rep)
 	result := &pluginpb.Build_Result{}
 	if err == nil {
@@ -173,11 +175,22 @@ func finishBuild(dir string, resp *sdk.BuildResponse, linked manifest.Linked) (*
 	if err != nil {
 		return nil, fmt.Errorf("listing the output: %w", err)
 	}
+	for p := range resp.PackageFiles {
+		if err := files.CheckRelPath(p); err != nil {
+			return nil, fmt.Errorf("package file %q: %w", p, err)
+		}
+	}
+	for _, f := range manifest {
+		if _, ok := resp.PackageFiles[f.Path]; ok {
+			return nil, fmt.Errorf("%s is both written and named as a package file", f.Path)
+		}
+	}
 	outputs, err := wire.EncodeValue(resp.Outputs)
 	if err != nil {
 		return nil, fmt.Errorf("outputs: %w", err)
 	}
-	return &pluginpb.Build_Result{Outputs: outputs, Manifest: wire.ManifestToProto(manifest), Placements: wire.PlacementsToProto(resp.Placements)}, nil
+	return &pluginpb.Build_Result{Outputs: outputs, Manifest: wire.ManifestToProto(manifest), Placements: wire.PlacementsToProto(resp.Placements),
+		PackageFiles: resp.PackageFiles}, nil
 }
 
 // streamReporter sends progress and log events; gRPC streams allow one

@@ -2416,7 +2416,10 @@ type Build_Request struct {
 	Previous *Input `protobuf:"bytes,12,opt,name=previous,proto3" json:"previous,omitempty"`
 	// config_dir is the configuration's directory, absolute: relative
 	// paths in the artifact's body are relative to it.
-	ConfigDir     string `protobuf:"bytes,13,opt,name=config_dir,json=configDir,proto3" json:"config_dir,omitempty"`
+	ConfigDir string `protobuf:"bytes,13,opt,name=config_dir,json=configDir,proto3" json:"config_dir,omitempty"`
+	// pool_packages says strata places package files itself: a plugin
+	// may name them in Result.package_files instead of writing them.
+	PoolPackages  bool `protobuf:"varint,14,opt,name=pool_packages,json=poolPackages,proto3" json:"pool_packages,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2540,6 +2543,13 @@ func (x *Build_Request) GetConfigDir() string {
 		return x.ConfigDir
 	}
 	return ""
+}
+
+func (x *Build_Request) GetPoolPackages() bool {
+	if x != nil {
+		return x.PoolPackages
+	}
+	return false
 }
 
 type Build_Event struct {
@@ -2835,8 +2845,12 @@ type Build_Result struct {
 	Manifest    []*Build_File          `protobuf:"bytes,2,rep,name=manifest,proto3" json:"manifest,omitempty"`
 	Diagnostics []*Diagnostic          `protobuf:"bytes,3,rep,name=diagnostics,proto3" json:"diagnostics,omitempty"`
 	// error is set when the build failed; nothing it wrote is kept.
-	Error         string       `protobuf:"bytes,4,opt,name=error,proto3" json:"error,omitempty"`
-	Placements    []*Placement `protobuf:"bytes,5,rep,name=placements,proto3" json:"placements,omitempty"`
+	Error      string       `protobuf:"bytes,4,opt,name=error,proto3" json:"error,omitempty"`
+	Placements []*Placement `protobuf:"bytes,5,rep,name=placements,proto3" json:"placements,omitempty"`
+	// package_files are files of the artifact the plugin did not write:
+	// each path (slash-separated, under the output directory) is the
+	// request's package of that sha256, which strata places itself.
+	PackageFiles  map[string]string `protobuf:"bytes,6,rep,name=package_files,json=packageFiles,proto3" json:"package_files,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2902,6 +2916,13 @@ func (x *Build_Result) GetError() string {
 func (x *Build_Result) GetPlacements() []*Placement {
 	if x != nil {
 		return x.Placements
+	}
+	return nil
+}
+
+func (x *Build_Result) GetPackageFiles() map[string]string {
+	if x != nil {
+		return x.PackageFiles
 	}
 	return nil
 }
@@ -3110,8 +3131,9 @@ const file_plugin_proto_rawDesc = "" +
 	"\aaddress\x18\x02 \x01(\tR\aaddress\x12\x16\n" +
 	"\x06config\x18\x03 \x01(\fR\x06config\x12\x12\n" +
 	"\x04path\x18\x04 \x01(\tR\x04path\x12\x18\n" +
-	"\aoutputs\x18\x05 \x01(\fR\aoutputs\"\xac\t\n" +
-	"\x05Build\x1a\xfb\x03\n" +
+	"\aoutputs\x18\x05 \x01(\fR\aoutputs\"\xe9\n" +
+	"\n" +
+	"\x05Build\x1a\xa0\x04\n" +
 	"\aRequest\x12#\n" +
 	"\rartifact_type\x18\x01 \x01(\tR\fartifactType\x12\x18\n" +
 	"\aaddress\x18\x02 \x01(\tR\aaddress\x12\x16\n" +
@@ -3128,7 +3150,8 @@ const file_plugin_proto_rawDesc = "" +
 	"\tcache_dir\x18\v \x01(\tR\bcacheDir\x123\n" +
 	"\bprevious\x18\f \x01(\v2\x17.strata.plugin.v1.InputR\bprevious\x12\x1d\n" +
 	"\n" +
-	"config_dir\x18\r \x01(\tR\tconfigDir\x1a\xbb\x01\n" +
+	"config_dir\x18\r \x01(\tR\tconfigDir\x12#\n" +
+	"\rpool_packages\x18\x0e \x01(\bR\fpoolPackages\x1a\xbb\x01\n" +
 	"\x05Event\x12>\n" +
 	"\bprogress\x18\x01 \x01(\v2 .strata.plugin.v1.Build.ProgressH\x00R\bprogress\x12/\n" +
 	"\x03log\x18\x02 \x01(\v2\x1b.strata.plugin.v1.Build.LogH\x00R\x03log\x128\n" +
@@ -3146,7 +3169,7 @@ const file_plugin_proto_rawDesc = "" +
 	"\x04size\x18\x02 \x01(\x03R\x04size\x12\x16\n" +
 	"\x06sha256\x18\x03 \x01(\tR\x06sha256\x12\x12\n" +
 	"\x04mode\x18\x04 \x01(\rR\x04mode\x12\x12\n" +
-	"\x04link\x18\x05 \x01(\tR\x04link\x1a\xef\x01\n" +
+	"\x04link\x18\x05 \x01(\tR\x04link\x1a\x87\x03\n" +
 	"\x06Result\x12\x18\n" +
 	"\aoutputs\x18\x01 \x01(\fR\aoutputs\x128\n" +
 	"\bmanifest\x18\x02 \x03(\v2\x1c.strata.plugin.v1.Build.FileR\bmanifest\x12>\n" +
@@ -3154,7 +3177,11 @@ const file_plugin_proto_rawDesc = "" +
 	"\x05error\x18\x04 \x01(\tR\x05error\x12;\n" +
 	"\n" +
 	"placements\x18\x05 \x03(\v2\x1b.strata.plugin.v1.PlacementR\n" +
-	"placements2\xd8\x03\n" +
+	"placements\x12U\n" +
+	"\rpackage_files\x18\x06 \x03(\v20.strata.plugin.v1.Build.Result.PackageFilesEntryR\fpackageFiles\x1a?\n" +
+	"\x11PackageFilesEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x012\xd8\x03\n" +
 	"\x06Plugin\x12G\n" +
 	"\x04Info\x12\x1e.strata.plugin.v1.Info.Request\x1a\x1f.strata.plugin.v1.Info.Response\x12M\n" +
 	"\x06Schema\x12 .strata.plugin.v1.Schema.Request\x1a!.strata.plugin.v1.Schema.Response\x12S\n" +
@@ -3176,7 +3203,7 @@ func file_plugin_proto_rawDescGZIP() []byte {
 }
 
 var file_plugin_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_plugin_proto_msgTypes = make([]protoimpl.MessageInfo, 42)
+var file_plugin_proto_msgTypes = make([]protoimpl.MessageInfo, 43)
 var file_plugin_proto_goTypes = []any{
 	(Schema_NestedBlock_Nesting)(0), // 0: strata.plugin.v1.Schema.NestedBlock.Nesting
 	(Diagnostic_Severity)(0),        // 1: strata.plugin.v1.Diagnostic.Severity
@@ -3222,6 +3249,7 @@ var file_plugin_proto_goTypes = []any{
 	(*Build_Log)(nil),               // 41: strata.plugin.v1.Build.Log
 	(*Build_File)(nil),              // 42: strata.plugin.v1.Build.File
 	(*Build_Result)(nil),            // 43: strata.plugin.v1.Build.Result
+	nil,                             // 44: strata.plugin.v1.Build.Result.PackageFilesEntry
 }
 var file_plugin_proto_depIdxs = []int32{
 	28, // 0: strata.plugin.v1.AttributePath.steps:type_name -> strata.plugin.v1.AttributePath.Step
@@ -3261,23 +3289,24 @@ var file_plugin_proto_depIdxs = []int32{
 	42, // 34: strata.plugin.v1.Build.Result.manifest:type_name -> strata.plugin.v1.Build.File
 	5,  // 35: strata.plugin.v1.Build.Result.diagnostics:type_name -> strata.plugin.v1.Diagnostic
 	14, // 36: strata.plugin.v1.Build.Result.placements:type_name -> strata.plugin.v1.Placement
-	21, // 37: strata.plugin.v1.Plugin.Info:input_type -> strata.plugin.v1.Info.Request
-	23, // 38: strata.plugin.v1.Plugin.Schema:input_type -> strata.plugin.v1.Schema.Request
-	33, // 39: strata.plugin.v1.Plugin.Validate:input_type -> strata.plugin.v1.Validate.Request
-	35, // 40: strata.plugin.v1.Plugin.Plan:input_type -> strata.plugin.v1.Plan.Request
-	38, // 41: strata.plugin.v1.Plugin.Build:input_type -> strata.plugin.v1.Build.Request
-	37, // 42: strata.plugin.v1.Plugin.Publish:input_type -> strata.plugin.v1.Publish.Request
-	22, // 43: strata.plugin.v1.Plugin.Info:output_type -> strata.plugin.v1.Info.Response
-	24, // 44: strata.plugin.v1.Plugin.Schema:output_type -> strata.plugin.v1.Schema.Response
-	34, // 45: strata.plugin.v1.Plugin.Validate:output_type -> strata.plugin.v1.Validate.Response
-	36, // 46: strata.plugin.v1.Plugin.Plan:output_type -> strata.plugin.v1.Plan.Response
-	39, // 47: strata.plugin.v1.Plugin.Build:output_type -> strata.plugin.v1.Build.Event
-	39, // 48: strata.plugin.v1.Plugin.Publish:output_type -> strata.plugin.v1.Build.Event
-	43, // [43:49] is the sub-list for method output_type
-	37, // [37:43] is the sub-list for method input_type
-	37, // [37:37] is the sub-list for extension type_name
-	37, // [37:37] is the sub-list for extension extendee
-	0,  // [0:37] is the sub-list for field type_name
+	44, // 37: strata.plugin.v1.Build.Result.package_files:type_name -> strata.plugin.v1.Build.Result.PackageFilesEntry
+	21, // 38: strata.plugin.v1.Plugin.Info:input_type -> strata.plugin.v1.Info.Request
+	23, // 39: strata.plugin.v1.Plugin.Schema:input_type -> strata.plugin.v1.Schema.Request
+	33, // 40: strata.plugin.v1.Plugin.Validate:input_type -> strata.plugin.v1.Validate.Request
+	35, // 41: strata.plugin.v1.Plugin.Plan:input_type -> strata.plugin.v1.Plan.Request
+	38, // 42: strata.plugin.v1.Plugin.Build:input_type -> strata.plugin.v1.Build.Request
+	37, // 43: strata.plugin.v1.Plugin.Publish:input_type -> strata.plugin.v1.Publish.Request
+	22, // 44: strata.plugin.v1.Plugin.Info:output_type -> strata.plugin.v1.Info.Response
+	24, // 45: strata.plugin.v1.Plugin.Schema:output_type -> strata.plugin.v1.Schema.Response
+	34, // 46: strata.plugin.v1.Plugin.Validate:output_type -> strata.plugin.v1.Validate.Response
+	36, // 47: strata.plugin.v1.Plugin.Plan:output_type -> strata.plugin.v1.Plan.Response
+	39, // 48: strata.plugin.v1.Plugin.Build:output_type -> strata.plugin.v1.Build.Event
+	39, // 49: strata.plugin.v1.Plugin.Publish:output_type -> strata.plugin.v1.Build.Event
+	44, // [44:50] is the sub-list for method output_type
+	38, // [38:44] is the sub-list for method input_type
+	38, // [38:38] is the sub-list for extension type_name
+	38, // [38:38] is the sub-list for extension extendee
+	0,  // [0:38] is the sub-list for field type_name
 }
 
 func init() { file_plugin_proto_init() }
@@ -3301,7 +3330,7 @@ func file_plugin_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_plugin_proto_rawDesc), len(file_plugin_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   42,
+			NumMessages:   43,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
