@@ -190,7 +190,8 @@ func build(ctx context.Context, p *plan.Plan, n *plan.Node, opts Options) (Outco
 	if err != nil {
 		return 0, err
 	}
-	inputs, err := inputs(ctx, p, n, opts.Fetcher)
+	inputs, views, err := inputs(ctx, p, n, opts.Fetcher)
+	defer views.remove()
 	if err != nil {
 		return 0, err
 	}
@@ -217,6 +218,7 @@ func build(ctx context.Context, p *plan.Plan, n *plan.Node, opts Options) (Outco
 		Address: addr, Config: config, Packages: pkgs, Inputs: inputs,
 		Compose: n.KeyIn.Compose, Content: p.Content(n), OutputDir: dir.Files, WorkDir: dir.Work,
 		CacheDir: cacheDir, Timestamp: n.KeyIn.Timestamp, Previous: prev, ConfigDir: p.ConfigDir(),
+		PoolPackages: true,
 	}, reporter{addr, opts.Reporter}, timeout(n))
 	if err != nil {
 		dir.Discard()
@@ -236,6 +238,10 @@ func build(ctx context.Context, p *plan.Plan, n *plan.Node, opts Options) (Outco
 	if err != nil {
 		dir.Discard()
 		return 0, err
+	}
+	if err := p.Opts.Store.AddPackageFiles(entry, res.PackageFiles, poolSources(n.Set, pkgs)); err != nil {
+		dir.Discard()
+		return 0, fmt.Errorf("%s %s: %w", n.Plugin.Name(), addr, err)
 	}
 	if opts.Ready != nil {
 		opts.Ready(n, entry, dir.Files)
@@ -274,8 +280,14 @@ func publish(ctx context.Context, p *plan.Plan, n *plan.Node, opts Options) erro
 	if err != nil {
 		return err
 	}
+	var vs views
+	defer vs.remove()
+	path, err := vs.of(p.Opts.Store, e)
+	if err != nil {
+		return err
+	}
 	res, err := n.Plugin.Publish(ctx, n.Inst.Addr.Type, &sdk.PublishRequest{
-		Address: addr, Config: config, Path: p.Opts.Store.FilesPath(n.Key), Outputs: outputs,
+		Address: addr, Config: config, Path: path, Outputs: outputs,
 	}, reporter{addr, opts.Reporter}, timeout(n))
 	if err != nil {
 		return fmt.Errorf("%w (the build is kept in the store; the next apply publishes it again)", err)
@@ -316,9 +328,12 @@ func localPackages(ctx context.Context, set *pkgset.Set, f *pkgset.Fetcher) ([]s
 }
 
 // inputs describes a node's built inputs, with their packages' local
-// paths: a layered image reads its base's packages.
-func inputs(ctx context.Context, p *plan.Plan, n *plan.Node, f *pkgset.Fetcher) ([]sdk.Input, error) {
+// paths: a layered image reads its base's packages. An input whose
+// entry holds package files in the pool is given as a view of all its
+// files, which the caller removes.
+func inputs(ctx context.Context, p *plan.Plan, n *plan.Node, f *pkgset.Fetcher) ([]sdk.Input, views, error) {
 	var out []sdk.Input
+	var vs views
 	for _, a := range n.Inputs {
 		in := p.Nodes[a]
 		if in == nil {
@@ -326,20 +341,43 @@ func inputs(ctx context.Context, p *plan.Plan, n *plan.Node, f *pkgset.Fetcher) 
 		}
 		e, err := p.Opts.Store.Read(in.Key)
 		if err != nil {
-			return nil, fmt.Errorf("input %s is not in the store: %w", a, err)
+			return nil, vs, fmt.Errorf("input %s is not in the store: %w", a, err)
 		}
 		outputs, err := plan.DecodeOutputs(e.Outputs)
 		if err != nil {
-			return nil, fmt.Errorf("input %s: %w", a, err)
+			return nil, vs, fmt.Errorf("input %s: %w", a, err)
 		}
 		pkgs, err := localPackages(ctx, in.Set, f)
 		if err != nil {
-			return nil, fmt.Errorf("input %s: %w", a, err)
+			return nil, vs, fmt.Errorf("input %s: %w", a, err)
+		}
+		path, err := vs.of(p.Opts.Store, e)
+		if err != nil {
+			return nil, vs, fmt.Errorf("input %s: %w", a, err)
 		}
 		out = append(out, sdk.Input{Address: a.String(), Type: a.Type, Key: in.Key,
-			Path: p.Opts.Store.FilesPath(in.Key), Outputs: outputs, Packages: pkgs})
+			Path: path, Outputs: outputs, Packages: pkgs})
 	}
-	return out, nil
+	return out, vs, nil
+}
+
+// poolSources gives, by sha256, the package files of a set a build may
+// leave to strata to place (sdk.BuildResponse.PackageFiles): pkgs are
+// the set's packages as localPackages listed them.
+func poolSources(set *pkgset.Set, pkgs []sdk.Package) map[string]store.PoolSource {
+	out := make(map[string]store.PoolSource, len(pkgs))
+	i := 0
+	for _, arch := range set.Arches {
+		for _, pkg := range set.ByArch[arch] {
+			src := store.PoolSource{Path: pkgs[i].Path}
+			if pkg.Location == pkgs[i].Path {
+				src.Size, src.MTime, src.Inode = pkg.Size, pkg.FileMTime, pkg.FileInode
+			}
+			out[pkgs[i].SHA256] = src
+			i++
+		}
+	}
+	return out
 }
 
 func newEntry(p *plan.Plan, n *plan.Node, res *host.BuildResult) (*store.Entry, error) {

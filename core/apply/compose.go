@@ -37,7 +37,7 @@ func ApplyAndCompose(ctx context.Context, p *plan.Plan, opts Options, out string
 			}
 		}
 		opts.Ready = func(n *plan.Node, e *store.Entry, files string) {
-			cw.Add(compose.Artifact{Addr: n.Inst.Addr, Entry: e, Files: files})
+			cw.Add(compose.Artifact{Addr: n.Inst.Addr, Entry: e, Files: files, PoolPath: st.PoolPath})
 		}
 	}
 	res := Apply(ctx, p, opts)
@@ -80,6 +80,6 @@ func composeArtifact(p *plan.Plan, st *store.Store, n *plan.Node) (compose.Artif
 	if err != nil {
 		return compose.Artifact{}, false, err
 	}
-	return compose.Artifact{Addr: n.Inst.Addr, Entry: e, Files: st.FilesPath(se.Key),
+	return compose.Artifact{Addr: n.Inst.Addr, Entry: e, Files: st.FilesPath(se.Key), PoolPath: st.PoolPath,
 		Published: se.Published, PublishedOutputs: se.PublishedOutputs}, true, nil
 }

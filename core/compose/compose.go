@@ -34,8 +34,10 @@ type Variant struct {
 type Artifact struct {
 	Addr  addrs.Instance
 	Entry *store.Entry
-	// Files is the directory of its files in the store.
-	Files string
+	// Files is the directory of its files in the store; PoolPath is
+	// where the store's pool holds a file the entry has pooled.
+	Files    string
+	PoolPath func(sha256 string) string
 	// Published is where it was published, and PublishedOutputs what
 	// its plugin said of that (an image's pushed digest), if it was.
 	Published        string
@@ -163,12 +165,27 @@ func (w *Writer) Add(a Artifact) {
 	}()
 }
 
-// link links an artifact's placements into the compose.
+// link links an artifact's placements into the compose, its pooled
+// files from the pool.
 func (w *Writer) link(a Artifact) error {
+	pooled := a.Entry.HasPooled()
 	for _, pl := range linked(a) {
-		if err := files.LinkTree(filepath.Join(a.Files, pl.Path), filepath.Join(w.tmp, "compose", pl.ComposePath)); err != nil {
+		err := files.LinkTree(filepath.Join(a.Files, pl.Path), filepath.Join(w.tmp, "compose", pl.ComposePath))
+		if err != nil && !(pooled && os.IsNotExist(err)) {
 			return fmt.Errorf("laying out %s: %w", a.Addr, err)
 		}
+	}
+	if !pooled {
+		return nil
+	}
+	var from, to []string
+	for _, pf := range placedFiles(w.tmp, a) {
+		if pf.pooled {
+			from, to = append(from, a.PoolPath(pf.f.SHA256)), append(to, pf.path)
+		}
+	}
+	if err := files.LinkFiles(from, to); err != nil {
+		return fmt.Errorf("laying out %s: %w", a.Addr, err)
 	}
 	return nil
 }

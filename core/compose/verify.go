@@ -80,15 +80,16 @@ func Verify(dir string, st *store.Store) (*Checked, error) {
 }
 
 type placedFile struct {
-	path string
-	f    manifest.File // Path is the file's path under compose/
+	path   string
+	f      manifest.File // Path is the file's path under compose/
+	pooled bool          // the store holds it in its pool
 }
 
 // placedFiles lists where an artifact's files are in the compose in dir.
 func placedFiles(dir string, a Artifact) []placedFile {
 	var out []placedFile
 	for _, pl := range linked(a) {
-		for _, f := range a.Entry.Manifest {
+		for i, f := range a.Entry.Manifest {
 			rel, ok := strings.CutPrefix(f.Path, pl.Path)
 			switch {
 			case pl.Path == "":
@@ -100,7 +101,7 @@ func placedFiles(dir string, a Artifact) []placedFile {
 			if pl.Path == "" {
 				f.Path = pl.ComposePath + "/" + rel
 			}
-			out = append(out, placedFile{path: filepath.Join(dir, "compose", filepath.FromSlash(f.Path)), f: f})
+			out = append(out, placedFile{path: filepath.Join(dir, "compose", filepath.FromSlash(f.Path)), f: f, pooled: a.Entry.IsPooled(i)})
 		}
 	}
 	return out

@@ -73,23 +73,23 @@ func (r *Registry) pushEntry(ctx context.Context, s *store.Store, key string) er
 		return err
 	}
 	blobs := map[v1.Hash]fileBlob{}
-	var packed []manifest.File
-	for _, f := range e.Manifest {
+	var packed []string // their paths, pooled files from the pool
+	for i, f := range e.Manifest {
 		switch {
 		case f.Link != "":
 		case f.Size < packLimit:
-			packed = append(packed, f)
+			packed = append(packed, s.FilePath(e, i))
 			cfg.Pack = append(cfg.Pack, f.Path)
 		default:
 			h, err := v1.NewHash("sha256:" + f.SHA256)
 			if err != nil {
 				return fmt.Errorf("%s: %w", f.Path, err)
 			}
-			blobs[h] = fileBlob{path: filepath.Join(dir, filepath.FromSlash(f.Path)), digest: h, size: f.Size, mediaType: FileMediaType}
+			blobs[h] = fileBlob{path: s.FilePath(e, i), digest: h, size: f.Size, mediaType: FileMediaType}
 		}
 	}
 	if len(packed) > 0 {
-		pack, err := writePack(filepath.Join(s.Dir, "tmp"), dir, packed)
+		pack, err := writePack(filepath.Join(s.Dir, "tmp"), packed)
 		if err != nil {
 			return err
 		}
@@ -119,9 +119,9 @@ func (r *Registry) pushEntry(ctx context.Context, s *store.Store, key string) er
 	return remote.Put(r.tag(key), m, r.writing(ctx)...)
 }
 
-// writePack writes the packed files' bytes one after another into a
-// file of tmp.
-func writePack(tmp, dir string, packed []manifest.File) (fileBlob, error) {
+// writePack writes the bytes of the files at paths one after another
+// into a file of tmp.
+func writePack(tmp string, paths []string) (fileBlob, error) {
 	f, err := os.CreateTemp(tmp, "pack-")
 	if err != nil {
 		return fileBlob{}, err
@@ -129,8 +129,8 @@ func writePack(tmp, dir string, packed []manifest.File) (fileBlob, error) {
 	h := sha256.New()
 	w := io.MultiWriter(f, h)
 	var size int64
-	for _, pf := range packed {
-		data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(pf.Path)))
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
 		if err == nil {
 			_, err = w.Write(data)
 		}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/strata-build/strata/sdk"
 	"github.com/strata-build/strata/sdk/files"
@@ -59,15 +60,20 @@ func (s *Store) Commit(b *BuildDir, e *Entry, known Known) error {
 	if err := CheckPlacements(e.Placements); err != nil {
 		return err
 	}
-	if err := Verify(b.Files, e.Manifest, known); err != nil {
+	if err := Verify(b.Files, e.Own(), known); err != nil {
 		return err
 	}
-	stamps, err := seal(b.Files, e.Manifest, sharedWith(known))
+	stamps, err := s.seal(b.Files, e, sharedWith(known))
 	if err != nil {
 		return err
 	}
 	if err := writeSynced(filepath.Join(b.root, stampsFile), stamps); err != nil {
 		return err
+	}
+	if slices.Contains(e.Pooled, true) {
+		if err := writeSynced(filepath.Join(b.root, pooledFile), encodePooled(e.Pooled)); err != nil {
+			return err
+		}
 	}
 	manifest := encodeManifest(e.Manifest)
 	sum := sha256.Sum256(manifest)
@@ -134,9 +140,12 @@ func Verify(dir string, listed []manifest.File, known Known) error {
 	return nil
 }
 
-// CleanTmp removes builds left behind by an apply that was killed. Call it
-// only while holding the lock.
+// CleanTmp removes builds and views left behind by an apply that was
+// killed. Call it only while holding the lock.
 func (s *Store) CleanTmp() error {
+	if err := os.RemoveAll(filepath.Join(s.Dir, "views")); err != nil {
+		return err
+	}
 	entries, err := os.ReadDir(filepath.Join(s.Dir, "tmp"))
 	if err != nil {
 		return err

@@ -34,16 +34,26 @@ func readOnly(mode uint32) os.FileMode { return os.FileMode(mode &^ 0o222) }
 // seal makes the regular files of a build read-only and returns the
 // stamps file's content. A file shared with what is not the build's (a
 // package linked in from its source, a file of an earlier entry) keeps
-// its permissions: they are not the store's to change.
-func seal(dir string, manifest []manifest.File, shared func(string, fs.FileInfo) bool) ([]byte, error) {
+// its permissions: they are not the store's to change. A pooled file's
+// stamp is its pool file's, as AddPackageFiles or a check found it.
+func (s *Store) seal(dir string, e *Entry, shared func(string, fs.FileInfo) bool) ([]byte, error) {
 	type stamp struct {
 		mtime int64
 		perm  os.FileMode
 	}
+	manifest := e.Manifest
 	stamps := make([]stamp, len(manifest))
 	err := parallel.IO(len(manifest), func(i int) error {
 		f := manifest[i]
 		if f.Link != "" {
+			return nil
+		}
+		if e.IsPooled(i) {
+			st, ok := s.poolKnown(f.SHA256)
+			if !ok {
+				return fmt.Errorf("%s: its pool file was not checked", f.Path)
+			}
+			stamps[i] = stamp{st.mtime, st.perm}
 			return nil
 		}
 		p := filepath.Join(dir, filepath.FromSlash(f.Path))
@@ -104,10 +114,13 @@ func (s *Store) Recheck(key string) error {
 	data, err := os.ReadFile(stampsPath)
 	switch {
 	case os.IsNotExist(err):
-		if err := Verify(dir, e.Manifest, Known{}); err != nil {
+		if err := Verify(dir, e.Own(), Known{}); err != nil {
 			return fmt.Errorf("%w: %v", ErrDamaged, err)
 		}
-		if data, err = seal(dir, e.Manifest, linkedElsewhere); err != nil {
+		if err := s.checkPooled(e); err != nil {
+			return fmt.Errorf("%w: %v", ErrDamaged, err)
+		}
+		if data, err = s.seal(dir, e, linkedElsewhere); err != nil {
 			return err
 		}
 		if err := writeSynced(stampsPath, data); err != nil {
@@ -116,7 +129,7 @@ func (s *Store) Recheck(key string) error {
 	case err != nil:
 		return err
 	default:
-		if err := checkStamps(dir, e.Manifest, data); err != nil {
+		if err := s.checkStamps(dir, e, data); err != nil {
 			return fmt.Errorf("%w: %v", ErrDamaged, err)
 		}
 	}
@@ -155,9 +168,10 @@ func sharedWith(known Known) func(string, fs.FileInfo) bool {
 	}
 }
 
-// checkStamps states every file of a manifest against its stamp and
-// hashes those that differ.
-func checkStamps(dir string, manifest []manifest.File, data []byte) error {
+// checkStamps states every file of an entry against its stamp and
+// hashes those that differ; a pooled file is its pool file.
+func (s *Store) checkStamps(dir string, e *Entry, data []byte) error {
+	manifest := e.Manifest
 	lines := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
 	if len(lines) != len(manifest) && !(len(manifest) == 0 && len(data) == 0) {
 		return fmt.Errorf("%s lists %d files, its manifest %d", stampsFile, len(lines), len(manifest))
@@ -165,6 +179,9 @@ func checkStamps(dir string, manifest []manifest.File, data []byte) error {
 	return parallel.IO(len(manifest), func(i int) error {
 		f := manifest[i]
 		p := filepath.Join(dir, filepath.FromSlash(f.Path))
+		if e.IsPooled(i) {
+			p = s.PoolPath(f.SHA256)
+		}
 		info, err := os.Lstat(p)
 		if err != nil {
 			return fmt.Errorf("%s: %w", f.Path, err)
@@ -188,9 +205,36 @@ func checkStamps(dir string, manifest []manifest.File, data []byte) error {
 		case info.Mode().Perm() != os.FileMode(mode):
 			return fmt.Errorf("%s has mode %o, stored as %o", f.Path, info.Mode().Perm(), mode)
 		case info.Size() == f.Size && info.ModTime().UnixNano() == stamp:
-			return nil
+		default:
+			if err := rehash(p, f, info); err != nil {
+				return err
+			}
 		}
-		return rehash(p, f, info)
+		if e.IsPooled(i) {
+			s.rememberPool(f.SHA256, stampOf(info))
+		}
+		return nil
+	})
+}
+
+// checkPooled hashes the pool files of an entry again.
+func (s *Store) checkPooled(e *Entry) error {
+	var pooled []int
+	for i := range e.Manifest {
+		if e.IsPooled(i) {
+			pooled = append(pooled, i)
+		}
+	}
+	return parallel.IO(len(pooled), func(k int) error {
+		f := e.Manifest[pooled[k]]
+		p := s.PoolPath(f.SHA256)
+		if err := CheckFile(p, f); err != nil {
+			return fmt.Errorf("in the pool: %w", err)
+		}
+		if info, err := os.Lstat(p); err == nil {
+			s.rememberPool(f.SHA256, stampOf(info))
+		}
+		return nil
 	})
 }
 
@@ -240,7 +284,10 @@ func (s *Store) VerifyEntry(key string) (int64, error) {
 	for _, f := range e.Manifest {
 		size += f.Size
 	}
-	if err := Verify(s.FilesPath(key), e.Manifest, Known{}); err != nil {
+	if err := Verify(s.FilesPath(key), e.Own(), Known{}); err != nil {
+		return size, fmt.Errorf("%w: %v", ErrDamaged, err)
+	}
+	if err := s.checkPooled(e); err != nil {
 		return size, fmt.Errorf("%w: %v", ErrDamaged, err)
 	}
 	return size, nil

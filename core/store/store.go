@@ -20,6 +20,9 @@ type Store struct {
 	mu      sync.Mutex
 	entries map[string]*Entry // read or written by this process
 	checked map[string]bool   // entries this process found sound
+	// pool holds the stamps of the pool files this process found to hold
+	// their sha256.
+	pool map[string]poolStamp
 }
 
 // Open returns the store of a configuration directory, creating it.
@@ -66,6 +69,10 @@ type Entry struct {
 	// (manifest), whose sha256 is ManifestDigest.
 	Manifest       []manifest.File `json:"-"`
 	ManifestDigest string          `json:"manifest_digest"`
+	// Pooled marks the lines of Manifest whose files are in the store's
+	// pool (PoolPath) rather than the entry's files: package files a
+	// plugin left to strata. It is kept in a file of its own (pooled).
+	Pooled []bool `json:"-"`
 	// Placements say where the artifact's parts go in a compose.
 	Placements []sdk.Placement `json:"placements,omitempty"`
 	// BuiltOn says where the artifact was built when not by the apply
@@ -206,6 +213,15 @@ func (s *Store) Read(key string) (*Entry, error) {
 		if e.Manifest, err = decodeManifest(data, path); err != nil {
 			return nil, err
 		}
+	}
+	pooledPath := filepath.Join(s.Path(key), pooledFile)
+	switch data, err := os.ReadFile(pooledPath); {
+	case err == nil:
+		if e.Pooled, err = decodePooled(data, e.Manifest, pooledPath); err != nil {
+			return nil, err
+		}
+	case !os.IsNotExist(err):
+		return nil, err
 	}
 	s.remember(&e)
 	return &e, nil

@@ -118,3 +118,66 @@ artifact "probe" "a" {
 		t.Errorf("the damaged entry is still in the store")
 	}
 }
+
+// A repository's packages are held once, in the store's pool: its entry
+// holds the metadata its plugin wrote, the compose every file (dnf reads
+// it in TestEverythingGlob). A package file changed in place is the pool
+// file changed: strata verify finds it when its time was put back, and
+// the plan refuses the package once its time tells.
+func TestRepositoryPackagesArePooled(t *testing.T) {
+	p := newProject(t, map[string]string{"main.hcl": everythingConfig}, treeSpecs())
+	p.ok("init")
+	p.ok("apply", "-auto-approve")
+	if _, err := os.Stat(storeFile(t, p, "artifact.yumrepo.everything", "x86_64/Packages")); !os.IsNotExist(err) {
+		t.Errorf("the repository's entry holds its packages: %v", err)
+	}
+	pooled, _ := filepath.Glob(p.path(".strata", "pool", "*", "*"))
+	if len(pooled) != 5 { // everything's five; hello's three are among them
+		t.Errorf("the pool holds %d files, want 5: %v", len(pooled), pooled)
+	}
+	hello := p.path("rpms", "hello-2.0-1.x86_64.rpm")
+	composed := p.path("out", "latest", "compose", "hello", "x86_64", "os", "Packages", "h", "hello-2.0-1.x86_64.rpm")
+	for _, f := range []string{composed, p.path("out", "latest", "compose", "everything", "x86_64", "os", "Packages", "h", "hello-2.0-1.x86_64.rpm")} {
+		if !sameFile(t, hello, f) {
+			t.Errorf("%s is not the package file", f)
+		}
+	}
+	if out := p.ok("verify"); !strings.Contains(out, "Everything matches") {
+		t.Errorf("verify:\n%s", out)
+	}
+
+	st, err := os.Stat(hello)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(hello)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data[len(data)-1] ^= 1
+	if err := os.WriteFile(hello, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	os.Chtimes(hello, st.ModTime(), st.ModTime())
+	out, _, code := p.run("verify")
+	if code != 1 || !strings.Contains(out, "in the pool") || !strings.Contains(out, "x86_64/Packages/h/hello-2.0-1.x86_64.rpm") {
+		t.Errorf("verify after a pooled package changed, its time put back: exit %d\n%s", code, out)
+	}
+	os.Chtimes(hello, time.Now(), time.Now())
+	contains(t, "plan after a pooled package changed", p.fails(1, "plan"), "Damaged package",
+		"hello-2.0-1.x86_64.rpm is damaged: its payload digest does not match")
+}
+
+// sameFile says two paths are one file.
+func sameFile(t *testing.T, a, b string) bool {
+	t.Helper()
+	sa, err := os.Stat(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sb, err := os.Stat(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return os.SameFile(sa, sb)
+}

@@ -183,3 +183,29 @@ func linkEntry(src, dst string, fi os.FileInfo) error {
 	}
 	return fmt.Errorf("%s is not a regular file, directory or symbolic link", src)
 }
+
+// LinkFiles links each of srcs to the path of dsts at the same index
+// (copying where the file system refuses), making the directories they
+// are in, on several workers: the files a store holds apart from a
+// tree, placed into it.
+func LinkFiles(srcs, dsts []string) error {
+	made := map[string]bool{}
+	for _, dst := range dsts {
+		if d := filepath.Dir(dst); !made[d] {
+			if err := os.MkdirAll(d, 0o755); err != nil {
+				return err
+			}
+			made[d] = true
+		}
+	}
+	return parallel.IO(len(srcs), func(i int) error {
+		if os.Link(srcs[i], dsts[i]) == nil {
+			return nil
+		}
+		fi, err := os.Stat(srcs[i])
+		if err != nil {
+			return err
+		}
+		return LinkOrCopy(srcs[i], dsts[i], fi.Mode())
+	})
+}
