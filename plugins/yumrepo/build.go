@@ -14,6 +14,7 @@ import (
 	"github.com/strata-build/strata/format/repodata"
 	"github.com/strata-build/strata/plugins/yumrepo/modulemd"
 	"github.com/strata-build/strata/sdk"
+	"github.com/strata-build/strata/sdk/parallel"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -23,6 +24,9 @@ type builder struct {
 	cfg   config
 	rep   sdk.Reporter
 	cache *metaCache
+	// pooled are the package files strata places itself, when the
+	// request allows it (PoolPackages): path to sha256.
+	pooled map[string]string
 }
 
 func (yumrepo) Build(ctx context.Context, req *sdk.BuildRequest, r sdk.Reporter) (*sdk.BuildResponse, error) {
@@ -30,7 +34,7 @@ func (yumrepo) Build(ctx context.Context, req *sdk.BuildRequest, r sdk.Reporter)
 	if err := diags.Err(); err != nil {
 		return nil, err
 	}
-	b := &builder{req: req, cfg: cfg, rep: r, cache: cacheFor(req.CacheDir)}
+	b := &builder{req: req, cfg: cfg, rep: r, cache: cacheFor(req.CacheDir), pooled: map[string]string{}}
 	v := req.Content.VariantFor(req.Address)
 	trees := treesOf(req.Packages, v)
 	resp := &sdk.BuildResponse{Known: map[string]string{}}
@@ -48,8 +52,10 @@ func (yumrepo) Build(ctx context.Context, req *sdk.BuildRequest, r sdk.Reporter)
 			a.Arch, a.RPMs = arch, t.placed(pl.RPMs, arch)
 			resp.Placements = append(resp.Placements, a)
 		}
-		for _, p := range t.pkgs {
-			resp.Known[t.dir+"/"+href(filename(p))] = p.SHA256
+		if !req.PoolPackages {
+			for _, p := range t.pkgs {
+				resp.Known[t.dir+"/"+href(filename(p))] = p.SHA256
+			}
 		}
 	}
 	if err := b.cache.save(); err != nil {
@@ -57,6 +63,9 @@ func (yumrepo) Build(ctx context.Context, req *sdk.BuildRequest, r sdk.Reporter)
 	}
 	r.Progress(int64(len(trees)), int64(len(trees)), "done")
 	resp.Outputs = outputs(req.Packages)
+	if req.PoolPackages {
+		resp.PackageFiles = b.pooled
+	}
 	return resp, nil
 }
 
@@ -90,8 +99,13 @@ func (b *builder) repository(t *tree, v sdk.Variant) (sdk.Placement, error) {
 	for _, e := range entries {
 		if e.meta.Dropped != "" {
 			b.rep.Log("warn", e.meta.Dropped)
-			os.Remove(filepath.Join(dir, filepath.FromSlash(e.href)))
+			if !b.req.PoolPackages {
+				os.Remove(filepath.Join(dir, filepath.FromSlash(e.href)))
+			}
 			continue
+		}
+		if b.req.PoolPackages {
+			b.pooled[t.dir+"/"+e.href] = e.pkg.SHA256
 		}
 		kept = append(kept, e)
 	}
@@ -100,9 +114,12 @@ func (b *builder) repository(t *tree, v sdk.Variant) (sdk.Placement, error) {
 		return sdk.Placement{}, err
 	}
 	ts := b.req.Timestamp
-	var records []repodata.Record
-	for _, kind := range []string{"primary", "filelists", "other"} {
-		rec, err := repodata.WriteFile(repodataDir, kind, "xml", b.cfg.compression, ts, func(w io.Writer) error {
+	// The three files are compressed at once, each on a core.
+	kinds := []string{"primary", "filelists", "other"}
+	records := make([]repodata.Record, len(kinds))
+	err = parallel.Do(len(kinds), func(i int) (err error) {
+		kind := kinds[i]
+		records[i], err = repodata.WriteFile(repodataDir, kind, "xml", b.cfg.compression, ts, func(w io.Writer) error {
 			if _, err := io.WriteString(w, repodata.Head(kind, len(kept))); err != nil {
 				return err
 			}
@@ -114,10 +131,10 @@ func (b *builder) repository(t *tree, v sdk.Variant) (sdk.Placement, error) {
 			_, err := io.WriteString(w, repodata.Tail(kind))
 			return err
 		})
-		if err != nil {
-			return sdk.Placement{}, err
-		}
-		records = append(records, rec)
+		return err
+	})
+	if err != nil {
+		return sdk.Placement{}, err
 	}
 	present := map[string]bool{}
 	for _, e := range kept {

@@ -61,16 +61,19 @@ func href(name string) string {
 	return "Packages/" + string(unicode.ToLower(r)) + "/" + name
 }
 
-// addPackages links the packages into dir and reads their metadata,
-// from the cache when a package with the same content was read before.
+// addPackages links the packages into dir, unless strata places them
+// (PoolPackages), and reads their
+// metadata, from the cache when a package with the same content was read
+// before.
 func (b *builder) addPackages(dir string, pkgs []sdk.Package) ([]*entry, error) {
+	link := !b.req.PoolPackages
 	entries := make([]*entry, len(pkgs))
 	made := map[string]bool{}
 	for i, p := range pkgs {
 		e := &entry{pkg: p, filename: filename(p)}
 		e.href = href(e.filename)
 		entries[i] = e
-		if d := filepath.Dir(filepath.Join(dir, filepath.FromSlash(e.href))); !made[d] {
+		if d := filepath.Dir(filepath.Join(dir, filepath.FromSlash(e.href))); link && !made[d] {
 			if err := os.MkdirAll(d, 0o755); err != nil {
 				return nil, err
 			}
@@ -85,8 +88,10 @@ func (b *builder) addPackages(dir string, pkgs []sdk.Package) ([]*entry, error) 
 	err := parallel.IO(len(pkgs), func(i int) error {
 		p, e := pkgs[i], entries[i]
 		dst := filepath.Join(dir, filepath.FromSlash(e.href))
-		if err := files.LinkOrCopy(p.Path, dst, 0o644); err != nil {
-			return fmt.Errorf("%s: %w", p.NEVRA(), err)
+		if link {
+			if err := files.LinkOrCopy(p.Path, dst, 0o644); err != nil {
+				return fmt.Errorf("%s: %w", p.NEVRA(), err)
+			}
 		}
 		if m, ok := cached[i]; ok {
 			e.meta = m
