@@ -15,6 +15,7 @@ import (
 	"github.com/strata-build/strata/internal/addrs"
 	"github.com/strata-build/strata/sdk"
 	"github.com/strata-build/strata/sdk/files"
+	"github.com/strata-build/strata/sdk/parallel"
 )
 
 // Info describes the compose.
@@ -314,20 +315,22 @@ func (w *Writer) writeMetadata(info Info, arts []Artifact, id string, respin int
 		return err
 	}
 	head := composeHeader(info, id, respin)
-	files := map[string]any{
-		"COMPOSE_ID":                        id + "\n",
-		"STATUS":                            status + "\n",
-		"compose/metadata/composeinfo.json": composeInfo(info, head, arts),
-		"compose/metadata/rpms.json":        rpmsDoc(head, arts),
-		"compose/metadata/images.json":      imagesDoc(head, arts),
-		"compose/metadata/lineage.json":     linData,
+	files := []struct {
+		name    string
+		content func() any
+	}{
+		{"COMPOSE_ID", func() any { return id + "\n" }},
+		{"STATUS", func() any { return status + "\n" }},
+		{"compose/metadata/composeinfo.json", func() any { return composeInfo(info, head, arts) }},
+		{"compose/metadata/rpms.json", func() any { return rpmsDoc(head, arts) }},
+		{"compose/metadata/images.json", func() any { return imagesDoc(head, arts) }},
+		{"compose/metadata/lineage.json", func() any { return linData }},
 	}
-	for name, content := range files {
-		if err := writeFile(filepath.Join(w.tmp, name), content); err != nil {
-			return err
-		}
-	}
-	return nil
+	// Written at once: rpms.json of a large repository takes as long as
+	// the rest together.
+	return parallel.Do(len(files), func(i int) error {
+		return writeFile(filepath.Join(w.tmp, files[i].name), files[i].content())
+	})
 }
 
 // placements returns where an artifact's parts go; an artifact that says
