@@ -153,27 +153,34 @@ func (s *Store) addToPool(sum string, src PoolSource) (poolStamp, error) {
 // poolStaged numbers the files staged for the pool by this process.
 var poolStaged atomic.Int64
 
-// takeIntoPool links (or copies) the package file src to dst, through a
-// file staged in tmp/ that is checked first: replacing what is at dst,
-// or only when there is nothing (placed false when something is).
+// takeIntoPool links the package file src to dst, replacing what is
+// there or only when there is nothing (placed false when something is),
+// and checks it. A link appears whole, so it is made in place; a copy
+// (src on another file system) or a replacement is staged in tmp/
+// first, so that no reader sees half a file.
 func (s *Store) takeIntoPool(sum string, src PoolSource, dst string, replace bool) (st poolStamp, placed bool, err error) {
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+	if err := s.poolDir(filepath.Dir(dst)); err != nil {
 		return st, false, err
+	}
+	if !replace {
+		switch err := os.Link(src.Path, dst); {
+		case err == nil:
+			if st, err = s.checkTaken(dst, sum, src); err != nil {
+				os.Remove(dst)
+				return st, false, err
+			}
+			return st, true, nil
+		case errors.Is(err, fs.ErrExist):
+			return st, false, nil
+		}
 	}
 	tmp := filepath.Join(s.Dir, "tmp", fmt.Sprintf("pool-%d-%d", os.Getpid(), poolStaged.Add(1)))
 	if err := files.LinkOrCopy(src.Path, tmp, 0o444); err != nil {
 		return st, false, err
 	}
 	defer os.Remove(tmp)
-	info, err := os.Lstat(tmp)
-	if err != nil {
+	if st, err = s.checkTaken(tmp, sum, src); err != nil {
 		return st, false, err
-	}
-	st = stampOf(info)
-	if !s.fromSource(st, src) {
-		if err := rehash(tmp, manifest.File{Path: src.Path, Size: st.size, SHA256: sum}, info); err != nil {
-			return st, false, err
-		}
 	}
 	if replace {
 		return st, true, os.Rename(tmp, dst)
@@ -184,6 +191,34 @@ func (s *Store) takeIntoPool(sum string, src PoolSource, dst string, replace boo
 		return st, false, err
 	}
 	return st, true, nil
+}
+
+// checkTaken returns the stamp of a file just taken from src for the
+// pool, hashing it unless it is src as strata read it.
+func (s *Store) checkTaken(path, sum string, src PoolSource) (poolStamp, error) {
+	info, err := os.Lstat(path)
+	if err != nil {
+		return poolStamp{}, err
+	}
+	st := stampOf(info)
+	if !s.fromSource(st, src) {
+		if err := rehash(path, manifest.File{Path: src.Path, Size: st.size, SHA256: sum}, info); err != nil {
+			return st, err
+		}
+	}
+	return st, nil
+}
+
+// poolDir makes a directory of the pool, once a process.
+func (s *Store) poolDir(dir string) error {
+	if _, ok := s.poolDirs.Load(dir); ok {
+		return nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	s.poolDirs.Store(dir, true)
+	return nil
 }
 
 // fromSource says a pool file is the package file src, unchanged since

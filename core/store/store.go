@@ -21,8 +21,9 @@ type Store struct {
 	entries map[string]*Entry // read or written by this process
 	checked map[string]bool   // entries this process found sound
 	// pool holds the stamps of the pool files this process found to hold
-	// their sha256.
-	pool map[string]poolStamp
+	// their sha256; poolDirs the pool's directories it made.
+	pool     map[string]poolStamp
+	poolDirs sync.Map
 }
 
 // Open returns the store of a configuration directory, creating it.
