@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 
 	"github.com/strata-build/strata/sdk"
 	"github.com/strata-build/strata/sdk/files"
@@ -70,7 +69,7 @@ func (s *Store) Commit(b *BuildDir, e *Entry, known Known) error {
 	if err := writeSynced(filepath.Join(b.root, stampsFile), stamps); err != nil {
 		return err
 	}
-	if slices.Contains(e.Pooled, true) {
+	if e.HasPooled() {
 		if err := writeSynced(filepath.Join(b.root, pooledFile), encodePooled(e.Pooled)); err != nil {
 			return err
 		}

@@ -138,7 +138,7 @@ func (s *Store) addToPool(sum string, src PoolSource) (poolStamp, error) {
 			}
 		}
 		// Missing, or damaged and replaced: taken again from the package
-		// file, staged in tmp/ so that no reader sees half a file.
+		// file.
 		st, placed, err := s.takeIntoPool(sum, src, dst, err == nil)
 		if err != nil {
 			return poolStamp{}, err
@@ -203,7 +203,7 @@ func (s *Store) checkTaken(path, sum string, src PoolSource) (poolStamp, error) 
 	st := stampOf(info)
 	if !s.fromSource(st, src) {
 		if err := rehash(path, manifest.File{Path: src.Path, Size: st.size, SHA256: sum}, info); err != nil {
-			return st, err
+			return st, fmt.Errorf("the package file changed since strata read it: %w", err)
 		}
 	}
 	return st, nil
