@@ -62,9 +62,8 @@ func href(name string) string {
 }
 
 // addPackages links the packages into dir, unless strata places them
-// (PoolPackages), and reads their
-// metadata, from the cache when a package with the same content was read
-// before.
+// (PoolPackages), and reads their metadata, from the cache when a
+// package with the same content was read before.
 func (b *builder) addPackages(dir string, pkgs []sdk.Package) ([]*entry, error) {
 	link := !b.req.PoolPackages
 	entries := make([]*entry, len(pkgs))
