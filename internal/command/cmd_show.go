@@ -123,12 +123,25 @@ func (c *cli) showEntry(inst addrs.Instance, e *store.Entry, files string) {
 	for _, p := range l.Packages {
 		fmt.Fprintf(w, "    %s  %s  sha256:%s  %s\n", p.Arch, p.NEVRA, p.SHA256, p.Source)
 	}
-	fmt.Fprintf(w, "  files (%d):\n", len(e.Manifest))
-	for _, f := range e.Manifest {
-		if f.Link != "" {
-			fmt.Fprintf(w, "    %s -> %s\n", f.Path, f.Link)
-			continue
+	pooled := 0
+	for i := range e.Manifest {
+		if e.IsPooled(i) {
+			pooled++
 		}
-		fmt.Fprintf(w, "    %s  %d bytes  sha256:%s\n", f.Path, f.Size, f.SHA256)
+	}
+	if pooled > 0 {
+		fmt.Fprintf(w, "  files (%d, %d of them in the store's package pool):\n", len(e.Manifest), pooled)
+	} else {
+		fmt.Fprintf(w, "  files (%d):\n", len(e.Manifest))
+	}
+	for i, f := range e.Manifest {
+		switch {
+		case f.Link != "":
+			fmt.Fprintf(w, "    %s -> %s\n", f.Path, f.Link)
+		case e.IsPooled(i):
+			fmt.Fprintf(w, "    %s  %d bytes  sha256:%s  (pool)\n", f.Path, f.Size, f.SHA256)
+		default:
+			fmt.Fprintf(w, "    %s  %d bytes  sha256:%s\n", f.Path, f.Size, f.SHA256)
+		}
 	}
 }

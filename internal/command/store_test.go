@@ -145,6 +145,8 @@ func TestRepositoryPackagesArePooled(t *testing.T) {
 	if out := p.ok("verify"); !strings.Contains(out, "Everything matches") {
 		t.Errorf("verify:\n%s", out)
 	}
+	contains(t, "show", p.ok("show", "artifact.yumrepo.hello"), "files (", "3 of them in the store's package pool",
+		"x86_64/Packages/h/hello-2.0-1.x86_64.rpm", "(pool)")
 
 	st, err := os.Stat(hello)
 	if err != nil {
