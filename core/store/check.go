@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"syscall"
 
 	"github.com/strata-build/strata/sdk/files"
@@ -117,7 +119,7 @@ func (s *Store) Recheck(key string) error {
 		if err := Verify(dir, e.Own(), Known{}); err != nil {
 			return fmt.Errorf("%w: %v", ErrDamaged, err)
 		}
-		if err := s.checkPooled(e); err != nil {
+		if _, err := s.checkPooled(e); err != nil {
 			return fmt.Errorf("%w: %v", ErrDamaged, err)
 		}
 		if data, err = s.seal(dir, e, linkedElsewhere); err != nil {
@@ -217,25 +219,43 @@ func (s *Store) checkStamps(dir string, e *Entry, data []byte) error {
 	})
 }
 
-// checkPooled hashes the pool files of an entry again.
-func (s *Store) checkPooled(e *Entry) error {
+// checkPooled hashes the pool files of an entry again, each once a
+// process however many entries hold it, and returns how many bytes it
+// read.
+func (s *Store) checkPooled(e *Entry) (int64, error) {
 	var pooled []int
 	for i := range e.Manifest {
 		if e.IsPooled(i) {
 			pooled = append(pooled, i)
 		}
 	}
-	return parallel.IO(len(pooled), func(k int) error {
+	var read atomic.Int64
+	err := parallel.IO(len(pooled), func(k int) error {
 		f := e.Manifest[pooled[k]]
-		p := s.PoolPath(f.SHA256)
-		if err := CheckFile(p, f); err != nil {
-			return fmt.Errorf("in the pool: %w", err)
-		}
-		if info, err := os.Lstat(p); err == nil {
-			s.rememberPool(f.SHA256, stampOf(info))
+		v, _ := s.poolHashed.LoadOrStore(f.SHA256, &hashed{})
+		h := v.(*hashed)
+		h.once.Do(func() {
+			p := s.PoolPath(f.SHA256)
+			if h.err = CheckFile(p, f); h.err != nil {
+				return
+			}
+			read.Add(f.Size)
+			if info, err := os.Lstat(p); err == nil {
+				s.rememberPool(f.SHA256, stampOf(info))
+			}
+		})
+		if h.err != nil {
+			return fmt.Errorf("in the pool: %w", h.err)
 		}
 		return nil
 	})
+	return read.Load(), err
+}
+
+// hashed is the outcome of hashing a pool file, once a process.
+type hashed struct {
+	once sync.Once
+	err  error
 }
 
 // rehash compares a file that was stated different with its manifest.
@@ -281,16 +301,17 @@ func (s *Store) VerifyEntry(key string) (int64, error) {
 		return 0, err
 	}
 	var size int64
-	for _, f := range e.Manifest {
+	for _, f := range e.Own() {
 		size += f.Size
 	}
 	if err := Verify(s.FilesPath(key), e.Own(), Known{}); err != nil {
 		return size, fmt.Errorf("%w: %v", ErrDamaged, err)
 	}
-	if err := s.checkPooled(e); err != nil {
-		return size, fmt.Errorf("%w: %v", ErrDamaged, err)
+	pooled, err := s.checkPooled(e)
+	if err != nil {
+		return size + pooled, fmt.Errorf("%w: %v", ErrDamaged, err)
 	}
-	return size, nil
+	return size + pooled, nil
 }
 
 // Discard moves a damaged entry out of the store, so that it is built

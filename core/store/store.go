@@ -21,9 +21,11 @@ type Store struct {
 	entries map[string]*Entry // read or written by this process
 	checked map[string]bool   // entries this process found sound
 	// pool holds the stamps of the pool files this process found to hold
-	// their sha256; poolDirs the pool's directories it made.
-	pool     map[string]poolStamp
-	poolDirs sync.Map
+	// their sha256; poolHashed those it hashed; poolDirs the pool's
+	// directories it made.
+	pool       map[string]poolStamp
+	poolHashed sync.Map
+	poolDirs   sync.Map
 }
 
 // Open returns the store of a configuration directory, creating it.
