@@ -15,7 +15,6 @@ import (
 	"github.com/strata-build/strata/internal/addrs"
 	"github.com/strata-build/strata/sdk"
 	"github.com/strata-build/strata/sdk/files"
-	"github.com/strata-build/strata/sdk/parallel"
 )
 
 // Info describes the compose.
@@ -326,11 +325,15 @@ func (w *Writer) writeMetadata(info Info, arts []Artifact, id string, respin int
 		{"compose/metadata/images.json", func() any { return imagesDoc(head, arts) }},
 		{"compose/metadata/lineage.json", func() any { return linData }},
 	}
-	// Written at once: rpms.json of a large repository takes as long as
-	// the rest together.
-	return parallel.Do(len(files), func(i int) error {
-		return writeFile(filepath.Join(w.tmp, files[i].name), files[i].content())
-	})
+	// One after the other, each document let go before the next is made:
+	// a compose's lineage and rpms.json are megabytes each, and made at
+	// once they raised an apply's peak.
+	for _, f := range files {
+		if err := writeFile(filepath.Join(w.tmp, f.name), f.content()); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // placements returns where an artifact's parts go; an artifact that says
