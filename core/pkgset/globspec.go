@@ -3,6 +3,7 @@ package pkgset
 import (
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -23,19 +24,14 @@ func isGlob(text string) bool {
 // matches no name is an error. A group's members are names as comps
 // holds them, never globs.
 func (u *Universe) expandGlobs(specs []Spec) ([]Spec, hcl.Diagnostics) {
-	var globs int
-	for _, s := range specs {
-		if isGlob(s.Text) && !s.Member {
-			globs++
-		}
-	}
-	if globs == 0 {
+	glob := func(s Spec) bool { return !s.Member && isGlob(s.Text) }
+	if !slices.ContainsFunc(specs, glob) {
 		return specs, nil
 	}
 	var diags hcl.Diagnostics
-	out := make([]Spec, 0, len(specs)-globs)
+	out := make([]Spec, 0, len(specs))
 	for _, s := range specs {
-		if !isGlob(s.Text) || s.Member {
+		if !glob(s) {
 			out = append(out, s)
 			continue
 		}

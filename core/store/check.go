@@ -223,19 +223,13 @@ func (s *Store) checkStamps(dir string, e *Entry, data []byte) error {
 // process however many entries hold it, and returns how many bytes it
 // read.
 func (s *Store) checkPooled(e *Entry) (int64, error) {
-	var pooled []int
-	for i := range e.Manifest {
-		if e.IsPooled(i) {
-			pooled = append(pooled, i)
-		}
-	}
+	pooled, from := s.PooledFiles(e)
 	var read atomic.Int64
 	err := parallel.IO(len(pooled), func(k int) error {
-		f := e.Manifest[pooled[k]]
+		f, p := pooled[k], from[k]
 		v, _ := s.poolHashed.LoadOrStore(f.SHA256, &hashed{})
 		h := v.(*hashed)
 		h.once.Do(func() {
-			p := s.PoolPath(f.SHA256)
 			if h.err = CheckFile(p, f); h.err != nil {
 				return
 			}

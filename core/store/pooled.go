@@ -33,6 +33,9 @@ func (s *Store) FilePath(e *Entry, i int) string {
 // IsPooled says the file of line i of the manifest is in the pool.
 func (e *Entry) IsPooled(i int) bool { return i < len(e.Pooled) && e.Pooled[i] }
 
+// HasPooled says some of the entry's files are in the pool.
+func (e *Entry) HasPooled() bool { return slices.Contains(e.Pooled, true) }
+
 // Own lists the files of the manifest the entry's files directory
 // holds: all but the pooled ones.
 func (e *Entry) Own() []manifest.File {
@@ -71,8 +74,8 @@ func encodePooled(pooled []bool) []byte {
 	return b
 }
 
-// decodePooled reads pooledFile for a manifest of n lines; name says
-// where it is. A pooled line must be a file with a sha256.
+// decodePooled reads pooledFile for the manifest m; name says where it
+// is. A pooled line must be a file with a sha256.
 func decodePooled(data []byte, m []manifest.File, name string) ([]bool, error) {
 	pooled := make([]bool, len(m))
 	for n, line := range strings.Split(strings.TrimSuffix(string(data), "\n"), "\n") {
@@ -94,9 +97,6 @@ func decodePooled(data []byte, m []manifest.File, name string) ([]bool, error) {
 	}
 	return pooled, nil
 }
-
-// HasPooled says some of the entry's files are in the pool.
-func (e *Entry) HasPooled() bool { return slices.Contains(e.Pooled, true) }
 
 // PooledFiles lists the entry's pooled files, each with where the pool
 // holds it.

@@ -9,9 +9,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/strata-build/strata/internal/startpages"
-
 	"github.com/strata-build/strata/core/plugins"
+	"github.com/strata-build/strata/internal/startpages"
 )
 
 // Version is strata's version, set at build time.
