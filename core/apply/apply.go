@@ -228,7 +228,7 @@ func build(ctx context.Context, p *plan.Plan, n *plan.Node, opts Options) (Outco
 		return 0, err
 	}
 	if prevEntry != nil {
-		if err := p.Opts.Store.Recheck(prevEntry.Key); err != nil {
+		if err := p.Opts.Store.RecheckOwn(prevEntry.Key); err != nil {
 			dir.Discard()
 			p.Opts.Store.Discard(prevEntry.Key)
 			return 0, fmt.Errorf("%s changed the files of its previous build while building %s, which are hard links into the store (%v); that entry is discarded, and the next apply builds without it", n.Plugin.Name(), addr, err)

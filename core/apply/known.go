@@ -41,7 +41,7 @@ func previous(p *plan.Plan, n *plan.Node) (*sdk.Input, *store.Entry) {
 func knownFiles(p *plan.Plan, set *pkgset.Set, prev *store.Entry) store.Known {
 	known := store.Known{Linked: manifest.Linked{}, Digest: packageDigests(set)}
 	if prev != nil {
-		known.Linked.AddManifest(p.Opts.Store.FilesPath(prev.Key), prev.Manifest)
+		known.Linked.AddManifest(p.Opts.Store.FilesPath(prev.Key), prev.Own())
 	}
 	return known
 }

@@ -397,20 +397,25 @@ func writeFile(path string, content any) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	var data []byte
 	switch c := content.(type) {
 	case string:
-		data = []byte(c)
+		return os.WriteFile(path, []byte(c), 0o644)
 	case []byte:
-		data = c
-	default:
-		var err error
-		if data, err = json.MarshalIndent(content, "", "    "); err != nil {
-			return err
-		}
-		data = append(data, '\n')
+		return os.WriteFile(path, c, 0o644)
 	}
-	return os.WriteFile(path, data, 0o644)
+	// An encoder writes what json.MarshalIndent gives and a newline,
+	// from buffers it reuses: a repository's rpms.json is megabytes.
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return err
+	}
+	enc := json.NewEncoder(f)
+	enc.SetIndent("", "    ")
+	if err := enc.Encode(content); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // same reports whether the compose in dir is finished and holds the

@@ -147,6 +147,19 @@ func TestPoolDamage(t *testing.T) {
 	if _, err := reopened.VerifyEntry(key); err == nil || !strings.Contains(err.Error(), "in the pool") {
 		t.Errorf("verify after the pool file changed: %v", err)
 	}
+	// A build given the entry as its previous one reaches only its own
+	// files, which RecheckOwn checks.
+	if err := reopened.RecheckOwn(key); err != nil {
+		t.Errorf("own files after the pool file changed: %v", err)
+	}
+	repomd := filepath.Join(reopened.FilesPath(key), "repodata", "repomd.xml")
+	if err := os.Chmod(repomd, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := reopened.RecheckOwn(key); !errors.Is(err, ErrDamaged) || !strings.Contains(err.Error(), "repomd.xml has mode") {
+		t.Errorf("own files after one's mode changed: %v", err)
+	}
+	os.Chmod(repomd, 0o444)
 	// The package file was that inode too. Once it is right again (a new
 	// file here), the next entry that names it takes the pool file again
 	// from it.

@@ -48,18 +48,18 @@ func cacheFor(dir string) *metaCache {
 }
 
 // getMany returns the metadata the cache holds for each of keys, by
-// their index; one pass over the pack.
-func (c *metaCache) getMany(keys []string) map[int]pkgMeta {
-	out := map[int]pkgMeta{}
+// their index, and whether it holds it; one pass over the pack.
+func (c *metaCache) getMany(keys []string) ([]pkgMeta, []bool) {
+	metas, found := make([]pkgMeta, len(keys)), make([]bool, len(keys))
 	for i, v := range c.pack.GetMany(keys) {
 		if v == nil {
 			continue
 		}
 		if m, err := decodeMeta(v); err == nil {
-			out[i] = m
+			metas[i], found[i] = m, true
 		}
 	}
-	return out
+	return metas, found
 }
 
 // put keeps a record for the next Save and returns its metadata, views

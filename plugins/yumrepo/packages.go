@@ -83,7 +83,7 @@ func (b *builder) addPackages(dir string, pkgs []sdk.Package) ([]*entry, error) 
 	for i, p := range pkgs {
 		keys[i] = b.metaKey(p, entries[i].href)
 	}
-	cached := b.cache.getMany(keys)
+	cached, found := b.cache.getMany(keys)
 	err := parallel.IO(len(pkgs), func(i int) error {
 		p, e := pkgs[i], entries[i]
 		dst := filepath.Join(dir, filepath.FromSlash(e.href))
@@ -92,8 +92,8 @@ func (b *builder) addPackages(dir string, pkgs []sdk.Package) ([]*entry, error) 
 				return fmt.Errorf("%s: %w", p.NEVRA(), err)
 			}
 		}
-		if m, ok := cached[i]; ok {
-			e.meta = m
+		if found[i] {
+			e.meta = cached[i]
 			return nil
 		}
 		meta, err := b.readMetadata(p, e.href, keys[i])
