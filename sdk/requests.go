@@ -136,9 +136,9 @@ type BuildRequest struct {
 	// history, like an ostree commit's parent, or that builds
 	// incrementally starts from it. Its files belong to the store: link
 	// or copy them, never change them in place. Its Packages are empty;
-	// its Manifest is set, and files hard-linked from it are not hashed
-	// again when the build is listed. Files the previous build named in
-	// PackageFiles are in its Manifest but not under its Path.
+	// its Manifest lists the files under its Path, and files hard-linked
+	// from it are not hashed again when the build is listed. The package
+	// files the previous build named in PackageFiles are in neither.
 	Previous *Input
 	// PoolPackages says strata places package files itself: instead of
 	// linking or copying one of Packages into OutputDir, a plugin may

@@ -2,7 +2,6 @@ package apply
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -211,9 +210,7 @@ func build(ctx context.Context, p *plan.Plan, n *plan.Node, opts Options) (Outco
 		return 0, err
 	}
 	prev, prevEntry := previous(p, n)
-	// What verification will know is gathered while the plugin builds.
-	knownCh := make(chan store.Known, 1)
-	go func() { knownCh <- knownFiles(p, n.Set, prevEntry) }()
+	meanwhile := whileBuilding(p, n, prevEntry)
 	res, err := n.Plugin.Build(ctx, n.Inst.Addr.Type, &sdk.BuildRequest{
 		Address: addr, Config: config, Packages: pkgs, Inputs: inputs,
 		Compose: n.KeyIn.Compose, Content: p.Content(n), OutputDir: dir.Files, WorkDir: dir.Work,
@@ -234,11 +231,12 @@ func build(ctx context.Context, p *plan.Plan, n *plan.Node, opts Options) (Outco
 			return 0, fmt.Errorf("%s changed the files of its previous build while building %s, which are hard links into the store (%v); that entry is discarded, and the next apply builds without it", n.Plugin.Name(), addr, err)
 		}
 	}
-	entry, err := newEntry(p, n, res)
+	entry, err := newEntry(n, res, <-meanwhile.planned)
 	if err != nil {
 		dir.Discard()
 		return 0, err
 	}
+	<-meanwhile.learned
 	if err := p.Opts.Store.AddPackageFiles(entry, res.PackageFiles, poolSources(n.Set, pkgs)); err != nil {
 		dir.Discard()
 		return 0, fmt.Errorf("%s %s: %w", n.Plugin.Name(), addr, err)
@@ -246,7 +244,7 @@ func build(ctx context.Context, p *plan.Plan, n *plan.Node, opts Options) (Outco
 	if opts.Ready != nil {
 		opts.Ready(n, entry, dir.Files)
 	}
-	if err := p.Opts.Store.Commit(dir, entry, <-knownCh); err != nil {
+	if err := p.Opts.Store.Commit(dir, entry, <-meanwhile.known); err != nil {
 		return 0, fmt.Errorf("%s %s: %w", n.Plugin.Name(), addr, err)
 	}
 	return Built, record()
@@ -380,7 +378,9 @@ func poolSources(set *pkgset.Set, pkgs []sdk.Package) map[string]store.PoolSourc
 	return out
 }
 
-func newEntry(p *plan.Plan, n *plan.Node, res *host.BuildResult) (*store.Entry, error) {
+// newEntry is the store entry of a build: what the plugin returned, and
+// the records the plan gives, encoded while it built.
+func newEntry(n *plan.Node, res *host.BuildResult, pl planned) (*store.Entry, error) {
 	if err := checkOutputs(n.Planned, res.Outputs); err != nil {
 		return nil, fmt.Errorf("%s returned outputs other than it planned for %s: %w", n.Plugin.Name(), n.Inst.Addr, err)
 	}
@@ -388,20 +388,15 @@ func newEntry(p *plan.Plan, n *plan.Node, res *host.BuildResult) (*store.Entry, 
 	if err != nil {
 		return nil, fmt.Errorf("%s returned outputs strata cannot record: %w", n.Plugin.Name(), err)
 	}
-	keyIn, err := json.Marshal(n.KeyIn)
-	if err != nil {
-		return nil, err
+	if pl.err != nil {
+		return nil, pl.err
 	}
 	if err := store.CheckPlacements(res.Placements); err != nil {
 		return nil, fmt.Errorf("%s: %w", n.Plugin.Name(), err)
 	}
-	lin, err := store.EncodeLineage(lineage(p, n))
-	if err != nil {
-		return nil, err
-	}
 	return &store.Entry{
 		Key: n.Key, Address: n.Inst.Addr.String(), Type: n.Inst.Addr.Type, Outputs: outputs,
-		Manifest: res.Manifest, Placements: res.Placements, Lineage: lin, KeyInput: keyIn,
+		Manifest: res.Manifest, Placements: res.Placements, Lineage: pl.lineage, KeyInput: pl.keyIn,
 	}, nil
 }
 

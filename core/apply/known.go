@@ -18,7 +18,7 @@ import (
 func previous(p *plan.Plan, n *plan.Node) (*sdk.Input, *store.Entry) {
 	addr := n.Inst.Addr.String()
 	st, ok := p.State.Get(addr)
-	if !ok || st.Key == n.Key || st.Type != n.Inst.Addr.Type || !p.Opts.Store.Has(st.Key) || p.Opts.Store.Check(st.Key) != nil {
+	if !ok || st.Key == n.Key || st.Type != n.Inst.Addr.Type || !p.Opts.Store.Has(st.Key) || p.Opts.Store.CheckOwn(st.Key) != nil {
 		return nil, nil
 	}
 	e, err := p.Opts.Store.Read(st.Key)
@@ -29,7 +29,7 @@ func previous(p *plan.Plan, n *plan.Node) (*sdk.Input, *store.Entry) {
 	if err != nil {
 		return nil, nil
 	}
-	return &sdk.Input{Address: addr, Type: e.Type, Key: e.Key, Path: p.Opts.Store.FilesPath(e.Key), Outputs: outputs, Manifest: e.Manifest}, e
+	return &sdk.Input{Address: addr, Type: e.Type, Key: e.Key, Path: p.Opts.Store.FilesPath(e.Key), Outputs: outputs, Manifest: e.Own()}, e
 }
 
 // knownFiles knows the digests of built files that are hard links of

@@ -316,20 +316,24 @@ func (w *Writer) writeMetadata(info Info, arts []Artifact, id string, respin int
 	head := composeHeader(info, id, respin)
 	files := []struct {
 		name    string
-		content func() any
+		content func() (any, error)
 	}{
-		{"COMPOSE_ID", func() any { return id + "\n" }},
-		{"STATUS", func() any { return status + "\n" }},
-		{"compose/metadata/composeinfo.json", func() any { return composeInfo(info, head, arts) }},
-		{"compose/metadata/rpms.json", func() any { return rpmsDoc(head, arts) }},
-		{"compose/metadata/images.json", func() any { return imagesDoc(head, arts) }},
-		{"compose/metadata/lineage.json", func() any { return linData }},
+		{"COMPOSE_ID", func() (any, error) { return id + "\n", nil }},
+		{"STATUS", func() (any, error) { return status + "\n", nil }},
+		{"compose/metadata/composeinfo.json", func() (any, error) { return composeInfo(info, head, arts), nil }},
+		{"compose/metadata/rpms.json", func() (any, error) { return rpmsDoc(head, arts) }},
+		{"compose/metadata/images.json", func() (any, error) { return imagesDoc(head, arts), nil }},
+		{"compose/metadata/lineage.json", func() (any, error) { return linData, nil }},
 	}
 	// One after the other, each document let go before the next is made:
 	// a compose's lineage and rpms.json are megabytes each, and made at
 	// once they raised an apply's peak.
 	for _, f := range files {
-		if err := writeFile(filepath.Join(w.tmp, f.name), f.content()); err != nil {
+		content, err := f.content()
+		if err != nil {
+			return err
+		}
+		if err := writeFile(filepath.Join(w.tmp, f.name), content); err != nil {
 			return err
 		}
 	}

@@ -199,8 +199,8 @@ func composeInfo(info Info, head map[string]any, arts []Artifact) any {
 
 // rpmsDoc is productmd's rpms.json: every package of every repository,
 // by variant, arch and source package.
-func rpmsDoc(head map[string]any, arts []Artifact) any {
-	rpms := map[string]map[string]map[string]map[string]placedRPM{}
+func rpmsDoc(head map[string]any, arts []Artifact) ([]byte, error) {
+	rpms := rpmsTree{}
 	for _, a := range arts {
 		for _, pl := range placements(a) {
 			if pl.Kind != "repository" {
@@ -229,8 +229,7 @@ func rpmsDoc(head map[string]any, arts []Artifact) any {
 			}
 		}
 	}
-	return map[string]any{"header": header{Type: "productmd.rpms", Version: "1.2"},
-		"payload": map[string]any{"compose": head, "rpms": rpms}}
+	return rpms.encode(head)
 }
 
 // placedRPM is a package's entry in rpms.json, its fields in the order

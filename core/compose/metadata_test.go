@@ -65,3 +65,45 @@ func TestLineageEncodesAsMarshalIndent(t *testing.T) {
 		t.Errorf("no artifacts:\n%s\nwant\n%s", got, wantData)
 	}
 }
+
+// rpms.json, written by hand for its tens of thousands of packages, is
+// what encoding/json writes of the same document: escapes, empty
+// levels, null and present signing keys.
+func TestRPMsEncodeAsEncodingJSON(t *testing.T) {
+	tree := rpmsTree{
+		"Server": {
+			"x86_64": {
+				"bash-0:5.2-1.src": {
+					"bash-0:5.2-1.x86_64":      {Category: "binary", Path: "Server/x86_64/os/Packages/b/bash-5.2-1.x86_64.rpm", SigKey: "a15b79cc"},
+					"bash-doc-0:5.2-1.noarch":  {Category: "binary", Path: "Server/x86_64/os/Packages/b/bash-doc<&>.rpm", SigKey: nil},
+					"bash-0:5.2-1.src":         {Category: "source", Path: "Server/source/tree/Packages/b/bash \"quoted\" \\ é\u2028\x01.rpm"},
+					"zzz-0:1-1.x86_64":         {Category: "debug", Path: "a\tb"},
+					"Äpfel-0:1-1.x86_64":       {Category: "binary", Path: "p"},
+					"bash-0:5.2-1.x86_64\xff!": {Category: "binary", Path: "invalid \xff utf-8"},
+				},
+				"empty-0:1-1.src": {},
+			},
+			"aarch64": {},
+		},
+		"Everything": {},
+	}
+	head := map[string]any{"id": "Fedora-41-20261205.0", "date": "20261205", "respin": 0, "type": "production", "label": nil}
+	got, err := tree.encode(head)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := json.MarshalIndent(map[string]any{"header": header{Type: "productmd.rpms", Version: "1.2"},
+		"payload": map[string]any{"compose": head, "rpms": tree}}, "", "    ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want = append(want, '\n'); string(got) != string(want) {
+		t.Errorf("rpms.json:\n%s\nencoding/json:\n%s", got, want)
+	}
+	empty, _ := rpmsTree{}.encode(head)
+	want, _ = json.MarshalIndent(map[string]any{"header": header{Type: "productmd.rpms", Version: "1.2"},
+		"payload": map[string]any{"compose": head, "rpms": rpmsTree{}}}, "", "    ")
+	if string(empty) != string(want)+"\n" {
+		t.Errorf("empty rpms.json:\n%s\nencoding/json:\n%s", empty, want)
+	}
+}

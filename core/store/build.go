@@ -66,14 +66,6 @@ func (s *Store) Commit(b *BuildDir, e *Entry, known Known) error {
 	if err != nil {
 		return err
 	}
-	if err := writeSynced(filepath.Join(b.root, stampsFile), stamps); err != nil {
-		return err
-	}
-	if e.HasPooled() {
-		if err := writeSynced(filepath.Join(b.root, pooledFile), encodePooled(e.Pooled)); err != nil {
-			return err
-		}
-	}
 	manifest := encodeManifest(e.Manifest)
 	sum := sha256.Sum256(manifest)
 	e.ManifestDigest = hex.EncodeToString(sum[:])
@@ -81,16 +73,11 @@ func (s *Store) Commit(b *BuildDir, e *Entry, known Known) error {
 	if err != nil {
 		return err
 	}
-	if err := writeSynced(filepath.Join(b.root, keyFile), e.KeyInput); err != nil {
-		return err
+	records := []record{{stampsFile, stamps}, {keyFile, e.KeyInput}, {manifestFile, manifest}, {lineageFile, e.Lineage}, {entryFile, data}}
+	if e.HasPooled() {
+		records = append(records, record{pooledFile, encodePooled(e.Pooled)})
 	}
-	if err := writeSynced(filepath.Join(b.root, manifestFile), manifest); err != nil {
-		return err
-	}
-	if err := writeSynced(filepath.Join(b.root, lineageFile), e.Lineage); err != nil {
-		return err
-	}
-	if err := writeSynced(filepath.Join(b.root, entryFile), data); err != nil {
+	if err := writeAllSynced(b.root, records); err != nil {
 		return err
 	}
 	if s.Has(e.Key) {
@@ -151,6 +138,43 @@ func (s *Store) CleanTmp() error {
 	}
 	for _, e := range entries {
 		if err := os.RemoveAll(filepath.Join(s.Dir, "tmp", e.Name())); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// record is a file of an entry's record, beside its files.
+type record struct {
+	name string
+	data []byte
+}
+
+// writeAllSynced writes files into dir, then syncs them: each sync
+// commits what the file system's journal holds, so one after the
+// writes, not one after each, takes most of the waiting (a compose
+// linking thousands of files meanwhile fills the journal).
+func writeAllSynced(dir string, records []record) (err error) {
+	files := make([]*os.File, 0, len(records))
+	defer func() {
+		for _, f := range files {
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+		}
+	}()
+	for _, r := range records {
+		f, err := os.Create(filepath.Join(dir, r.name))
+		if err != nil {
+			return err
+		}
+		files = append(files, f)
+		if _, err := f.Write(r.data); err != nil {
+			return err
+		}
+	}
+	for _, f := range files {
+		if err := f.Sync(); err != nil {
 			return err
 		}
 	}

@@ -143,11 +143,26 @@ func (s *Store) Recheck(key string) error {
 	return nil
 }
 
-// RecheckOwn checks again, after a build that was given the entry for
-// key as its previous build, the files that build could reach: the
-// entry's own. Its pool files are not in its directory, and a build
-// cannot write the package files they are links of. The entry was
-// checked, so sealed, before.
+// CheckOwn is Check of an entry's own files alone: those a build given
+// it as its previous build reaches. Previous.Path holds no pool file,
+// and a build cannot write the package files pool files are links of.
+// An entry stored before stamps were recorded is checked whole and
+// sealed.
+func (s *Store) CheckOwn(key string) error {
+	s.mu.Lock()
+	ok := s.checked[key]
+	s.mu.Unlock()
+	if ok {
+		return nil
+	}
+	if _, err := os.Lstat(filepath.Join(s.Path(key), stampsFile)); os.IsNotExist(err) {
+		return s.Recheck(key)
+	}
+	return s.RecheckOwn(key)
+}
+
+// RecheckOwn is CheckOwn even for an entry this process checked before:
+// after a build that was given it as its previous build.
 func (s *Store) RecheckOwn(key string) error {
 	e, err := s.Read(key)
 	if err != nil {
@@ -161,6 +176,42 @@ func (s *Store) RecheckOwn(key string) error {
 		return fmt.Errorf("%w: %v", ErrDamaged, err)
 	}
 	return nil
+}
+
+// LearnPool states the pool files of e and keeps the stamps of those
+// that are as e recorded them, so that AddPackageFiles need not state
+// them again; it can run while a plugin builds. The others are left to
+// AddPackageFiles, which checks what it does not know.
+func (s *Store) LearnPool(e *Entry) {
+	if !e.HasPooled() {
+		return
+	}
+	data, err := os.ReadFile(filepath.Join(s.Path(e.Key), stampsFile))
+	if err != nil {
+		return
+	}
+	lines := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
+	if len(lines) != len(e.Manifest) {
+		return
+	}
+	parallel.IO(len(e.Manifest), func(i int) error {
+		f := e.Manifest[i]
+		if !e.IsPooled(i) {
+			return nil
+		}
+		if _, ok := s.poolKnown(f.SHA256); ok {
+			return nil
+		}
+		info, err := os.Lstat(s.PoolPath(f.SHA256))
+		if err != nil {
+			return nil
+		}
+		mtime, mode, err := stampAt(lines, i)
+		if err == nil && info.Mode().IsRegular() && info.Mode().Perm() == mode && info.Size() == f.Size && info.ModTime().UnixNano() == mtime {
+			s.rememberPool(f.SHA256, stampOf(info))
+		}
+		return nil
+	})
 }
 
 // linkedElsewhere reports whether a file has other links than its own:
@@ -218,16 +269,14 @@ func (s *Store) checkStamps(dir string, e *Entry, data []byte, ownOnly bool) err
 			}
 			return nil
 		}
-		mtime, perm, ok := strings.Cut(lines[i], " ")
-		stamp, err := strconv.ParseInt(mtime, 10, 64)
-		mode, perr := strconv.ParseUint(perm, 8, 32)
-		if !ok || err != nil || perr != nil {
-			return fmt.Errorf("%s: line %d is not a time and a mode", stampsFile, i+1)
+		stamp, mode, err := stampAt(lines, i)
+		if err != nil {
+			return err
 		}
 		switch {
 		case !info.Mode().IsRegular():
 			return fmt.Errorf("%s is no longer a regular file", f.Path)
-		case info.Mode().Perm() != os.FileMode(mode):
+		case info.Mode().Perm() != mode:
 			return fmt.Errorf("%s has mode %o, stored as %o", f.Path, info.Mode().Perm(), mode)
 		case info.Size() == f.Size && info.ModTime().UnixNano() == stamp:
 		default:
@@ -240,6 +289,17 @@ func (s *Store) checkStamps(dir string, e *Entry, data []byte, ownOnly bool) err
 		}
 		return nil
 	})
+}
+
+// stampAt parses line i of a stamps file, split into lines.
+func stampAt(lines []string, i int) (mtime int64, perm os.FileMode, err error) {
+	t, p, ok := strings.Cut(lines[i], " ")
+	mtime, err = strconv.ParseInt(t, 10, 64)
+	mode, perr := strconv.ParseUint(p, 8, 32)
+	if !ok || err != nil || perr != nil {
+		return 0, 0, fmt.Errorf("%s: line %d is not a time and a mode", stampsFile, i+1)
+	}
+	return mtime, os.FileMode(mode), nil
 }
 
 // checkPooled hashes the pool files of an entry again, each once a
