@@ -14,6 +14,7 @@ import (
 	"github.com/strata-build/strata/format/repodata"
 	"github.com/strata-build/strata/plugins/yumrepo/modulemd"
 	"github.com/strata-build/strata/sdk"
+	"github.com/strata-build/strata/sdk/kvpack"
 	"github.com/strata-build/strata/sdk/parallel"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -123,8 +124,13 @@ func (b *builder) repository(t *tree, v sdk.Variant) (sdk.Placement, error) {
 			if _, err := io.WriteString(w, repodata.Head(kind, len(kept))); err != nil {
 				return err
 			}
+			var cur kvpack.Cursor
 			for _, e := range kept {
-				if _, err := w.Write(e.meta.chunk(kind)); err != nil {
+				fragment, err := b.fragment(&cur, e, kind)
+				if err != nil {
+					return err
+				}
+				if _, err := w.Write(fragment); err != nil {
 					return err
 				}
 			}

@@ -47,19 +47,26 @@ func cacheFor(dir string) *metaCache {
 	return c
 }
 
-// getMany returns the metadata the cache holds for each of keys, by
-// their index, and whether it holds it; one pass over the pack.
-func (c *metaCache) getMany(keys []string) ([]pkgMeta, []bool) {
-	metas, found := make([]pkgMeta, len(keys)), make([]bool, len(keys))
-	for i, v := range c.pack.GetMany(keys) {
-		if v == nil {
-			continue
-		}
+// each calls fn with the metadata the cache holds for each of keys, by
+// their index, in one pass over the pack: fragments read from the pack
+// are valid only during the call, and ref says where to read them again
+// (a Cursor); a record added by this process has no ref and stays.
+func (c *metaCache) each(keys []string, fn func(i int, m pkgMeta, ref kvpack.Ref)) {
+	c.pack.EachMany(keys, func(i int, v []byte, ref kvpack.Ref) {
 		if m, err := decodeMeta(v); err == nil {
-			metas[i], found[i] = m, true
+			fn(i, m, ref)
 		}
+	})
+}
+
+// reread reads again the fragments of a record each found at ref.
+func (c *metaCache) reread(cur *kvpack.Cursor, ref kvpack.Ref, key string) (pkgMeta, bool) {
+	v, ok := cur.Read(ref, key)
+	if !ok {
+		return pkgMeta{}, false
 	}
-	return metas, found
+	m, err := decodeMeta(v)
+	return m, err == nil
 }
 
 // put keeps a record for the next Save and returns its metadata, views

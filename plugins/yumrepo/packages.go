@@ -13,6 +13,7 @@ import (
 	"github.com/strata-build/strata/format/repodata"
 	"github.com/strata-build/strata/sdk"
 	"github.com/strata-build/strata/sdk/files"
+	"github.com/strata-build/strata/sdk/kvpack"
 	"github.com/strata-build/strata/sdk/parallel"
 	"github.com/strata-build/strata/sdk/rpm"
 )
@@ -25,7 +26,12 @@ type entry struct {
 	pkg      sdk.Package
 	filename string
 	href     string
-	meta     pkgMeta
+	// meta holds the fragments of a package read for this build; of one
+	// the cache held, only what is not a fragment, which are read again
+	// from the cache at ref, under key, as the metadata is written.
+	meta pkgMeta
+	ref  kvpack.Ref
+	key  string
 }
 
 // pkgMeta is what the repository needs of a package, cached by content:
@@ -79,11 +85,18 @@ func (b *builder) addPackages(dir string, pkgs []sdk.Package) ([]*entry, error) 
 			made[d] = true
 		}
 	}
-	keys := make([]string, len(pkgs))
 	for i, p := range pkgs {
-		keys[i] = b.metaKey(p, entries[i].href)
+		entries[i].key = b.metaKey(p, entries[i].href)
 	}
-	cached, found := b.cache.getMany(keys)
+	found := make([]bool, len(pkgs))
+	b.cache.each(keysOf(entries), func(i int, m pkgMeta, ref kvpack.Ref) {
+		found[i], entries[i].ref = true, ref
+		if ref.IsZero() {
+			entries[i].meta = m
+		} else {
+			entries[i].meta = pkgMeta{SourceRPM: m.SourceRPM, License: m.License, Dropped: m.Dropped}
+		}
+	})
 	err := parallel.IO(len(pkgs), func(i int) error {
 		p, e := pkgs[i], entries[i]
 		dst := filepath.Join(dir, filepath.FromSlash(e.href))
@@ -93,10 +106,9 @@ func (b *builder) addPackages(dir string, pkgs []sdk.Package) ([]*entry, error) 
 			}
 		}
 		if found[i] {
-			e.meta = cached[i]
 			return nil
 		}
-		meta, err := b.readMetadata(p, e.href, keys[i])
+		meta, err := b.readMetadata(p, e.href, e.key)
 		if err != nil {
 			return err
 		}
@@ -113,6 +125,33 @@ func (b *builder) addPackages(dir string, pkgs []sdk.Package) ([]*entry, error) 
 		return entries[i].href < entries[j].href
 	})
 	return entries, nil
+}
+
+// keysOf lists the cache keys of entries.
+func keysOf(entries []*entry) []string {
+	keys := make([]string, len(entries))
+	for i, e := range entries {
+		keys[i] = e.key
+	}
+	return keys
+}
+
+// fragment returns an entry's fragment of one kind of metadata file,
+// read again from the cache through cur when the cache held it. A record
+// the pack no longer holds there (another build of this process saved
+// it meanwhile) is read again from the package.
+func (b *builder) fragment(cur *kvpack.Cursor, e *entry, kind string) ([]byte, error) {
+	if e.ref.IsZero() {
+		return e.meta.chunk(kind), nil
+	}
+	if m, ok := b.cache.reread(cur, e.ref, e.key); ok {
+		return m.chunk(kind), nil
+	}
+	m, err := b.readMetadata(e.pkg, e.href, e.key)
+	if err != nil {
+		return nil, err
+	}
+	return m.chunk(kind), nil
 }
 
 // metaKey is what the cache holds a package's metadata under: its

@@ -3,8 +3,9 @@
 // headers, repository metadata fragments), keyed by content.
 //
 // Opening a pack reads where each record lies, not the records; Get
-// reads one record with one positioned read, GetMany many in one pass in
-// the order the file holds them. Put holds new records until Save
+// reads one record with one positioned read, EachMany many in one pass
+// in the order the file holds them, and a Cursor reads them again where
+// EachMany found them. Put holds new records until Save
 // appends them under a file lock, so concurrent processes add to
 // the same pack without losing each other's records. A record cut short
 // (a write that did not finish) ends the pack, and the next Save writes
@@ -191,61 +192,54 @@ func (p *Pack) Get(key string) ([]byte, bool) {
 	return v, ok
 }
 
-// GetMany returns the value of each key, nil for a key the pack does not
-// hold, reading the file's records in the order the file holds them:
-// one pass in large reads, not a read for each record.
-func (p *Pack) GetMany(keys []string) [][]byte {
+// Ref is where a value EachMany read lies in the pack's file, for a
+// Cursor to read it again. A value Put added and not yet saved has none.
+type Ref struct {
+	file     *os.File
+	off, len int64
+}
+
+// IsZero says r is no value's place: the value was only Put.
+func (r Ref) IsZero() bool { return r.file == nil }
+
+// EachMany calls fn with the value of each of keys the pack holds, with
+// the key's index and where the value lies, reading the file's records
+// in the order the file holds them: one pass in large reads, through
+// one buffer, however many there are. A value read from the file is
+// valid only during the call; one Put added is the slice Put was given.
+// Keys the pack does not hold are left out.
+func (p *Pack) EachMany(keys []string, fn func(i int, value []byte, ref Ref)) {
 	type wanted struct {
 		i int
 		h uint64
 		s span
 	}
-	out := make([][]byte, len(keys))
 	var wants []wanted
-	total := int64(0)
 	p.mu.Lock()
 	for i, key := range keys {
 		if v, ok := p.pending[key]; ok {
-			out[i] = v
+			p.mu.Unlock()
+			fn(i, v, Ref{})
+			p.mu.Lock()
 			continue
 		}
 		h := maphash.String(p.seed, key)
 		if s, ok := p.index[h]; ok {
 			wants = append(wants, wanted{i, h, s})
-			total += s.len
 		}
 	}
 	f := p.file
 	p.mu.Unlock()
 	if f == nil || len(wants) == 0 {
-		return out
+		return
 	}
 	slices.SortFunc(wants, func(a, b wanted) int { return cmp.Compare(a.s.off, b.s.off) })
-	buf := make([]byte, 0, total) // one allocation; the values are views into it
-	var r *bufio.Reader
-	pos := int64(-1) // where r's next byte is in the file
+	var c Cursor
 	found := make([]uint64, 0, len(wants))
 	for _, w := range wants {
-		if r == nil || w.s.off < pos || w.s.off-pos > skipAhead {
-			section := io.NewSectionReader(f, w.s.off, math.MaxInt64-w.s.off)
-			if r == nil {
-				r = bufio.NewReaderSize(section, 256<<10)
-			} else {
-				r.Reset(section)
-			}
-			pos = w.s.off
-		}
-		if _, err := r.Discard(int(w.s.off - pos)); err != nil {
-			break
-		}
-		rec := buf[len(buf) : len(buf)+int(w.s.len)]
-		if _, err := io.ReadFull(r, rec); err != nil {
-			break
-		}
-		pos = w.s.off + w.s.len
-		if v, ok := parseRecord(rec, keys[w.i]); ok {
-			buf = buf[:len(buf)+len(rec)]
-			out[w.i] = v
+		ref := Ref{f, w.s.off, w.s.len}
+		if v, ok := c.Read(ref, keys[w.i]); ok {
+			fn(w.i, v, ref)
 			found = append(found, w.h)
 		}
 	}
@@ -254,10 +248,48 @@ func (p *Pack) GetMany(keys []string) [][]byte {
 		p.read[h] = struct{}{}
 	}
 	p.mu.Unlock()
-	return out
 }
 
-// skipAhead is how far ahead GetMany reads on rather than starting again.
+// Cursor reads values again at their Refs, through one buffer: a value
+// that lies just after the one read before costs no system call. Its
+// zero value is ready; it is not for concurrent use.
+type Cursor struct {
+	r   *bufio.Reader
+	f   *os.File
+	pos int64 // where r's next byte is in f
+	rec []byte
+}
+
+// Read returns the value at ref when it is still key's, valid until the
+// next Read: a pack rewritten or closed since, or a record damaged, is a
+// miss.
+func (c *Cursor) Read(ref Ref, key string) ([]byte, bool) {
+	if ref.file == nil {
+		return nil, false
+	}
+	if c.r == nil || c.f != ref.file || ref.off < c.pos || ref.off-c.pos > skipAhead {
+		section := io.NewSectionReader(ref.file, ref.off, math.MaxInt64-ref.off)
+		if c.r == nil {
+			c.r = bufio.NewReaderSize(section, 256<<10)
+		} else {
+			c.r.Reset(section)
+		}
+		c.f, c.pos = ref.file, ref.off
+	}
+	if _, err := c.r.Discard(int(ref.off - c.pos)); err != nil {
+		c.r = nil
+		return nil, false
+	}
+	c.rec = slices.Grow(c.rec[:0], int(ref.len))[:ref.len]
+	if _, err := io.ReadFull(c.r, c.rec); err != nil {
+		c.r = nil
+		return nil, false
+	}
+	c.pos = ref.off + ref.len
+	return parseRecord(c.rec, key)
+}
+
+// skipAhead is how far ahead a Cursor reads on rather than starting again.
 const skipAhead = 1 << 20
 
 // Put adds a record, kept in memory until Save.

@@ -10,12 +10,13 @@ import (
 	"testing"
 )
 
-// get reads key with Get, and checks that GetMany reads the same.
+// get reads key with Get, and checks that EachMany reads the same.
 func get(t *testing.T, p *Pack, key string) string {
 	t.Helper()
 	v, ok := p.Get(key)
-	if many := p.GetMany([]string{key})[0]; (many != nil) != ok || string(many) != string(v) {
-		t.Errorf("%s: GetMany gave %q, Get %q (%v)", key, many, v, ok)
+	many := many(p, []string{key})[0]
+	if (many != nil) != ok || string(many) != string(v) {
+		t.Errorf("%s: EachMany gave %q, Get %q (%v)", key, many, v, ok)
 	}
 	if !ok {
 		return "<missing>"
@@ -23,13 +24,22 @@ func get(t *testing.T, p *Pack, key string) string {
 	return string(v)
 }
 
-// GetMany reads records in any order of keys, across gaps larger than
-// it reads on over, beside records only put, and says which it lacks.
-func TestGetMany(t *testing.T) {
+// many reads keys with EachMany, copying the values, with their refs.
+func many(p *Pack, keys []string) [][]byte {
+	out := make([][]byte, len(keys))
+	p.EachMany(keys, func(i int, v []byte, _ Ref) { out[i] = bytes.Clone(v) })
+	return out
+}
+
+// EachMany reads records in any order of keys, across gaps larger than
+// it reads on over, beside records only put, and leaves out those it
+// lacks; a Cursor reads them again where it found them, in any order.
+func TestEachMany(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "cache.pack")
 	p := Open(path)
+	value := func(n int) []byte { return bytes.Repeat([]byte{byte(n)}, 100_000) } // 4 MB: gaps past skipAhead
 	for i := range 40 {
-		p.Put(fmt.Sprintf("k%02d", i), bytes.Repeat([]byte{byte(i)}, 100_000)) // 4 MB: gaps past skipAhead
+		p.Put(fmt.Sprintf("k%02d", i), value(i))
 	}
 	if err := p.Save(); err != nil {
 		t.Fatal(err)
@@ -37,20 +47,48 @@ func TestGetMany(t *testing.T) {
 	q := Open(path)
 	q.Put("new", []byte("put"))
 	want := []string{"k39", "missing", "k00", "new", "k01", "k20", "k20", "k02"}
-	got := q.GetMany(want)
-	for i, key := range want {
-		switch {
-		case key == "missing" && got[i] != nil:
-			t.Errorf("missing: %q", got[i][:10])
-		case key == "new" && string(got[i]) != "put":
-			t.Errorf("new: %q", got[i])
+	got := map[int][]byte{}
+	refs := map[int]Ref{}
+	q.EachMany(want, func(i int, v []byte, ref Ref) { got[i], refs[i] = bytes.Clone(v), ref })
+	check := func(how string, i int, v []byte) {
+		t.Helper()
+		switch key := want[i]; {
+		case key == "new" && string(v) != "put":
+			t.Errorf("%s new: %q", how, v)
 		case strings.HasPrefix(key, "k"):
 			var n int
 			fmt.Sscanf(key, "k%d", &n)
-			if !bytes.Equal(got[i], bytes.Repeat([]byte{byte(n)}, 100_000)) {
-				t.Errorf("%s: %d bytes, not its own", key, len(got[i]))
+			if !bytes.Equal(v, value(n)) {
+				t.Errorf("%s %s: %d bytes, not its own", how, key, len(v))
 			}
 		}
+	}
+	if len(got) != len(want)-1 || got[1] != nil {
+		t.Errorf("EachMany found %d of %d, missing: %v", len(got), len(want), got[1] != nil)
+	}
+	for i, v := range got {
+		check("EachMany", i, v)
+		if refs[i].IsZero() != (want[i] == "new") {
+			t.Errorf("%s: ref %+v", want[i], refs[i])
+		}
+	}
+	var c Cursor
+	for _, i := range []int{7, 0, 2, 4, 5, 6, 0} {
+		v, ok := c.Read(refs[i], want[i])
+		if !ok {
+			t.Fatalf("cursor: %s not read again", want[i])
+		}
+		check("cursor", i, v)
+	}
+	if _, ok := c.Read(refs[0], "k38"); ok {
+		t.Errorf("cursor: k39's record read as k38's")
+	}
+	if _, ok := c.Read(refs[3], "new"); ok {
+		t.Errorf("cursor: a value only put read from the file")
+	}
+	q.Close()
+	if _, ok := c.Read(refs[2], "k00"); ok {
+		t.Errorf("cursor: read from a closed pack")
 	}
 }
 
