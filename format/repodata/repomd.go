@@ -62,10 +62,12 @@ var zstdEncoders = sync.Pool{New: func() any {
 	return e
 }}
 
-// zstdWindow is the window zstd's own default level (3) takes for a
-// large file (windowLog 21). The Go encoder's default, 8 MiB, keeps 8 MiB
-// of history an encoder, for metadata whose repeats are a package apart.
-const zstdWindow = 2 << 20
+// zstdWindow is the encoder's history. Metadata repeats itself a
+// package apart: against zstd's own 2 MiB for a large file, 256 KiB
+// wrote files as small or smaller (a generated 77,000-package
+// repository's primary 5.06 MB, not 5.17; filelists 3.45, not 3.49),
+// took 137 ms for primary, not 238, and keeps 1.8 MB less an encoder.
+const zstdWindow = 256 << 10
 
 // zstdOptions are the metadata encoder's level and window, and more.
 func zstdOptions(more ...zstd.EOption) []zstd.EOption {
