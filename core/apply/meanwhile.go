@@ -24,6 +24,8 @@ type planned struct {
 	err            error
 }
 
+// whileBuilding starts what the core does while n's plugin builds; prev
+// is n's previous build, or nil.
 func whileBuilding(p *plan.Plan, n *plan.Node, prev *store.Entry) *meanwhile {
 	m := &meanwhile{known: make(chan store.Known, 1), learned: make(chan struct{}), planned: make(chan planned, 1)}
 	go func() { m.known <- knownFiles(p, n.Set, prev) }()

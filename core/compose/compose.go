@@ -408,7 +408,7 @@ func writeFile(path string, content any) error {
 		return os.WriteFile(path, c, 0o644)
 	}
 	// An encoder writes what json.MarshalIndent gives and a newline,
-	// from buffers it reuses: a repository's rpms.json is megabytes.
+	// straight into the file.
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
 	if err != nil {
 		return err

@@ -95,13 +95,17 @@ func (s *Store) seal(dir string, e *Entry, shared func(string, fs.FileInfo) bool
 // ErrDamaged that names the first file found wrong. An entry found
 // sound is not checked again by this process; see Recheck.
 func (s *Store) Check(key string) error {
-	s.mu.Lock()
-	ok := s.checked[key]
-	s.mu.Unlock()
-	if ok {
+	if s.isChecked(key) {
 		return nil
 	}
 	return s.Recheck(key)
+}
+
+// isChecked says this process found the entry for key sound.
+func (s *Store) isChecked(key string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.checked[key]
 }
 
 // Recheck is Check even for an entry this process checked before.
@@ -149,10 +153,7 @@ func (s *Store) Recheck(key string) error {
 // An entry stored before stamps were recorded is checked whole and
 // sealed.
 func (s *Store) CheckOwn(key string) error {
-	s.mu.Lock()
-	ok := s.checked[key]
-	s.mu.Unlock()
-	if ok {
+	if s.isChecked(key) {
 		return nil
 	}
 	if _, err := os.Lstat(filepath.Join(s.Path(key), stampsFile)); os.IsNotExist(err) {

@@ -171,6 +171,16 @@ func TestPoolDamage(t *testing.T) {
 	}
 	info, _ := os.Stat(f.sources[f.sums[0]].Path)
 	f.sources[f.sums[0]] = PoolSource{Path: f.sources[f.sums[0]].Path, Size: info.Size(), MTime: info.ModTime().UnixNano(), Inode: info.Sys().(*syscall.Stat_t).Ino}
+	// Learning the damaged entry's pool files does not vouch for the
+	// changed one.
+	damaged, err := reopened.Read(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reopened.LearnPool(damaged)
+	if _, ok := reopened.poolKnown(f.sums[0]); ok {
+		t.Error("LearnPool kept the stamp of a pool file changed since it was stored")
+	}
 	f.s = reopened
 	again := strings.Repeat("2", 64)
 	if _, err := f.build(t, again, "Packages/o/one.rpm"); err != nil {
@@ -181,6 +191,15 @@ func TestPoolDamage(t *testing.T) {
 	}
 	if err := reopened.Check(again); err != nil {
 		t.Errorf("the new entry: %v", err)
+	}
+	fresh, _ := Open(filepath.Dir(f.s.Dir))
+	e, err := fresh.Read(again)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh.LearnPool(e)
+	if st, ok := fresh.poolKnown(f.sums[0]); !ok || st.size != int64(len("package one")) {
+		t.Errorf("LearnPool did not keep the stamp of a sound pool file: %+v, %v", st, ok)
 	}
 }
 
