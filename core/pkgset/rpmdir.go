@@ -265,7 +265,7 @@ const headerRead = 16 << 10
 // or one whose headers record neither, is hashed whole in the same pass;
 // of a large one only the header is read.
 func readFile(path string) (*Package, error) {
-	f, err := os.Open(path)
+	f, err := files.Open(path)
 	if err != nil {
 		return nil, err
 	}
@@ -359,7 +359,7 @@ func hashPayload(p *Package, r io.Reader, h hash.Hash) error {
 // checking that the file is still the one read, and checks its payload
 // in the same read.
 func hashFile(p *Package) error {
-	f, err := os.Open(p.Location)
+	f, err := files.Open(p.Location)
 	if err != nil {
 		return err
 	}

@@ -2,8 +2,10 @@ package files
 
 import (
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -57,5 +59,27 @@ func TestWriteAtomicWithFailing(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
 		t.Errorf("temporary files left: %v", entries)
+	}
+}
+
+// Open reads as os.Open does, and says what it could not open.
+func TestOpen(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "f")
+	if err := os.WriteFile(p, []byte("data"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := Open(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := io.ReadAll(f)
+	if err != nil || string(data) != "data" {
+		t.Errorf("read %q, %v", data, err)
+	}
+	if err := f.Close(); err != nil {
+		t.Error(err)
+	}
+	if _, err := Open(p + "-missing"); !os.IsNotExist(err) || !strings.Contains(err.Error(), p+"-missing") {
+		t.Errorf("opening a missing file: %v", err)
 	}
 }

@@ -5,7 +5,8 @@ import (
 	"bytes"
 	"errors"
 	"io"
-	"os"
+
+	"github.com/strata-build/strata/sdk/files"
 )
 
 const leadSize = 96
@@ -53,7 +54,7 @@ func Read(r io.Reader) (*Package, error) {
 
 // ReadFile reads the headers of the package at path. Errors name the file.
 func ReadFile(path string) (*Package, error) {
-	f, err := os.Open(path)
+	f, err := files.Open(path)
 	if err != nil {
 		return nil, err
 	}
