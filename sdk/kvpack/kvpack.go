@@ -261,8 +261,8 @@ type Cursor struct {
 }
 
 // Read returns the value at ref when it is still key's, valid until the
-// next Read: a pack rewritten or closed since, or a record damaged, is a
-// miss.
+// next Read. A record damaged, or a file closed since (a Save that loads
+// the pack again closes the file EachMany read), is a miss.
 func (c *Cursor) Read(ref Ref, key string) ([]byte, bool) {
 	if ref.file == nil {
 		return nil, false
