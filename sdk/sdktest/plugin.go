@@ -16,9 +16,11 @@ import (
 func Connect(t testing.TB, p *sdk.Plugin) *host.Client {
 	t.Helper()
 	client, server := plugin.TestPluginGRPCConn(t, false, serve.PluginSet(p))
+	// The server stops first: closing the client first asks the server
+	// to stop itself, which then raced with Stop inside go-plugin.
 	t.Cleanup(func() {
-		client.Close()
 		server.Stop()
+		client.Close()
 	})
 	return host.FromConn(client.Conn)
 }
