@@ -156,9 +156,6 @@ func (s *Store) CheckOwn(key string) error {
 	if s.isChecked(key) {
 		return nil
 	}
-	if _, err := os.Lstat(filepath.Join(s.Path(key), stampsFile)); os.IsNotExist(err) {
-		return s.Recheck(key)
-	}
 	return s.RecheckOwn(key)
 }
 
@@ -170,7 +167,10 @@ func (s *Store) RecheckOwn(key string) error {
 		return fmt.Errorf("%w: %v", ErrDamaged, err)
 	}
 	data, err := os.ReadFile(filepath.Join(s.Path(key), stampsFile))
-	if err != nil {
+	switch {
+	case os.IsNotExist(err):
+		return s.Recheck(key)
+	case err != nil:
 		return err
 	}
 	if err := s.checkStamps(s.FilesPath(key), e, data, true); err != nil {
@@ -191,8 +191,8 @@ func (s *Store) LearnPool(e *Entry) {
 	if err != nil {
 		return
 	}
-	lines := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
-	if len(lines) != len(e.Manifest) {
+	lines, err := stampLines(data, len(e.Manifest))
+	if err != nil {
 		return
 	}
 	parallel.IO(len(e.Manifest), func(i int) error {
@@ -246,9 +246,9 @@ func sharedWith(known Known) func(string, fs.FileInfo) bool {
 // when ownOnly.
 func (s *Store) checkStamps(dir string, e *Entry, data []byte, ownOnly bool) error {
 	manifest := e.Manifest
-	lines := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
-	if len(lines) != len(manifest) && !(len(manifest) == 0 && len(data) == 0) {
-		return fmt.Errorf("%s lists %d files, its manifest %d", stampsFile, len(lines), len(manifest))
+	lines, err := stampLines(data, len(manifest))
+	if err != nil {
+		return err
 	}
 	return parallel.IO(len(manifest), func(i int) error {
 		f := manifest[i]
@@ -290,6 +290,19 @@ func (s *Store) checkStamps(dir string, e *Entry, data []byte, ownOnly bool) err
 		}
 		return nil
 	})
+}
+
+// stampLines splits a stamps file into its lines, one for each of the n
+// lines of its manifest.
+func stampLines(data []byte, n int) ([]string, error) {
+	if n == 0 && len(data) == 0 {
+		return nil, nil
+	}
+	lines := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
+	if len(lines) != n {
+		return nil, fmt.Errorf("%s lists %d files, its manifest %d", stampsFile, len(lines), n)
+	}
+	return lines, nil
 }
 
 // stampAt parses line i of a stamps file, split into lines.

@@ -256,3 +256,37 @@ func TestPoolTakesConcurrentBuilds(t *testing.T) {
 		t.Errorf("the pool holds %v, tmp/ %v", pooled, staged)
 	}
 }
+
+// A build's previous entry is checked for its own files: one stored
+// before stamps were recorded is checked whole and sealed, and a stamps
+// file that does not list every file is damage.
+func TestCheckOwnStamps(t *testing.T) {
+	f := newPoolFixture(t)
+	key := strings.Repeat("3", 64)
+	if _, err := f.build(t, key, "Packages/o/one.rpm"); err != nil {
+		t.Fatal(err)
+	}
+	stamps := filepath.Join(f.s.Path(key), stampsFile)
+	data, err := os.ReadFile(stamps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(stamps); err != nil {
+		t.Fatal(err)
+	}
+	old, _ := Open(filepath.Dir(f.s.Dir))
+	if err := old.CheckOwn(key); err != nil {
+		t.Fatalf("an entry without stamps: %v", err)
+	}
+	if sealed, err := os.ReadFile(stamps); err != nil || string(sealed) != string(data) {
+		t.Errorf("stamps written again: %q, %v; first %q", sealed, err, data)
+	}
+	first, _, _ := strings.Cut(string(data), "\n")
+	if err := os.WriteFile(stamps, []byte(first+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	again, _ := Open(filepath.Dir(f.s.Dir))
+	if err := again.CheckOwn(key); !errors.Is(err, ErrDamaged) || !strings.Contains(err.Error(), "stamps lists 1 files, its manifest 2") {
+		t.Errorf("a stamps file one line short: %v", err)
+	}
+}
